@@ -1,0 +1,66 @@
+"""facilitate: ateliers d'intelligence collective served from a laptop."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> "Flask":
+    """Build the app; `config` overrides the defaults (see facilitate.config).
+
+    Imports are inside: `facilitate serve` must monkey-patch for eventlet or
+    gevent before anything imports threading or socket."""
+    from pathlib import Path
+
+    from flask import Flask
+
+    from facilitate import events
+    from facilitate.config import defaults
+    from facilitate.db import DB_FILENAME, Database
+    from facilitate.network import public_base_url
+    from facilitate.resources import bundled_path
+    from facilitate.services import Service
+    from facilitate.session_templates import load_templates
+    from facilitate.views import api, pages
+
+    settings = {**defaults(), **(config or {})}
+    app = Flask(
+        __name__,
+        template_folder=str(bundled_path("templates")),
+        static_folder=str(bundled_path("static")),
+    )
+    app.config.update(settings)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    data_dir = Path(settings["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    templates_dir = Path(settings["TEMPLATES_DIR"] or bundled_path("session_templates"))
+    templates, problems = load_templates(templates_dir)
+    for problem in problems:
+        log.warning("modèle ignoré : %s", problem)
+    app.config["TEMPLATE_PROBLEMS"] = [str(p) for p in problems]
+
+    base_url = public_base_url(settings["HOST"], settings["PORT"], settings["PUBLIC_URL"])
+    app.config["BASE_URL"] = base_url
+    app.extensions["facilitate"] = Service(
+        db=Database(data_dir / DB_FILENAME),
+        templates={t.id: t for t in templates},
+        join_url_for=lambda code: f"{base_url}/j/{code}",
+        max_participants=settings["MAX_PARTICIPANTS"],
+    )
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    events.socketio.init_app(
+        app,
+        async_mode=settings["ASYNC_MODE"],
+        max_http_buffer_size=16 * 1024,
+        # Socket.IO clients on other origins are refused (phones load our pages).
+        cors_allowed_origins=None,
+    )
+    return app

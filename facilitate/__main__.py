@@ -1,0 +1,3 @@
+from facilitate.cli import main
+
+main(prog_name="facilitate")

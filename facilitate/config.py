@@ -1,0 +1,42 @@
+"""Defaults, overridden by FACILITATE_* environment variables, then by the
+command line or the `config` mapping given to create_app."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def default_data_dir() -> Path:
+    """A per-user folder: XDG on Linux, Application Support on macOS, APPDATA on Windows."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "facilitate"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def defaults() -> dict[str, Any]:
+    return {
+        "DATA_DIR": Path(os.environ.get("FACILITATE_DATA") or default_data_dir()),
+        "TEMPLATES_DIR": os.environ.get("FACILITATE_TEMPLATES") or None,  # None: the bundled ones
+        "HOST": os.environ.get("FACILITATE_HOST", "0.0.0.0"),
+        "PORT": _env_int("FACILITATE_PORT", 5000),
+        # eventlet is the design card's choice and measured fastest; it is
+        # deprecated upstream, so gevent is one setting away.
+        "ASYNC_MODE": os.environ.get("FACILITATE_ASYNC_MODE", "eventlet"),
+        # The address phones use; None: detected from the network interfaces.
+        "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
+        "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),
+    }

@@ -1,0 +1,183 @@
+"""Socket.IO handlers: identify -> service -> broadcast.
+
+Client contract (default namespace; see docs/api.md for the full text):
+- connect with auth {"code", "name"?} (new participant), {"code", "token"}
+  (same participant again), or {"code", "facilitator_key", "role"?:
+  "projector"} (staff). Add "since": SEQ to get only what changed since.
+  A refused connection's error data is {"code", "message"}.
+- on connect the server emits `state`: a patch (see projection.build_patch)
+  plus "me". Afterwards every committed change reaches the client as a
+  `change` patch carrying "seq" and "since".
+- every client event takes an acknowledgement callback and gets
+  {"ok": true, ...} after the commit, or {"ok": false, "error": {"code", "message"}};
+  a handler never drops the connection.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+
+from facilitate.errors import FacilitateError
+from facilitate.model import Role
+from facilitate.projection import is_empty
+from facilitate.rules import Viewer
+from facilitate.services import Change, Identity, Service
+
+log = logging.getLogger(__name__)
+socketio = SocketIO()
+
+# sid -> who that connection is, set once at connect and checked on every event.
+_identities: dict[str, Identity] = {}
+
+ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
+STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
+
+
+def room_of(workshop_id: str) -> str:
+    return f"w:{workshop_id}"
+
+
+def staff_room_of(workshop_id: str) -> str:
+    return f"w:{workshop_id}:staff"
+
+
+def participant_room_of(participant_id: int) -> str:
+    return f"p:{participant_id}"
+
+
+def service() -> Service:
+    return current_app.extensions["facilitate"]
+
+
+def publish(change: Change | None) -> None:
+    """Send each audience what it may see of a committed change: the staff
+    everything (or counts during private writing), the room what is public,
+    and each named participant their own view (their private notes)."""
+    if change is None:
+        return
+    svc = service()
+    since = change.seq - 1
+    socketio.emit("change", svc.patch(change.workshop_id, STAFF_VIEWER, since), to=staff_room_of(change.workshop_id))
+    room_patch = svc.patch(change.workshop_id, ROOM_VIEWER, since)
+    if not is_empty(room_patch):
+        socketio.emit("change", room_patch, to=room_of(change.workshop_id))
+    for participant_id in change.participant_ids:
+        personal = svc.patch(change.workshop_id, Viewer(Role.PARTICIPANT, participant_id), since)
+        if not is_empty(personal):
+            socketio.emit("change", personal, to=participant_room_of(participant_id))
+
+
+def _since(auth: Any) -> int:
+    since = auth.get("since") if isinstance(auth, dict) else None
+    return since if isinstance(since, int) and not isinstance(since, bool) and since > 0 else 0
+
+
+def _me(identity: Identity) -> dict[str, Any]:
+    me: dict[str, Any] = {"role": identity.viewer.role.value}
+    if identity.viewer.role == Role.PARTICIPANT and identity.participant:
+        me.update(id=identity.participant.id, name=identity.participant.name, token=identity.participant.token)
+    return me
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    try:
+        identity, change = service().identify(auth)
+    except FacilitateError as error:
+        raise ConnectionRefusedError(error.to_dict()) from None
+    workshop_id = identity.workshop.id
+    _identities[request.sid] = identity
+    if identity.viewer.is_staff:
+        join_room(staff_room_of(workshop_id))
+    else:
+        join_room(room_of(workshop_id))
+        join_room(participant_room_of(identity.viewer.participant_id))
+    # Rooms are joined before the snapshot is read, so nothing committed in
+    # between is missed; a change seen twice is harmless (patches are idempotent).
+    state = service().patch(workshop_id, identity.viewer, _since(auth))
+    state["me"] = _me(identity)
+    socketio.emit("state", state, to=request.sid)
+    publish(change)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_: Any) -> None:
+    _identities.pop(request.sid, None)
+
+
+def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register a handler taking (identity, payload) and returning the ack's
+    fields; errors become {"ok": false, "error": ...} acks."""
+
+    def decorator(fn: Callable[[Identity, Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        @functools.wraps(fn)
+        def handler(*args: Any) -> dict[str, Any]:
+            identity = _identities.get(request.sid)
+            if identity is None:
+                return _error_ack(FacilitateError("not_connected", "Connexion non reconnue : rechargez la page."))
+            try:
+                return {"ok": True, **fn(identity, args[0] if args else None)}
+            except FacilitateError as error:
+                return _error_ack(error)
+            except Exception:
+                log.exception("event %s failed", name)
+                return _error_ack(FacilitateError("internal", "Erreur interne du serveur : réessayez."))
+
+        socketio.on_event(name, handler)
+        return handler
+
+    return decorator
+
+
+def _error_ack(error: FacilitateError) -> dict[str, Any]:
+    return {"ok": False, "error": error.to_dict()}
+
+
+@client_event("sync")
+def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
+    return {"state": service().patch(identity.workshop.id, identity.viewer, _since(payload))}
+
+
+@client_event("note:add")
+def on_note_add(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"bloc", "text", "column"?, "client_id"?} -> {"ok", "note"}."""
+    note, change = service().add_note(identity, payload)
+    publish(change)
+    return {"note": note}
+
+
+@client_event("note:edit")
+def on_note_edit(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"id", "text"} -> {"ok", "note"}: your own notes only (the facilitator: any)."""
+    note, change = service().edit_note(identity, payload)
+    publish(change)
+    return {"note": note}
+
+
+@client_event("note:delete")
+def on_note_delete(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"id"} -> {"ok", "note": {"id"}}: your own notes only (the facilitator: any)."""
+    note, change = service().delete_note(identity, payload)
+    publish(change)
+    return {"note": note}
+
+
+@client_event("bloc:goto")
+def on_bloc_goto(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"bloc"} becomes the current bloc on every screen."""
+    publish(service().goto_bloc(identity, payload))
+    return {}
+
+
+@client_event("bloc:phase")
+def on_bloc_phase(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"bloc", "phase"} with phase in ecriture, devoilement, regroupement, vote, clos."""
+    publish(service().set_phase(identity, payload))
+    return {}

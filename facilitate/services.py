@@ -1,0 +1,322 @@
+"""Use cases. Each mutation is one transaction that bumps the atelier's seq and
+returns a `Change` saying who must hear about it; callers broadcast after
+the commit, never before."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from facilitate import store
+from facilitate.db import Database
+from facilitate.errors import FacilitateError, bad_key, bad_request, unknown_workshop
+from facilitate.model import Bloc, Column, Note, Participant, Phase, Role, Workshop
+from facilitate.projection import build_patch, note_json
+from facilitate.rules import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Viewer,
+    check_can_change_note,
+    check_can_write,
+    check_column,
+    check_facilitator,
+    clean_display_name,
+    clean_note_text,
+)
+from facilitate.session_templates import SessionTemplate
+
+MAX_CLIENT_ID_LENGTH = 100
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A committed mutation: the atelier, its new seq, and the participants who
+    must get a personal patch (the author of a private note, for instance)."""
+
+    workshop_id: str
+    seq: int
+    participant_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a connection is, established once at connect."""
+
+    workshop: Workshop
+    viewer: Viewer
+    participant: Participant | None = None
+
+
+@dataclass
+class Service:
+    db: Database
+    templates: dict[str, SessionTemplate]
+    join_url_for: Callable[[str], str]
+    max_participants: int = 500
+    now: Callable[[], str] = field(default=utc_now)
+
+    # -- ateliers ---------------------------------------------------------------
+
+    def create_workshop(self, payload: Any) -> Workshop:
+        if not isinstance(payload, dict):
+            raise bad_request("un objet JSON est attendu.")
+        template = self.templates.get(payload.get("template"))  # type: ignore[arg-type]
+        if template is None:
+            raise FacilitateError(
+                "unknown_template",
+                f"Modèle inconnu : {payload.get('template')!r}. Modèles disponibles : "
+                + ", ".join(sorted(self.templates)),
+                400,
+            )
+        fields = {}
+        for name in ("title", "event", "date", "facilitator_name", "organisation"):
+            value = payload.get(name, "")
+            if value is None:
+                value = ""
+            if not isinstance(value, str) or len(value) > 200:
+                raise bad_request(f"le champ « {name} » doit être un texte de 200 caractères au plus.")
+            fields[name] = value.strip()
+        now = self.now()
+        with self.db.transaction() as conn:
+            workshop = Workshop(
+                id=secrets.token_hex(4),
+                code=self._new_code(conn),
+                title=fields["title"] or template.title,
+                facilitator_key=secrets.token_urlsafe(24),
+                template_id=template.id,
+                event=fields["event"] or template.event,
+                date=fields["date"],
+                facilitator_name=fields["facilitator_name"],
+                organisation=fields["organisation"],
+                seq=1,
+                meta_seq=1,
+                created_at=now,
+                volets=list(template.volets),
+            )
+            store.insert_workshop(conn, workshop)
+            first_bloc = None
+            for position, bt in enumerate(template.blocs):
+                bloc_id = store.insert_bloc(
+                    conn,
+                    Bloc(
+                        id=0,
+                        workshop_id=workshop.id,
+                        position=position,
+                        title=bt.title,
+                        kind=bt.kind,
+                        prompt=bt.prompt,
+                        columns=[Column(f"c{i + 1}", label) for i, label in enumerate(bt.columns)],
+                        timer_seconds=bt.timer,
+                        vote_budget=bt.vote_budget,
+                        private_writing=bt.private,
+                        seq=1,
+                    ),
+                )
+                first_bloc = first_bloc or bloc_id
+            if first_bloc is not None:
+                store.set_current_bloc(conn, workshop.id, first_bloc, 1)
+                workshop.current_bloc = first_bloc
+            # The facilitator is a participant row too, so every note has an author.
+            store.insert_participant(
+                conn, workshop.id, secrets.token_urlsafe(24), workshop.facilitator_name or None,
+                Role.FACILITATOR, 1, now,
+            )
+        return workshop
+
+    def _new_code(self, conn: Any) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if not store.code_in_use(conn, code):
+                return code
+
+    def list_workshops(self) -> list[Workshop]:
+        with self.db.reading() as conn:
+            return store.list_workshops(conn)
+
+    def workshop_for_key(self, workshop_id: str, key: object) -> Workshop:
+        """The atelier if `key` is its facilitator key (compared in constant time)."""
+        with self.db.reading() as conn:
+            workshop = store.get_workshop(conn, workshop_id)
+        if workshop is None:
+            raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+        if not isinstance(key, str) or not secrets.compare_digest(key, workshop.facilitator_key):
+            raise bad_key()
+        return workshop
+
+    # -- identities ------------------------------------------------------------
+
+    def identify(self, auth: Any) -> tuple[Identity, Change | None]:
+        """Turn Socket.IO connect auth into an identity. A new participant is a
+        mutation (the staff see them arrive), hence the optional Change."""
+        if not isinstance(auth, dict) or not isinstance(auth.get("code"), str):
+            raise FacilitateError("bad_request", "Code d'atelier manquant.")
+        code = auth["code"].strip().upper()
+        with self.db.reading() as conn:
+            workshop = store.get_workshop_by_code(conn, code)
+        if workshop is None:
+            raise unknown_workshop()
+        if "facilitator_key" in auth:
+            workshop = self.workshop_for_key(workshop.id, auth["facilitator_key"])
+            role = Role.PROJECTOR if auth.get("role") == "projector" else Role.FACILITATOR
+            with self.db.reading() as conn:
+                me = store.get_facilitator_participant(conn, workshop.id)
+            return Identity(workshop, Viewer(role, me.id), me), None
+        token = auth.get("token")
+        if isinstance(token, str) and token:
+            with self.db.reading() as conn:
+                known = store.find_participant_by_token(conn, workshop.id, token)
+            if known is not None and known.role == Role.PARTICIPANT:
+                return Identity(workshop, Viewer(Role.PARTICIPANT, known.id), known), None
+        name = clean_display_name(auth.get("name"))
+        with self.db.transaction() as conn:
+            if store.count_participants(conn, workshop.id) >= self.max_participants:
+                raise FacilitateError(
+                    "workshop_full",
+                    f"L'atelier est complet ({self.max_participants} participants). Parlez-en à l'animation.",
+                    409,
+                )
+            seq = store.bump_seq(conn, workshop.id)
+            participant = store.insert_participant(
+                conn, workshop.id, secrets.token_urlsafe(24), name, Role.PARTICIPANT, seq, self.now()
+            )
+        identity = Identity(workshop, Viewer(Role.PARTICIPANT, participant.id), participant)
+        return identity, Change(workshop.id, seq)
+
+    # -- reading -----------------------------------------------------------------
+
+    def patch(self, workshop_id: str, viewer: Viewer, since: int = 0) -> dict[str, Any]:
+        """What `viewer` may see that changed after `since` (0: everything)."""
+        with self.db.reading() as conn:
+            workshop = store.get_workshop(conn, workshop_id)
+            if workshop is None:
+                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+            if since > workshop.seq or since < 0:
+                since = 0  # a seq from another life of the database: start afresh
+            blocs = store.list_blocs(conn, workshop_id)
+            changed_bloc_ids = [b.id for b in blocs if b.seq > since]
+            notes = store.notes_for_patch(conn, workshop_id, since, changed_bloc_ids)
+            participants = store.participants_since(conn, workshop_id, since) if viewer.is_staff else []
+            counts = store.note_counts(conn, [p.id for p in participants])
+        return build_patch(
+            viewer=viewer,
+            since=since,
+            seq=workshop.seq,
+            workshop=workshop,
+            join_url=self.join_url_for(workshop.code),
+            blocs=blocs,
+            notes=notes,
+            participants=participants,
+            counts=counts,
+        )
+
+    # -- notes ------------------------------------------------------------------
+
+    def add_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change | None]:
+        """Add a note; the same client_id sent again returns the same note."""
+        if not isinstance(payload, dict):
+            raise bad_request("un objet est attendu.")
+        client_id = payload.get("client_id")
+        if client_id is not None and (not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID_LENGTH):
+            raise bad_request("client_id doit être une chaîne courte.")
+        text = clean_note_text(payload.get("text"))
+        bloc_id = _int_field(payload, "bloc")
+        author_id = identity.viewer.participant_id
+        assert author_id is not None
+        workshop_id = identity.workshop.id
+        now = self.now()
+        with self.db.transaction() as conn:
+            if client_id:
+                existing = store.find_note_by_client_id(conn, author_id, client_id)
+                if existing is not None:
+                    return self._note_view(existing, identity), None
+            bloc = _existing_bloc(conn, workshop_id, bloc_id)
+            check_can_write(identity.viewer, bloc)
+            column = check_column(bloc, payload.get("column"))
+            seq = store.bump_seq(conn, workshop_id)
+            note = store.insert_note(
+                conn,
+                Note(0, workshop_id, bloc.id, author_id, text, column, client_id or None, now, now, seq=seq),
+            )
+            store.touch_participant(conn, author_id, seq)
+        return self._note_view(note, identity), Change(workshop_id, seq, (author_id,))
+
+    def edit_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change]:
+        if not isinstance(payload, dict):
+            raise bad_request("un objet est attendu.")
+        text = clean_note_text(payload.get("text"))
+        with self.db.transaction() as conn:
+            note, bloc = self._changeable_note(conn, identity, payload)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.update_note_text(conn, note.id, text, seq, self.now())
+            note.text, note.seq = text, seq
+        return self._note_view(note, identity), Change(identity.workshop.id, seq, (note.participant_id,))
+
+    def delete_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change]:
+        if not isinstance(payload, dict):
+            raise bad_request("un objet est attendu.")
+        with self.db.transaction() as conn:
+            note, _ = self._changeable_note(conn, identity, payload)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.delete_note(conn, note.id, seq, self.now())
+            store.touch_participant(conn, note.participant_id, seq)
+        return {"id": note.id}, Change(identity.workshop.id, seq, (note.participant_id,))
+
+    def _changeable_note(self, conn: Any, identity: Identity, payload: dict[str, Any]) -> tuple[Note, Bloc]:
+        note = store.get_note(conn, identity.workshop.id, _int_field(payload, "id"))
+        if note is None:
+            raise FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+        bloc = _existing_bloc(conn, identity.workshop.id, note.bloc_id)
+        check_can_change_note(identity.viewer, note, bloc)
+        return note, bloc
+
+    def _note_view(self, note: Note, identity: Identity) -> dict[str, Any]:
+        return note_json(note, identity.viewer)
+
+    # -- facilitation -------------------------------------------------------------
+
+    def goto_bloc(self, identity: Identity, payload: Any) -> Change:
+        check_facilitator(identity.viewer)
+        bloc_id = _int_field(payload, "bloc")
+        with self.db.transaction() as conn:
+            bloc = _existing_bloc(conn, identity.workshop.id, bloc_id)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_current_bloc(conn, identity.workshop.id, bloc.id, seq)
+        return Change(identity.workshop.id, seq)
+
+    def set_phase(self, identity: Identity, payload: Any) -> Change:
+        check_facilitator(identity.viewer)
+        bloc_id = _int_field(payload, "bloc")
+        try:
+            phase = Phase(payload.get("phase"))
+        except ValueError:
+            raise FacilitateError(
+                "unknown_phase", "Phase inconnue : choisissez " + ", ".join(p.value for p in Phase) + "."
+            ) from None
+        with self.db.transaction() as conn:
+            bloc = _existing_bloc(conn, identity.workshop.id, bloc_id)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_bloc_phase(conn, bloc.id, phase, seq)
+        return Change(identity.workshop.id, seq)
+
+
+def _int_field(payload: Any, name: str) -> int:
+    if not isinstance(payload, dict):
+        raise bad_request("un objet est attendu.")
+    value = payload.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request(f"« {name} » doit être un identifiant numérique.")
+    return value
+
+
+def _existing_bloc(conn: Any, workshop_id: str, bloc_id: int) -> Bloc:
+    bloc = store.get_bloc(conn, workshop_id, bloc_id)
+    if bloc is None:
+        raise FacilitateError("unknown_bloc", "Ce bloc n'existe pas (ou plus) dans cet atelier.", 404)
+    return bloc

@@ -1,0 +1,80 @@
+"""JSON API (contract in docs/api.md). Errors are {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from facilitate.errors import FacilitateError
+from facilitate.model import Role
+from facilitate.rules import Viewer
+from facilitate.views import is_local_request, service
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+@blueprint.errorhandler(FacilitateError)
+def facilitate_error(error: FacilitateError) -> Any:
+    return jsonify(error=error.to_dict()), error.status
+
+
+@blueprint.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Any:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.code or 500, "http_error")
+    return jsonify(error={"code": code, "message": error.description}), error.code
+
+
+def _require_local() -> None:
+    if not is_local_request():
+        raise FacilitateError("local_only", "Réservé à l'ordinateur de l'animation.", 403)
+
+
+def _json_body() -> Any:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise FacilitateError("not_json", "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
+    return body
+
+
+@blueprint.get("/templates")
+def list_templates() -> Any:
+    return jsonify([t.summary() for t in sorted(service().templates.values(), key=lambda t: t.id)])
+
+
+@blueprint.get("/workshops")
+def list_workshops() -> Any:
+    _require_local()
+    return jsonify([_summary(w) for w in service().list_workshops()])
+
+
+@blueprint.post("/workshops")
+def create_workshop() -> Any:
+    _require_local()
+    workshop = service().create_workshop(_json_body())
+    return jsonify({**_summary(workshop), "facilitator_key": workshop.facilitator_key}), 201
+
+
+@blueprint.get("/workshops/<workshop_id>")
+def get_workshop(workshop_id: str) -> Any:
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    state = service().patch(workshop.id, Viewer(Role.FACILITATOR, None))
+    state.pop("full", None)
+    state.pop("since", None)
+    state["current_bloc"] = state["workshop"]["current_bloc"]
+    state.setdefault("notes", [])
+    state.setdefault("participants", [])
+    return jsonify(state)
+
+
+def _summary(workshop: Any) -> dict[str, Any]:
+    return {
+        "id": workshop.id,
+        "code": workshop.code,
+        "title": workshop.title,
+        "date": workshop.date,
+        "template": workshop.template_id,
+        "join_url": service().join_url_for(workshop.code),
+        "created_at": workshop.created_at,
+    }

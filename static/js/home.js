@@ -1,0 +1,26 @@
+// The facilitator's home (on the laptop only): create an atelier from a
+// template, then open its console with the key in the URL fragment.
+const form = document.getElementById("create-form");
+const message = document.getElementById("message");
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const body = Object.fromEntries(new FormData(form).entries());
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const response = await fetch("/api/workshops", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.error ? data.error.message : "Création impossible.");
+    localStorage.setItem(`facilitate:key:${data.id}`, data.facilitator_key);
+    location.href = `/w/${data.id}/console#key=${encodeURIComponent(data.facilitator_key)}`;
+  } catch (error) {
+    message.textContent = error.message;
+    message.hidden = false;
+    button.disabled = false;
+  }
+});

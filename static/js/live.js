@@ -1,0 +1,150 @@
+// The live connection every screen shares: connect, keep the atelier's state
+// up to date from `state` and `change` patches, resync after a drop.
+// Patches follow docs/api.md; note texts are rendered with textContent only.
+
+export class LiveState {
+  constructor() {
+    this.reset();
+  }
+
+  reset() {
+    this.seq = 0;
+    this.workshop = null;
+    this.blocs = new Map();
+    this.notes = new Map();
+    this.participants = new Map();
+    this.mine = new Set(); // ids of my notes: a room-wide patch does not know who I am
+  }
+
+  // Apply a patch; returns false when it reveals a gap (the caller resyncs).
+  apply(patch) {
+    if (patch.full) this.reset();
+    else if (patch.since > this.seq) return false;
+    if (patch.workshop) this.workshop = { ...this.workshop, ...patch.workshop };
+    for (const bloc of patch.blocs || []) {
+      this.blocs.set(bloc.id, bloc);
+      // A bloc in a patch comes with all its visible notes: replace them.
+      for (const [id, note] of this.notes) if (note.bloc === bloc.id) this.notes.delete(id);
+    }
+    for (const note of patch.notes || []) {
+      if (note.mine) this.mine.add(note.id);
+      this.notes.set(note.id, { ...note, mine: this.mine.has(note.id) });
+    }
+    for (const id of patch.deleted_notes || []) this.notes.delete(id);
+    for (const p of patch.participants || []) this.participants.set(p.id, p);
+    this.seq = Math.max(this.seq, patch.seq);
+    return true;
+  }
+
+  get currentBloc() {
+    return this.workshop ? this.blocs.get(this.workshop.current_bloc) || null : null;
+  }
+
+  sortedBlocs() {
+    return [...this.blocs.values()].sort((a, b) => a.position - b.position || a.id - b.id);
+  }
+
+  notesOf(blocId, column) {
+    return [...this.notes.values()]
+      .filter((n) => n.bloc === blocId && (column === undefined || n.column === column))
+      .sort((a, b) => a.id - b.id);
+  }
+}
+
+// Connect with `auth` (an object, or a function returning one) and call
+// `render()` after every state change. `onStatus(online)` tracks the link.
+export function connectLive({ auth, render, onStatus = () => {}, onRefused = () => {}, onConnect = () => {} }) {
+  const state = new LiveState();
+  const socket = io({
+    // Sent again on every reconnection, with the last seq seen: the server
+    // answers with what was missed instead of everything.
+    auth: (cb) => cb({ ...(typeof auth === "function" ? auth() : auth), since: state.seq }),
+    transports: ["websocket", "polling"],
+    reconnectionDelayMax: 4000,
+  });
+
+  const resync = () => {
+    socket.timeout(10000).emit("sync", { since: state.seq }, (err, ack) => {
+      if (!err && ack && ack.ok) {
+        state.apply(ack.state);
+        render(state);
+      }
+    });
+  };
+
+  socket.on("state", (patch) => {
+    if (!state.apply(patch)) {
+      state.apply({ ...patch, full: true });
+    }
+    if (patch.me) state.me = patch.me;
+    render(state);
+    onConnect(state);
+  });
+  socket.on("change", (patch) => {
+    if (state.apply(patch)) render(state);
+    else resync();
+  });
+  socket.on("connect", () => onStatus(true));
+  socket.on("disconnect", () => onStatus(false));
+  socket.on("connect_error", (err) => {
+    onStatus(false);
+    if (err && err.data && err.data.code) {
+      onRefused(err.data);
+      if (["unknown_workshop", "bad_key", "workshop_full"].includes(err.data.code)) socket.disconnect();
+    }
+  });
+  document.addEventListener("visibilitychange", () => {
+    // A phone waking up: make sure the link is alive and nothing was missed.
+    if (document.visibilityState === "visible") {
+      if (socket.connected) resync();
+      else socket.connect();
+    }
+  });
+  return { socket, state, resync };
+}
+
+// Emit with an acknowledgement, as a promise of the ack ({ok, ...}).
+export function request(socket, event, payload, timeoutMs = 10000) {
+  return new Promise((resolve) => {
+    socket.timeout(timeoutMs).emit(event, payload, (err, ack) => {
+      if (err) resolve({ ok: false, error: { code: "timeout", message: "Pas de réponse du serveur : nouvel essai au retour du réseau." } });
+      else resolve(ack);
+    });
+  });
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "class") node.className = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export const PHASES = [
+  ["ecriture", "Écriture"],
+  ["devoilement", "Dévoilement"],
+  ["regroupement", "Regroupement"],
+  ["vote", "Vote"],
+  ["clos", "Clos"],
+];
+
+export function phaseLabel(phase) {
+  return (PHASES.find(([id]) => id === phase) || [phase, phase])[1];
+}
+
+export function columnLabel(bloc, columnId) {
+  const column = (bloc.columns || []).find((c) => c.id === columnId);
+  return column ? column.label : "";
+}
+
+export function isPrivateNow(bloc) {
+  return bloc.private_writing && bloc.phase === "ecriture";
+}

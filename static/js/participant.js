@@ -1,0 +1,222 @@
+// The participant's phone: join, write notes to the current bloc, keep them.
+// Notes wait in a localStorage outbox until the server acknowledges them, so
+// a phone that loses the Wi-Fi, sleeps or reloads loses nothing.
+import { columnLabel, connectLive, el, isPrivateNow, phaseLabel, request } from "./live.js";
+
+const root = document.getElementById("app");
+const code = root.dataset.code;
+const tokenKey = `facilitate:token:${code}`;
+const outboxKey = `facilitate:outbox:${code}`;
+const MAX = 500;
+
+const $ = (id) => document.getElementById(id);
+let live = null;
+let selectedColumn = null;
+let editing = null; // id of the note being edited
+let flushing = false;
+
+function readOutbox() {
+  try {
+    return JSON.parse(localStorage.getItem(outboxKey)) || [];
+  } catch {
+    return [];
+  }
+}
+function writeOutbox(items) {
+  localStorage.setItem(outboxKey, JSON.stringify(items));
+}
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function showMessage(text, kind = "info") {
+  const box = $("message");
+  box.textContent = text;
+  box.className = `message ${kind}`;
+  box.hidden = !text;
+}
+
+// -- joining ------------------------------------------------------------------
+
+function start(auth) {
+  $("join").hidden = true;
+  $("board").hidden = false;
+  live = connectLive({
+    auth: () => {
+      const token = localStorage.getItem(tokenKey);
+      return token ? { code, token } : auth;
+    },
+    render,
+    onStatus: (online) => {
+      const pill = $("status");
+      pill.textContent = online ? "En ligne" : "Hors ligne — vos notes partiront au retour du réseau";
+      pill.className = `status ${online ? "online" : "offline"}`;
+      if (online) showMessage("");
+    },
+    onConnect: (state) => {
+      if (state.me && state.me.token) localStorage.setItem(tokenKey, state.me.token);
+      flushOutbox();
+    },
+    onRefused: (error) => showMessage(error.message, "error"),
+  });
+}
+
+$("join-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const name = $("name").value.trim();
+  start({ code, name: name || null });
+});
+$("anonymous").addEventListener("click", () => start({ code, name: null }));
+
+if (localStorage.getItem(tokenKey)) start({ code });
+
+// -- writing ------------------------------------------------------------------
+
+const textarea = $("note-text");
+textarea.addEventListener("input", () => {
+  const n = textarea.value.trim().length;
+  $("counter").textContent = `${textarea.value.length} / ${MAX}`;
+  $("counter").classList.toggle("over", textarea.value.length > MAX);
+  $("send").disabled = n === 0 || textarea.value.length > MAX;
+});
+
+$("note-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = textarea.value.trim();
+  const bloc = live && live.state.currentBloc;
+  if (!text || !bloc) return;
+  if (text.length > MAX) {
+    showMessage(`La note dépasse ${MAX} caractères : raccourcissez-la.`, "error");
+    return;
+  }
+  if (editing !== null) {
+    saveEdit(editing, text);
+    return;
+  }
+  const item = { client_id: newClientId(), bloc: bloc.id, text };
+  if (bloc.columns.length) item.column = selectedColumn || bloc.columns[0].id;
+  writeOutbox([...readOutbox(), item]);
+  textarea.value = "";
+  textarea.dispatchEvent(new Event("input"));
+  render(live.state);
+  flushOutbox();
+  textarea.focus();
+});
+
+// Send the outbox in order; each note leaves it only once acknowledged.
+async function flushOutbox() {
+  if (flushing || !live || !live.socket.connected) return;
+  flushing = true;
+  try {
+    for (const item of readOutbox()) {
+      const ack = await request(live.socket, "note:add", item);
+      if (!ack.ok && ack.error.code === "timeout") break; // still offline: retry on reconnect
+      writeOutbox(readOutbox().filter((i) => i.client_id !== item.client_id));
+      if (ack.ok) {
+        live.state.mine.add(ack.note.id);
+        live.state.notes.set(ack.note.id, { ...ack.note, mine: true });
+      } else {
+        // Refused (e.g. writing closed): give the text back rather than lose it.
+        showMessage(`Note non envoyée : ${ack.error.message}`, "error");
+        if (!textarea.value) textarea.value = item.text;
+      }
+      render(live.state);
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+async function saveEdit(id, text) {
+  const ack = await request(live.socket, "note:edit", { id, text });
+  if (ack.ok) {
+    live.state.notes.set(id, { ...ack.note, mine: true });
+    editing = null;
+    textarea.value = "";
+    textarea.dispatchEvent(new Event("input"));
+  } else {
+    showMessage(ack.error.message, "error");
+  }
+  render(live.state);
+}
+
+async function deleteNote(id) {
+  if (!confirm("Supprimer cette note ?")) return;
+  const ack = await request(live.socket, "note:delete", { id });
+  if (ack.ok) live.state.notes.delete(id);
+  else showMessage(ack.error.message, "error");
+  render(live.state);
+}
+
+function startEdit(note) {
+  editing = note.id;
+  textarea.value = note.text;
+  textarea.dispatchEvent(new Event("input"));
+  textarea.focus();
+  render(live.state);
+}
+
+// -- rendering ----------------------------------------------------------------
+
+function noteItem(note, { pending = false, own = false } = {}) {
+  const bloc = live.state.blocs.get(note.bloc);
+  const label = bloc ? columnLabel(bloc, note.column) : "";
+  return el(
+    "li",
+    { class: `note${pending ? " pending" : ""}` },
+    label ? el("span", { class: "note-column" }, label) : null,
+    el("p", { class: "note-text" }, note.text),
+    pending ? el("span", { class: "note-state" }, "En attente d'envoi") : null,
+    own && !pending
+      ? el(
+          "div",
+          { class: "note-actions" },
+          el("button", { type: "button", class: "secondary", onclick: () => startEdit(note) }, "Modifier"),
+          el("button", { type: "button", class: "danger", onclick: () => deleteNote(note.id) }, "Supprimer"),
+        )
+      : null,
+  );
+}
+
+function render(state) {
+  const w = state.workshop;
+  if (!w) return;
+  $("workshop-title").textContent = w.title;
+  const me = state.me || {};
+  $("who").textContent = me.name ? `Vous : ${me.name}` : "Vous participez de façon anonyme";
+  const bloc = state.currentBloc;
+  $("bloc-title").textContent = bloc ? bloc.title : "En attente du premier bloc";
+  $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
+  $("bloc-phase").textContent = bloc ? `Phase : ${phaseLabel(bloc.phase)}` : "";
+  $("private-hint").hidden = !(bloc && isPrivateNow(bloc));
+
+  // Column or question picker: big radio buttons.
+  const picker = $("column-picker");
+  picker.replaceChildren();
+  picker.hidden = !(bloc && bloc.columns.length);
+  if (bloc && bloc.columns.length) {
+    if (!bloc.columns.some((c) => c.id === selectedColumn)) selectedColumn = bloc.columns[0].id;
+    picker.append(el("legend", {}, bloc.kind === "questions" ? "Question" : "Colonne"));
+    for (const c of bloc.columns) {
+      const input = el("input", { type: "radio", name: "column", value: c.id, id: `col-${c.id}`, checked: c.id === selectedColumn });
+      input.addEventListener("change", () => (selectedColumn = c.id));
+      picker.append(el("label", { class: "choice", for: `col-${c.id}` }, input, el("span", {}, c.label)));
+    }
+  }
+  const writable = bloc && (bloc.phase === "ecriture" || bloc.phase === "devoilement");
+  $("note-form").hidden = !writable;
+  $("closed-hint").hidden = !bloc || writable;
+  $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
+
+  const pending = readOutbox().filter((i) => bloc && i.bloc === bloc.id);
+  const mine = bloc ? state.notesOf(bloc.id).filter((n) => n.mine) : [];
+  $("my-notes").replaceChildren(
+    ...pending.map((i) => noteItem(i, { pending: true })),
+    ...mine.map((n) => noteItem(n, { own: true })),
+  );
+  $("my-count").textContent = `${mine.length + pending.length}`;
+  const others = bloc ? state.notesOf(bloc.id).filter((n) => !n.mine) : [];
+  $("group").hidden = !bloc || isPrivateNow(bloc) || others.length === 0;
+  $("group-notes").replaceChildren(...others.map((n) => noteItem(n)));
+}

@@ -1,0 +1,51 @@
+// The projector: join instructions in large type and the current bloc's
+// notes live (during private writing, only how many were written).
+import { connectLive, el, isPrivateNow } from "./live.js";
+import { facilitatorKey } from "./staff.js";
+
+const root = document.getElementById("app");
+const workshopId = root.dataset.workshop;
+const code = root.dataset.code;
+const key = facilitatorKey(workshopId);
+const $ = (id) => document.getElementById(id);
+
+function render(state) {
+  const w = state.workshop;
+  if (!w) return;
+  $("join-url").textContent = w.join_url;
+  const bloc = state.currentBloc;
+  $("bloc-title").textContent = bloc ? bloc.title : "";
+  $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
+  if (!bloc) return;
+  const hidden = isPrivateNow(bloc);
+  const counts = [...state.participants.values()].reduce((sum, p) => sum + (p.notes[bloc.id] || 0), 0);
+  $("private-count").hidden = !hidden;
+  $("private-count").textContent = `${counts} note(s) écrite(s) — elles s'afficheront au dévoilement`;
+  const byColumn = bloc.columns.length ? bloc.columns : [{ id: null, label: "" }];
+  $("wall").className = `wall columns-${byColumn.length}`;
+  $("wall").replaceChildren(
+    ...byColumn.map((c) =>
+      el(
+        "section",
+        { class: "column" },
+        c.label ? el("h2", {}, c.label) : null,
+        el(
+          "ul",
+          { class: "notes" },
+          state.notesOf(bloc.id, c.id === null ? undefined : c.id).map((n) => el("li", { class: "note" }, n.text)),
+        ),
+      ),
+    ),
+  );
+}
+
+if (key) {
+  connectLive({
+    auth: { code, facilitator_key: key, role: "projector" },
+    render,
+    onStatus: (online) => ($("status").hidden = online),
+  });
+} else {
+  $("status").hidden = false;
+  $("status").textContent = "Clé d'animation manquante : ouvrez le projecteur depuis la console.";
+}
