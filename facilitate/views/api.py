@@ -20,8 +20,11 @@ def facilitate_error(error: FacilitateError) -> Any:
     return jsonify(error=error.to_dict()), error.status
 
 
-@blueprint.errorhandler(HTTPException)
+@blueprint.app_errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
+    """JSON errors for every /api path, matched by a route or not."""
+    if not request.path.startswith(blueprint.url_prefix or "/api"):
+        return error
     code = {404: "not_found", 405: "method_not_allowed"}.get(error.code or 500, "http_error")
     return jsonify(error={"code": code, "message": error.description}), error.code
 

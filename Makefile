@@ -1,0 +1,37 @@
+# The two commands of the README:
+#   make serve   install everything, then run the server (http://<this laptop>:5000)
+#   make test    install what the tests need, then run every test
+# Both work on a fresh machine with python3 (>= 3.10), npm and, for the
+# browser and Word tests, Debian's apt-get.
+
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+SERVE_ARGS ?=
+
+.PHONY: serve test browser-libs system-test-deps
+
+serve: browser-libs $(PY)
+	$(PY) -m pip install --quiet .
+	$(VENV)/bin/facilitate serve $(SERVE_ARGS)
+
+test: browser-libs $(PY) system-test-deps
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Browser libraries come from the npm registry (package-lock.json), never from git.
+browser-libs: static/vendor/socket.io.min.js
+static/vendor/socket.io.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+
+# Debian's Chromium for the Playwright tests (a test tool's own browser
+# download does not work offline).
+system-test-deps:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
