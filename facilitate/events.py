@@ -4,7 +4,7 @@ Client contract (default namespace; see docs/api.md for the full text):
 - connect with auth {"code", "name"?} (new participant), {"code", "token"}
   (same participant again), or {"code", "facilitator_key", "role"?:
   "projector"} (staff). Add "since": SEQ to get only what changed since.
-  A refused connection's error data is {"code", "message"}.
+  A refused connection's connect_error carries data {"code", "message"}.
 - on connect the server emits `state`: a patch (see projection.build_patch)
   plus "me". Afterwards every committed change reaches the client as a
   `change` patch carrying "seq" and "since".
@@ -90,7 +90,8 @@ def on_connect(auth: Any = None) -> None:
     try:
         identity, change = service().identify(auth)
     except FacilitateError as error:
-        raise ConnectionRefusedError(error.to_dict()) from None
+        # Seen by clients as connect_error {"message", "data": {"code", "message"}}.
+        raise ConnectionRefusedError(error.message, error.to_dict()) from None
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
     if identity.viewer.is_staff:

@@ -1,30 +1,39 @@
-"""The `facilitate` command: a click group whose default command is `serve`."""
+"""The `facilitate` command: a click group whose default command is `serve`.
+
+Commands are imported only when run: `serve` must monkey-patch for
+eventlet/gevent before anything imports threading or socket, and `cluster`
+pulls in scikit-learn, which no other command needs."""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
+COMMANDS = {
+    "serve": "facilitate.cli.serve:serve",
+    "templates": "facilitate.cli.templates:templates",
+    "cluster": "facilitate.cli.cluster:cluster",
+}
 
-class DefaultToServe(click.Group):
-    """`facilitate` alone (or with only options) runs `facilitate serve`."""
+
+class FacilitateGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or args[0].startswith("-") and args[0] not in ("--help", "-h"):
+        # `facilitate` alone, or with only options, runs `facilitate serve`.
+        if not args or (args[0].startswith("-") and args[0] not in ("--help", "-h")):
             args = ["serve", *args]
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultToServe)
+@click.group(cls=FacilitateGroup)
 def main() -> None:
     """facilitate : ateliers d'intelligence collective sur un portable."""
-
-
-def _register() -> None:
-    from facilitate.cli import cluster, serve, templates
-
-    main.add_command(serve.serve)
-    main.add_command(templates.templates)
-    main.add_command(cluster.cluster)
-
-
-_register()

@@ -1,0 +1,189 @@
+"""The real server in a subprocess, real python-socketio clients over TCP."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+import socketio
+
+
+class Screen:
+    """A python-socketio client that keeps the atelier state from patches,
+    as the browser's live.js does."""
+
+    def __init__(self, url: str, auth: dict) -> None:
+        self.notes: dict[int, dict] = {}
+        self.me: dict = {}
+        self.seq = 0
+        self.ready = threading.Event()
+        self.lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("state", self._on_state)
+        self.client.on("change", self._apply)
+        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+        assert self.ready.wait(10), "no state snapshot"
+
+    def _on_state(self, patch: dict) -> None:
+        self.me = patch.get("me", {})
+        self._apply(patch)
+        self.ready.set()
+
+    def _apply(self, patch: dict) -> None:
+        with self.lock:
+            if patch.get("full"):
+                self.notes.clear()
+            for note in patch.get("notes", []):
+                self.notes[note["id"]] = note
+            for note_id in patch.get("deleted_notes", []):
+                self.notes.pop(note_id, None)
+            self.seq = max(self.seq, patch["seq"])
+
+    def wait_for(self, predicate, timeout: float = 15) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if predicate(self):
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def call(self, event: str, payload: dict) -> dict:
+        return self.client.call(event, payload, timeout=15)
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def create_workshop(server) -> dict:
+    response = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def fetch_state(server, workshop: dict) -> dict:
+    response = requests.get(f"{server.url}/api/workshops/{workshop['id']}",
+                            headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=10)
+    assert response.status_code == 200
+    return response.json()
+
+
+def run_room(server, participants: int = 20) -> tuple[dict, set[int]]:
+    """A facilitator and `participants` phones each post one note to the
+    public two-column bloc; returns the atelier and the acknowledged ids."""
+    workshop = create_workshop(server)
+    state = fetch_state(server, workshop)
+    bloc = next(b for b in state["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+    facilitator = Screen(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
+    assert facilitator.call("bloc:goto", {"bloc": bloc["id"]}) == {"ok": True}
+    phones = [Screen(server.url, {"code": workshop["code"], "name": f"Participant {i}"}) for i in range(participants)]
+    acked: set[int] = set()
+    acked_lock = threading.Lock()
+
+    def post(i: int, phone: Screen) -> None:
+        column = bloc["columns"][i % 2]["id"]
+        ack = phone.call("note:add", {"bloc": bloc["id"], "text": f"Note n° {i} — ça marche", "column": column,
+                                      "client_id": str(uuid.uuid4())})
+        assert ack["ok"], ack
+        with acked_lock:
+            acked.add(ack["note"]["id"])
+
+    threads = [threading.Thread(target=post, args=(i, p)) for i, p in enumerate(phones)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(acked) == participants
+    assert facilitator.wait_for(lambda s: acked <= set(s.notes)), "some notes never reached the facilitator"
+    assert phones[0].wait_for(lambda s: acked <= set(s.notes)), "some notes never reached the room"
+    for screen in [facilitator, *phones]:
+        screen.close()
+    return workshop, acked
+
+
+@pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
+def test_twenty_phones_then_kill_9_loses_no_acknowledged_note(live_server, tmp_path, async_mode):
+    server = live_server(async_mode)
+    workshop, acked = run_room(server, participants=20)
+    before = fetch_state(server, workshop)
+
+    server.kill()
+    restarted = live_server(async_mode, data_dir=tmp_path)
+    after = fetch_state(restarted, workshop)
+    assert acked <= {n["id"] for n in after["notes"]}
+    assert after["current_bloc"] == before["current_bloc"]  # resumes where it was
+    assert after["seq"] == before["seq"]
+
+    # A phone comes back with its token after the restart: same identity.
+    phone = Screen(restarted.url, {"code": workshop["code"], "name": "Revenant"})
+    token = phone.me["token"]
+    phone.close()
+    again = Screen(restarted.url, {"code": workshop["code"], "token": token})
+    assert again.me["id"] == phone.me["id"]
+    again.close()
+
+
+def test_refused_connections_say_why(live_server):
+    server = live_server()
+    workshop = create_workshop(server)
+    for auth, code in [({"code": "ZZZZZZ"}, "unknown_workshop"),
+                       ({"code": workshop["code"], "facilitator_key": "faux"}, "bad_key")]:
+        client = socketio.Client(reconnection=False)
+        reasons = []
+        client.on("connect_error", reasons.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
+        assert reasons and reasons[0]["data"]["code"] == code and reasons[0]["message"]
+
+
+def test_a_resync_after_a_drop_converges(live_server):
+    server = live_server()
+    workshop = create_workshop(server)
+    state = fetch_state(server, workshop)
+    bloc = next(b for b in state["blocs"] if not b["private_writing"])
+    facilitator = Screen(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
+    facilitator.call("bloc:goto", {"bloc": bloc["id"]})
+    bob = Screen(server.url, {"code": workshop["code"], "name": "Bob"})
+    seen, token = bob.seq, bob.me["token"]
+    bob.close()  # Bob's phone drops off the Wi-Fi
+    alice = Screen(server.url, {"code": workshop["code"]})
+    kept = alice.call("note:add", {"bloc": bloc["id"], "text": "pendant", "column": bloc["columns"][0]["id"] if bloc["columns"] else None})
+    removed = alice.call("note:add", {"bloc": bloc["id"], "text": "effacée", "column": kept["note"]["column"]})
+    alice.call("note:delete", {"id": removed["note"]["id"]})
+    back = Screen(server.url, {"code": workshop["code"], "token": token, "since": seen})
+    assert set(back.notes) == {kept["note"]["id"]}
+    assert back.seq == fetch_state(server, workshop)["seq"]
+    for s in (facilitator, alice, back):
+        s.close()
+
+
+def test_serve_prints_the_lan_address_a_qr_code_and_the_facilitator_address(live_server, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, free_port
+
+    port = free_port()
+    # Listening on every interface (the default), but only loopback is contacted.
+    process = subprocess.Popen([sys.executable, "-m", "facilitate", "serve", "--port", str(port), "--data",
+                                str(tmp_path / "d")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
+            lines.append(process.stdout.readline())
+        output = "".join(lines)
+        phones = next(line for line in lines if line.startswith("Participants"))
+        assert f":{port}/" in phones and "127.0.0.1" not in phones and "localhost" not in phones
+        assert f"http://127.0.0.1:{port}/" in output
+        assert "█" in output  # the QR code
+        created = requests.post(f"http://127.0.0.1:{port}/api/workshops", json={"template": "mutualisation"},
+                                timeout=10).json()
+        assert created["join_url"].startswith(phones.split(": ", 1)[1].strip().rstrip("/"))
+    finally:
+        process.terminate()
+        process.wait(10)
