@@ -14,11 +14,11 @@ ASYNC_MODES = ("eventlet", "gevent", "threading")
 def default_data_dir() -> Path:
     """A per-user folder: XDG on Linux, Application Support on macOS, APPDATA on Windows."""
     if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "facilitate"
 
 

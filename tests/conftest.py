@@ -72,14 +72,18 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[str] | None = None
+        self.cwd = ROOT
+        self.extra_env: dict[str, str] = {}
+        self.data_arg = True
 
     def start(self) -> "LiveServer":
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.extra_env}
         self.log = open(self.data_dir / f"server-{self.port}.log", "a")
+        data = ["--data", str(self.data_dir)] if self.data_arg else []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "facilitate", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data", str(self.data_dir), "--async-mode", self.async_mode],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+             *data, "--async-mode", self.async_mode],
+            cwd=self.cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
