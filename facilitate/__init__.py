@@ -41,7 +41,13 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     data_dir = Path(settings["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
     templates_dir = Path(settings["TEMPLATES_DIR"] or bundled_path("session_templates"))
+    # Ateliers saved as templates go to the data folder: the bundled one may be read-only.
+    user_templates_dir = data_dir / "session_templates"
     templates, problems = load_templates(templates_dir)
+    if user_templates_dir.is_dir():
+        saved, saved_problems = load_templates(user_templates_dir)
+        templates += [t for t in saved if t.id not in {b.id for b in templates}]
+        problems += saved_problems
     for problem in problems:
         log.warning("modèle ignoré : %s", problem)
     app.config["TEMPLATE_PROBLEMS"] = [str(p) for p in problems]
@@ -52,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         db=Database(data_dir / DB_FILENAME),
         templates={t.id: t for t in templates},
         join_url_for=lambda code: f"{base_url}/j/{code}",
+        user_templates_dir=user_templates_dir,
         max_participants=settings["MAX_PARTICIPANTS"],
     )
     app.register_blueprint(pages.blueprint)

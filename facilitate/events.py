@@ -170,15 +170,30 @@ def on_note_delete(identity: Identity, payload: Any) -> dict[str, Any]:
     return {"note": note}
 
 
-@client_event("bloc:goto")
-def on_bloc_goto(identity: Identity, payload: Any) -> dict[str, Any]:
-    """Facilitator: {"bloc"} becomes the current bloc on every screen."""
-    publish(service().goto_bloc(identity, payload))
-    return {}
+# Events whose ack is just {"ok": true}: the change itself reaches every
+# screen as a patch. Payloads are documented in docs/api.md.
+SIMPLE_EVENTS: dict[str, str] = {  # event -> Service method
+    "bloc:goto": "goto_bloc",  # facilitator {"bloc"}
+    "bloc:phase": "set_phase",  # facilitator {"bloc", "phase"}
+    "bloc:add": "add_bloc",  # facilitator {"kind", "title", ...}
+    "bloc:update": "update_bloc",  # facilitator {"bloc", fields...}
+    "bloc:move": "move_bloc",  # facilitator {"bloc", "position"}
+    "bloc:remove": "remove_bloc",  # facilitator {"bloc"}
+    "timer": "control_timer",  # facilitator {"bloc", "action", "seconds"?}
+    "bloc:done": "set_done",  # participant {"bloc", "done"}
+    "draw:open": "open_volunteering",  # facilitator {"open"}
+    "draw:volunteer": "volunteer",  # participant {"volunteer"}
+    "draw:run": "run_draw",  # facilitator {"mode", "team_size", "teams"?, "seed"?}
+    "draw:answer": "answer_draw",  # drawn participant {"accept"}
+}
 
 
-@client_event("bloc:phase")
-def on_bloc_phase(identity: Identity, payload: Any) -> dict[str, Any]:
-    """Facilitator: {"bloc", "phase"} with phase in ecriture, devoilement, regroupement, vote, clos."""
-    publish(service().set_phase(identity, payload))
-    return {}
+def _register_simple(name: str, method: str) -> None:
+    @client_event(name)
+    def handler(identity: Identity, payload: Any) -> dict[str, Any]:
+        publish(getattr(service(), method)(identity, payload))
+        return {}
+
+
+for _name, _method in SIMPLE_EVENTS.items():
+    _register_simple(_name, _method)

@@ -47,6 +47,20 @@ class Column:
     label: str
 
 
+@dataclass(frozen=True)
+class Countdown:
+    """A bloc's timer on the server's clock: running until `ends_at` (Unix
+    seconds), or paused with `remaining` seconds left. It only informs:
+    nothing is cut off at zero, the facilitator decides."""
+
+    running: bool
+    remaining: float
+    ends_at: float | None = None
+
+    def left(self, now: float) -> float:
+        return max(0.0, self.ends_at - now) if self.running and self.ends_at is not None else self.remaining
+
+
 @dataclass
 class Bloc:
     id: int
@@ -60,6 +74,9 @@ class Bloc:
     vote_budget: int = 5
     private_writing: bool = False
     phase: Phase = Phase.ECRITURE
+    fondamentaux: bool = False  # closes on its "grands fondamentaux retenus"
+    timer: Countdown | None = None
+    deleted: bool = False  # removed by the facilitator; its notes are kept
     seq: int = 0
 
 
@@ -79,6 +96,7 @@ class Workshop:
     meta_seq: int = 0
     created_at: str = ""
     volets: list[str] = field(default_factory=list)
+    volunteering: bool = False  # participants may volunteer for the team draw
 
 
 @dataclass
@@ -88,7 +106,30 @@ class Participant:
     token: str
     name: str | None
     role: Role = Role.PARTICIPANT
+    volunteer: bool = False
     seq: int = 0
+
+
+class DrawStatus(str, Enum):
+    PENDING = "pending"  # drawn, has not answered yet
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class DrawMember:
+    participant_id: int
+    rank: int  # order in the draw; the waiting list is served in this order
+    team: int | None  # None: on the waiting list
+    status: DrawStatus = DrawStatus.PENDING
+
+
+@dataclass(frozen=True)
+class Draw:
+    id: int
+    mode: str  # "teams" or "1-2-4" (pairs, then two pairs make a four)
+    team_size: int
+    members: tuple[DrawMember, ...]
 
 
 @dataclass

@@ -9,8 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitate.model import Bloc, Note, Participant, Role, Workshop
+from facilitate.model import Bloc, Draw, DrawStatus, Note, Participant, Role, Workshop
 from facilitate.rules import Viewer, can_read_note
+
+
+def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any] | None:
+    """Teams in order, each member with their answer; the waiting list as a count."""
+    if draw is None:
+        return None
+    teams: dict[int, list[dict[str, Any]]] = {}
+    for m in draw.members:
+        if m.team is not None and m.status != DrawStatus.DECLINED:
+            teams.setdefault(m.team, []).append(
+                {"id": m.participant_id, "name": names.get(m.participant_id), "status": m.status.value}
+            )
+    return {
+        "id": draw.id,
+        "mode": draw.mode,
+        "team_size": draw.team_size,
+        "teams": [teams[t] for t in sorted(teams)],
+        "waiting": sum(1 for m in draw.members if m.team is None and m.status == DrawStatus.PENDING),
+    }
 
 
 def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
@@ -26,6 +45,7 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
         "current_bloc": w.current_bloc,
         "volets": w.volets,
         "join_url": join_url,
+        "volunteering": w.volunteering,
     }
 
 
@@ -41,6 +61,12 @@ def bloc_json(b: Bloc) -> dict[str, Any]:
         "vote_budget": b.vote_budget,
         "private_writing": b.private_writing,
         "phase": b.phase.value,
+        "fondamentaux": b.fondamentaux,
+        "timer": None if b.timer is None else {
+            "running": b.timer.running,
+            "remaining": round(b.timer.remaining, 3),
+            "ends_at": b.timer.ends_at,
+        },
     }
 
 
@@ -59,8 +85,14 @@ def note_json(n: Note, viewer: Viewer) -> dict[str, Any]:
     return data
 
 
-def participant_json(p: Participant, counts: dict[int, int]) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "notes": {str(b): n for b, n in counts.items()}}
+def participant_json(p: Participant, counts: dict[int, int], done: list[int]) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "notes": {str(b): n for b, n in counts.items()},
+        "done": done,
+        "volunteer": p.volunteer,
+    }
 
 
 def build_patch(
@@ -74,22 +106,37 @@ def build_patch(
     notes: list[tuple[Note, Role]],
     participants: list[Participant],
     counts: dict[int, dict[int, int]],
+    done: dict[int, list[int]],
+    draw: Draw | None,
+    names: dict[int, str | None],
+    volunteers: int,
+    now: float,
 ) -> dict[str, Any]:
     """Everything `viewer` may see that changed in (since, seq].
 
     A bloc that changed (phase, settings) comes with all its visible notes and
     the client replaces that bloc's notes: this is how a reveal reaches the
-    room as one snapshot, and how going back to private writing hides them."""
-    blocs_by_id = {b.id: b for b in blocs}
-    changed_blocs = [b for b in blocs if b.seq > since]
-    patch: dict[str, Any] = {"seq": seq, "since": since, "full": since == 0}
+    room as one snapshot, and how going back to private writing hides them.
+    `blocs` includes removed ones, sent as `deleted_blocs`. `participants` are
+    all of them for the staff, the viewer alone for a participant.
+    `server_time` lets screens show countdowns on the server's clock."""
+    live_blocs = {b.id: b for b in blocs if not b.deleted}
+    changed_blocs = [b for b in live_blocs.values() if b.seq > since]
+    patch: dict[str, Any] = {"seq": seq, "since": since, "full": since == 0, "server_time": now}
     if workshop.meta_seq > since:
-        patch["workshop"] = workshop_json(workshop, join_url)
+        patch["workshop"] = {
+            **workshop_json(workshop, join_url),
+            "volunteers": volunteers,
+            "draw": draw_json(draw, names),
+        }
     if changed_blocs:
         patch["blocs"] = [bloc_json(b) for b in changed_blocs]
+    removed = [b.id for b in blocs if b.deleted and b.seq > since and since > 0]
+    if removed:
+        patch["deleted_blocs"] = removed
     visible, deleted = [], []
     for note, author_role in notes:
-        bloc = blocs_by_id.get(note.bloc_id)
+        bloc = live_blocs.get(note.bloc_id)
         if bloc is None or not can_read_note(viewer, note, bloc, author_role):
             continue
         if note.deleted:
@@ -101,10 +148,13 @@ def build_patch(
         patch["notes"] = visible
     if deleted:
         patch["deleted_notes"] = deleted
-    if viewer.is_staff and participants:
-        patch["participants"] = [participant_json(p, counts.get(p.id, {})) for p in participants]
+    if participants:
+        patch["participants"] = [participant_json(p, counts.get(p.id, {}), done.get(p.id, [])) for p in participants]
     return patch
 
 
+PATCH_CONTENT = ("workshop", "blocs", "deleted_blocs", "notes", "deleted_notes", "participants")
+
+
 def is_empty(patch: dict[str, Any]) -> bool:
-    return not any(key in patch for key in ("workshop", "blocs", "notes", "deleted_notes", "participants"))
+    return not any(key in patch for key in PATCH_CONTENT)

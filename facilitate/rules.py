@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from facilitate.errors import FacilitateError
-from facilitate.model import Bloc, Note, Phase, Role
+from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
 
 MAX_NOTE_LENGTH = 500
 MAX_NAME_LENGTH = 60
@@ -102,3 +102,82 @@ def check_can_change_note(viewer: Viewer, note: Note, bloc: Bloc) -> None:
 def check_facilitator(viewer: Viewer) -> None:
     if viewer.role != Role.FACILITATOR:
         raise FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)
+
+
+# -- editing an atelier's plan --------------------------------------------------
+
+MAX_TITLE_LENGTH = 120
+MAX_PROMPT_LENGTH = 1000
+MAX_COLUMNS = 12
+MAX_TIMER_SECONDS = 4 * 3600
+
+
+def _text(payload: dict[str, object], name: str, limit: int, *, required: bool) -> str:
+    value = payload.get(name, "")
+    if not isinstance(value, str):
+        raise FacilitateError("bad_request", f"Requête invalide : « {name} » doit être un texte.")
+    value = " ".join(value.split()) if name == "title" else value.strip()
+    if required and not value:
+        raise FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
+    if len(value) > limit:
+        raise FacilitateError("bloc_invalid", f"« {name} » dépasse {limit} caractères.")
+    return value
+
+
+def clean_columns(kind: BlocKind, raw: object, current: list[Column]) -> list[Column]:
+    """Columns (or questions) as the facilitator edits them: entries that keep
+    an existing id keep their notes; new labels get new ids."""
+    if kind == BlocKind.BRAINSTORM:
+        if raw not in (None, []):
+            raise FacilitateError("bloc_invalid", "Un bloc de remue-méninges n'a ni colonnes ni questions.")
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_COLUMNS:
+        raise FacilitateError("bad_request", f"Requête invalide : « columns » est une liste de {MAX_COLUMNS} éléments au plus.")
+    known = {c.id for c in current}
+    taken = set(known)
+    columns: list[Column] = []
+    for entry in raw:
+        if isinstance(entry, str):
+            entry = {"label": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
+            raise FacilitateError("bad_request", "Requête invalide : chaque colonne a un « label » texte.")
+        label = " ".join(entry["label"].split())
+        if not label or len(label) > 200:
+            raise FacilitateError("bloc_invalid", "Chaque colonne ou question a un libellé de 1 à 200 caractères.")
+        column_id = entry.get("id")
+        if column_id not in known or any(c.id == column_id for c in columns):
+            column_id = next(f"c{i}" for i in range(1, 1000) if f"c{i}" not in taken)
+        taken.add(column_id)
+        columns.append(Column(str(column_id), label))
+    minimum = 2 if kind == BlocKind.COLUMNS else 1
+    if len(columns) < minimum:
+        what = "au moins deux colonnes" if kind == BlocKind.COLUMNS else "au moins une question"
+        raise FacilitateError("bloc_invalid", f"Ce bloc doit garder {what}.")
+    return columns
+
+
+def apply_bloc_settings(bloc: Bloc, payload: dict[str, object]) -> Bloc:
+    """The bloc with the facilitator's edits applied (only the fields present)."""
+    changes: dict[str, object] = {}
+    if "title" in payload:
+        changes["title"] = _text(payload, "title", MAX_TITLE_LENGTH, required=True)
+    if "prompt" in payload:
+        changes["prompt"] = _text(payload, "prompt", MAX_PROMPT_LENGTH, required=False)
+    if "columns" in payload:
+        changes["columns"] = clean_columns(bloc.kind, payload["columns"], bloc.columns)
+    if "timer_seconds" in payload:
+        timer = payload["timer_seconds"]
+        if timer is not None and (isinstance(timer, bool) or not isinstance(timer, int) or not 0 < timer <= MAX_TIMER_SECONDS):
+            raise FacilitateError("bloc_invalid", "La minuterie va de 1 seconde à 4 heures (ou aucune).")
+        changes["timer_seconds"] = timer
+    if "vote_budget" in payload:
+        budget = payload["vote_budget"]
+        if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= 20:
+            raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
+        changes["vote_budget"] = budget
+    for flag in ("private_writing", "fondamentaux"):
+        if flag in payload:
+            if not isinstance(payload[flag], bool):
+                raise FacilitateError("bad_request", f"Requête invalide : « {flag} » vaut true ou false.")
+            changes[flag] = payload[flag]
+    return replace(bloc, **changes)

@@ -7,7 +7,20 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from facilitate.model import Bloc, BlocKind, Column, Note, Participant, Phase, Role, Workshop
+from facilitate.model import (
+    Bloc,
+    BlocKind,
+    Column,
+    Countdown,
+    Draw,
+    DrawMember,
+    DrawStatus,
+    Note,
+    Participant,
+    Phase,
+    Role,
+    Workshop,
+)
 
 # -- workshops -----------------------------------------------------------------
 
@@ -28,6 +41,7 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         meta_seq=row["meta_seq"],
         created_at=row["created_at"],
         volets=json.loads(row["volets"]),
+        volunteering=bool(row["volunteering"]),
     )
 
 
@@ -75,7 +89,28 @@ def set_current_bloc(conn: sqlite3.Connection, workshop_id: str, bloc_id: int, s
     )
 
 
+def set_volunteering(conn: sqlite3.Connection, workshop_id: str, open_: bool, seq: int) -> None:
+    conn.execute(
+        "UPDATE workshop SET volunteering = ?, meta_seq = ? WHERE id = ?", (int(open_), seq, workshop_id)
+    )
+
+
+def touch_workshop(conn: sqlite3.Connection, workshop_id: str, seq: int) -> None:
+    """Mark the atelier-wide part of the state (meta, draw) as changed."""
+    conn.execute("UPDATE workshop SET meta_seq = ? WHERE id = ?", (seq, workshop_id))
+
+
 # -- blocs -----------------------------------------------------------------------
+
+
+def _countdown(row: sqlite3.Row) -> Countdown | None:
+    if row["timer_running"]:
+        return Countdown(True, row["timer_remaining"] or 0.0, row["timer_ends_at"])
+    if row["timer_remaining"] is not None:
+        return Countdown(False, row["timer_remaining"])
+    if row["timer_seconds"]:
+        return Countdown(False, float(row["timer_seconds"]))
+    return None
 
 
 def _bloc(row: sqlite3.Row) -> Bloc:
@@ -91,39 +126,65 @@ def _bloc(row: sqlite3.Row) -> Bloc:
         vote_budget=row["vote_budget"],
         private_writing=bool(row["private_writing"]),
         phase=Phase(row["phase"]),
+        fondamentaux=bool(row["fondamentaux"]),
+        timer=_countdown(row),
+        deleted=bool(row["deleted"]),
         seq=row["seq"],
     )
+
+
+def _columns_json(columns: list[Column]) -> str:
+    return json.dumps([{"id": c.id, "label": c.label} for c in columns], ensure_ascii=False)
 
 
 def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
     cur = conn.execute(
         "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds,"
-        " vote_budget, private_writing, phase, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " vote_budget, private_writing, phase, fondamentaux, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            b.workshop_id, b.position, b.title, b.kind.value, b.prompt,
-            json.dumps([{"id": c.id, "label": c.label} for c in b.columns]),
-            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, b.seq,
+            b.workshop_id, b.position, b.title, b.kind.value, b.prompt, _columns_json(b.columns),
+            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, int(b.fondamentaux), b.seq,
         ),
     )
     return int(cur.lastrowid)
 
 
-def list_blocs(conn: sqlite3.Connection, workshop_id: str) -> list[Bloc]:
+def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
+    """Save what the facilitator may edit; the timer restarts from the new duration."""
+    conn.execute(
+        "UPDATE bloc SET position = ?, title = ?, prompt = ?, columns = ?, timer_seconds = ?, vote_budget = ?,"
+        " private_writing = ?, fondamentaux = ?, deleted = ?, seq = ? WHERE id = ?",
+        (
+            b.position, b.title, b.prompt, _columns_json(b.columns), b.timer_seconds, b.vote_budget,
+            int(b.private_writing), int(b.fondamentaux), int(b.deleted), b.seq, b.id,
+        ),
+    )
+
+
+def list_blocs(conn: sqlite3.Connection, workshop_id: str, *, with_deleted: bool = False) -> list[Bloc]:
     rows = conn.execute(
-        "SELECT * FROM bloc WHERE workshop_id = ? ORDER BY position, id", (workshop_id,)
+        "SELECT * FROM bloc WHERE workshop_id = ? AND (deleted = 0 OR ?) ORDER BY position, id",
+        (workshop_id, int(with_deleted)),
     ).fetchall()
     return [_bloc(r) for r in rows]
 
 
 def get_bloc(conn: sqlite3.Connection, workshop_id: str, bloc_id: int) -> Bloc | None:
     row = conn.execute(
-        "SELECT * FROM bloc WHERE id = ? AND workshop_id = ?", (bloc_id, workshop_id)
+        "SELECT * FROM bloc WHERE id = ? AND workshop_id = ? AND deleted = 0", (bloc_id, workshop_id)
     ).fetchone()
     return _bloc(row) if row else None
 
 
 def set_bloc_phase(conn: sqlite3.Connection, bloc_id: int, phase: Phase, seq: int) -> None:
     conn.execute("UPDATE bloc SET phase = ?, seq = ? WHERE id = ?", (phase.value, seq, bloc_id))
+
+
+def set_timer(conn: sqlite3.Connection, bloc_id: int, timer: Countdown, seq: int) -> None:
+    conn.execute(
+        "UPDATE bloc SET timer_running = ?, timer_ends_at = ?, timer_remaining = ?, seq = ? WHERE id = ?",
+        (int(timer.running), timer.ends_at, timer.remaining, seq, bloc_id),
+    )
 
 
 # -- participants ----------------------------------------------------------------
@@ -136,6 +197,7 @@ def _participant(row: sqlite3.Row) -> Participant:
         token=row["token"],
         name=row["name"],
         role=Role(row["role"]),
+        volunteer=bool(row["volunteer"]),
         seq=row["seq"],
     )
 
@@ -164,12 +226,53 @@ def get_facilitator_participant(conn: sqlite3.Connection, workshop_id: str) -> P
     return _participant(row)
 
 
-def participants_since(conn: sqlite3.Connection, workshop_id: str, since: int) -> list[Participant]:
+def participants_since(
+    conn: sqlite3.Connection, workshop_id: str, since: int, only: int | None = None
+) -> list[Participant]:
+    """Participants changed since `since` (all of them, or just `only`)."""
     rows = conn.execute(
-        "SELECT * FROM participant WHERE workshop_id = ? AND seq > ? AND role = 'participant' ORDER BY id",
-        (workshop_id, since),
+        "SELECT * FROM participant WHERE workshop_id = ? AND seq > ? AND role = 'participant'"
+        " AND (? IS NULL OR id = ?) ORDER BY id",
+        (workshop_id, since, only, only),
     ).fetchall()
     return [_participant(r) for r in rows]
+
+
+def participant_names(conn: sqlite3.Connection, workshop_id: str) -> dict[int, str | None]:
+    rows = conn.execute("SELECT id, name FROM participant WHERE workshop_id = ?", (workshop_id,)).fetchall()
+    return {r["id"]: r["name"] for r in rows}
+
+
+def volunteer_ids(conn: sqlite3.Connection, workshop_id: str) -> list[int]:
+    rows = conn.execute(
+        "SELECT id FROM participant WHERE workshop_id = ? AND volunteer = 1 AND role = 'participant' ORDER BY id",
+        (workshop_id,),
+    ).fetchall()
+    return [r["id"] for r in rows]
+
+
+def set_volunteer(conn: sqlite3.Connection, participant_id: int, volunteer: bool, seq: int) -> None:
+    conn.execute("UPDATE participant SET volunteer = ?, seq = ? WHERE id = ?", (int(volunteer), seq, participant_id))
+
+
+def set_done(conn: sqlite3.Connection, participant_id: int, bloc_id: int, done: bool, seq: int) -> None:
+    if done:
+        conn.execute("INSERT OR IGNORE INTO done (participant_id, bloc_id) VALUES (?, ?)", (participant_id, bloc_id))
+    else:
+        conn.execute("DELETE FROM done WHERE participant_id = ? AND bloc_id = ?", (participant_id, bloc_id))
+    touch_participant(conn, participant_id, seq)
+
+
+def done_blocs(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dict[int, list[int]]:
+    ids = list(participant_ids)
+    done: dict[int, list[int]] = {pid: [] for pid in ids}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for r in conn.execute(
+            f"SELECT participant_id, bloc_id FROM done WHERE participant_id IN ({marks}) ORDER BY bloc_id", ids
+        ):
+            done[r["participant_id"]].append(r["bloc_id"])
+    return done
 
 
 def count_participants(conn: sqlite3.Connection, workshop_id: str) -> int:
@@ -197,6 +300,13 @@ def note_counts(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dic
     for r in rows:
         counts[r["participant_id"]][r["bloc_id"]] = r["n"]
     return counts
+
+
+def note_counts_by_column(conn: sqlite3.Connection, bloc_id: int) -> dict[str | None, int]:
+    rows = conn.execute(
+        "SELECT column_id, count(*) AS n FROM note WHERE bloc_id = ? AND deleted = 0 GROUP BY column_id", (bloc_id,)
+    ).fetchall()
+    return {r["column_id"]: r["n"] for r in rows}
 
 
 # -- notes -----------------------------------------------------------------------
@@ -278,3 +388,47 @@ def notes_for_patch(
         (workshop_id, since, *ids),
     ).fetchall()
     return _notes_with_roles(rows)
+
+
+# -- team draws ------------------------------------------------------------------
+
+
+def insert_draw(
+    conn: sqlite3.Connection, workshop_id: str, mode: str, team_size: int, members: list[DrawMember], now: str
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO draw (workshop_id, mode, team_size, created_at) VALUES (?, ?, ?, ?)",
+        (workshop_id, mode, team_size, now),
+    )
+    draw_id = int(cur.lastrowid)
+    conn.executemany(
+        "INSERT INTO draw_member (draw_id, participant_id, rank, team, status) VALUES (?, ?, ?, ?, ?)",
+        [(draw_id, m.participant_id, m.rank, m.team, m.status.value) for m in members],
+    )
+    return draw_id
+
+
+def latest_draw(conn: sqlite3.Connection, workshop_id: str) -> Draw | None:
+    row = conn.execute(
+        "SELECT * FROM draw WHERE workshop_id = ? ORDER BY id DESC LIMIT 1", (workshop_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    members = conn.execute(
+        "SELECT * FROM draw_member WHERE draw_id = ? ORDER BY rank", (row["id"],)
+    ).fetchall()
+    return Draw(
+        id=row["id"],
+        mode=row["mode"],
+        team_size=row["team_size"],
+        members=tuple(
+            DrawMember(m["participant_id"], m["rank"], m["team"], DrawStatus(m["status"])) for m in members
+        ),
+    )
+
+
+def update_draw_members(conn: sqlite3.Connection, draw_id: int, members: list[DrawMember]) -> None:
+    conn.executemany(
+        "UPDATE draw_member SET team = ?, status = ? WHERE draw_id = ? AND participant_id = ?",
+        [(m.team, m.status.value, draw_id, m.participant_id) for m in members],
+    )

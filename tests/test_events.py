@@ -53,6 +53,14 @@ def test_participant_gets_a_token_and_resumes_the_same_identity(connect, worksho
     assert [n["id"] for n in mine] == [ack["note"]["id"]]
 
 
+def test_participants_see_themselves_never_the_others(connect, workshop):
+    alice = connect({"code": workshop["code"], "name": "Alice"})
+    connect({"code": workshop["code"], "name": "Bob"})
+    assert [p["name"] for p in state_of(alice)["participants"]] == ["Alice"]
+    add(alice, public_bloc(workshop))
+    assert all(p["name"] == "Alice" for c in changes(alice) for p in c.get("participants", []))
+
+
 def test_anonymous_participant(connect, workshop):
     client = connect({"code": workshop["code"]})
     assert state_of(client)["me"]["name"] is None

@@ -22,7 +22,8 @@ def make_note(id, seq, author=10, deleted=False):
 def patch(viewer, since, blocs, notes, participants=()):
     return build_patch(viewer=viewer, since=since, seq=9, workshop=WORKSHOP, join_url="http://x/j/ABCDEF",
                        blocs=blocs, notes=[(n, Role.PARTICIPANT) for n in notes],
-                       participants=list(participants), counts={10: {1: 2}})
+                       participants=list(participants), counts={10: {1: 2}}, done={10: [1]}, draw=None,
+                       names={}, volunteers=0, now=1000.0)
 
 
 def test_full_snapshot_has_everything_visible_and_no_tombstones():
@@ -50,12 +51,14 @@ def test_private_notes_reach_only_their_author_and_counts_reach_the_staff():
     assert mine["notes"][0]["mine"] is True and "author" not in mine["notes"][0]
     staff = patch(STAFF, 5, [private], notes, [alice])
     assert "notes" not in staff
-    assert staff["participants"] == [{"id": 10, "name": "Alice", "notes": {"1": 2}}]
+    assert staff["participants"] == [{"id": 10, "name": "Alice", "notes": {"1": 2}, "done": [1], "volunteer": False}]
 
 
-def test_participants_never_see_the_participant_list():
-    p = patch(ALICE, 0, [make_bloc()], [], [Participant(10, "w", "t", "Alice")])
-    assert "participants" not in p
+def test_removed_blocs_are_announced_and_their_notes_hidden():
+    removed = make_bloc(seq=8)
+    removed.deleted = True
+    p = patch(ROOM, 7, [removed], [make_note(1, 8)])
+    assert p["deleted_blocs"] == [1] and "notes" not in p and "blocs" not in p
 
 
 def test_a_changed_bloc_comes_with_its_notes():

@@ -71,6 +71,14 @@ def get_workshop(workshop_id: str) -> Any:
     return jsonify(state)
 
 
+@blueprint.post("/workshops/<workshop_id>/template")
+def save_as_template(workshop_id: str) -> Any:
+    """The atelier's plan (as adjusted) becomes a new session template."""
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    template = service().save_as_template(workshop.id, _json_body())
+    return jsonify(template.summary()), 201
+
+
 def _summary(workshop: Any) -> dict[str, Any]:
     return {
         "id": workshop.id,
