@@ -29,6 +29,7 @@ def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any]
         "team_size": draw.team_size,
         "teams": [teams[t] for t in sorted(teams)],
         "waiting": sum(1 for m in draw.members if m.team is None and m.status == DrawStatus.PENDING),
+        "reserve": [m.participant_id for m in draw.members if m.team is None and m.status == DrawStatus.PENDING],
     }
 
 

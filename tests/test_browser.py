@@ -3,6 +3,7 @@ join URL and posts a note that appears on the facilitator's console."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -42,7 +43,7 @@ def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, room
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
     expect(console.locator("#status")).to_have_text("En ligne")
     assert "key=" not in console.url  # the key leaves the address bar
-    console.get_by_role("button", name="Les couleurs fondamentales").click()
+    console.get_by_role("button", name="2. Les couleurs fondamentales").click()
     expect(console.locator("#bloc-title")).to_have_text("Les couleurs fondamentales")
     projector = laptop.new_page()
     projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")  # the key is remembered
@@ -72,7 +73,7 @@ def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, room
     expect(phone.locator("#my-notes .note-text")).to_have_text(["Humain au cœur <script>alert(1)</script>"])
 
     # The facilitator moves on: the phone follows.
-    console.get_by_role("button", name="Fondamentaux du contexte").click()
+    console.get_by_role("button", name="3. Fondamentaux du contexte").click()
     expect(phone.locator("#bloc-title")).to_have_text("Fondamentaux du contexte")
     expect(projector.locator("#bloc-title")).to_have_text("Fondamentaux du contexte")
 
@@ -121,3 +122,99 @@ def test_wrong_code_page_is_in_french(browser, room):
     page.goto(f"{server.url}/j/ZZZZZZ")
     expect(page.get_by_role("alert")).to_contain_text("Aucun atelier ne correspond à ce code")
     page.close()
+
+
+def join(browser, url, name):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("Votre prénom (facultatif)").fill(name)
+    page.get_by_role("button", name="Participer").click()
+    expect(page.locator("#who")).to_have_text(f"Vous : {name}")
+    return page
+
+
+def test_a_bloc_full_cycle_with_private_writing_timer_and_done(browser, room):
+    server, workshop = room
+    laptop = browser.new_context(**LAPTOP)
+    console = laptop.new_page()
+    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    expect(console.locator("#bloc-title")).to_have_text("Bilan croisé des acquis")  # private writing
+    projector = laptop.new_page()
+    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    ana, ben = join(browser, workshop["join_url"], "Ana"), join(browser, workshop["join_url"], "Ben")
+    expect(ana.locator("#private-hint")).to_be_visible()
+
+    console.get_by_role("button", name="Démarrer").click()
+    for screen in (ana, projector, console):
+        expect(screen.locator("#timer")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    console.get_by_role("button", name="+ 1 min").click()
+    expect(console.get_by_role("button", name="Pause")).to_be_visible()
+
+    ana.get_by_label("Votre note").fill("Tisseurs de liens")
+    ana.get_by_role("button", name="Envoyer la note").click()
+    expect(ana.locator("#my-notes .note-text")).to_have_text(["Tisseurs de liens"])
+    expect(console.locator(".writers")).to_contain_text("Ana — 1 note(s)")
+    expect(projector.locator("#private-count")).to_contain_text("1 note(s) écrite(s)")
+    expect(console.locator("#bloc-notes")).not_to_contain_text("Tisseurs de liens")
+    expect(ben.locator("#group")).to_be_hidden()
+
+    ana.get_by_role("button", name="J'ai terminé").click()
+    expect(console.locator(".done-count")).to_have_text("Ont terminé : 1 / 2")
+
+    console.get_by_role("button", name="Dévoilement").click()
+    expect(projector.locator(".wall .note")).to_have_text(["Tisseurs de liens"])
+    expect(console.locator("#bloc-notes .note-text")).to_have_text(["Tisseurs de liens"])
+    expect(ben.locator("#group-notes .note-text")).to_have_text(["Tisseurs de liens"])
+
+    for phase in ("Regroupement", "Vote", "Clos"):
+        console.get_by_role("button", name=phase, exact=True).click()
+        expect(ben.locator("#bloc-phase")).to_have_text(f"Phase : {phase}")
+    expect(ben.locator("#note-form")).to_be_hidden()
+    expect(ben.locator("#closed-hint")).to_be_visible()
+    console.get_by_role("button", name="Écriture", exact=True).click()  # back a phase
+    expect(ben.locator("#note-form")).to_be_visible()
+
+    # The facilitator adds a bloc during the atelier and moves everyone to it.
+    console.get_by_role("button", name="+ Ajouter un bloc").click()
+    dialog = console.get_by_role("dialog")
+    dialog.get_by_label("Type").select_option("columns")
+    dialog.get_by_label("Titre").fill("Prochaines étapes")
+    dialog.get_by_label("Consigne").fill("Qui fait quoi ?")
+    dialog.get_by_label("Colonnes ou questions (une par ligne)").fill("Action\nResponsable")
+    dialog.get_by_role("button", name="Enregistrer").click()
+    expect(dialog).to_be_hidden()
+    console.get_by_role("button", name="5. Prochaines étapes").click()
+    expect(ana.locator("#bloc-title")).to_have_text("Prochaines étapes")
+    expect(ana.get_by_text("Responsable")).to_be_visible()
+    laptop.close()
+
+
+def test_volunteers_are_drawn_into_teams_and_confirm_on_their_phones(browser, room):
+    server, workshop = room
+    laptop = browser.new_context(**LAPTOP)
+    console = laptop.new_page()
+    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    projector = laptop.new_page()
+    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    phones = [join(browser, workshop["join_url"], name) for name in ("Ana", "Ben", "Chloé")]
+    console.get_by_role("button", name="Appeler des volontaires").click()
+    for phone in phones:
+        phone.get_by_role("button", name="Je me porte volontaire").click()
+    expect(projector.locator("#draw")).to_contain_text("3 volontaire(s)")
+    console.get_by_label("Personnes par équipe").fill("2")
+    console.get_by_role("button", name="Tirer au sort").click()
+    expect(projector.locator("#draw .teams li")).to_have_count(1)
+    expect(console.get_by_text("1 volontaire(s) en réserve")).to_be_visible()
+    for phone in phones:
+        expect(phone.locator("#draw-text")).to_have_text(re.compile("^Vous êtes (dans l'équipe 1|en réserve)"))
+    in_team = [p for p in phones if p.locator("#draw-text").text_content().startswith("Vous êtes dans")]
+    assert len(in_team) == 2
+    in_team[0].get_by_role("button", name="Je confirme").click()
+    expect(in_team[0].locator("#draw-text")).to_contain_text("Vous avez confirmé")
+    in_team[1].get_by_role("button", name="Je laisse ma place").click()
+    reserve = next(p for p in phones if p not in in_team)
+    expect(in_team[1].locator("#draw-card")).to_be_hidden()
+    expect(reserve.locator("#draw-text")).to_contain_text("Vous êtes dans l'équipe 1")
+    expect(console.locator(".teams")).to_contain_text("✓")
+    laptop.close()

@@ -173,10 +173,11 @@ class ExportWorkshop:
 # French typography
 # --------------------------------------------------------------------------
 
-# Left alone: URLs, e-mail-like tokens and "www." addresses.
+# Left alone: URLs, e-mail-like tokens, "www." addresses, HTML entities.
 _PROTECTED = re.compile(
     r"(?:\b[a-zA-Z][a-zA-Z0-9+.\-]*://|\bwww\.|\bmailto:)[^\s<>«»\"]*"
     r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    r"|&#?\w{1,32};"
 )
 # Spaces (regular or not) then a run of high punctuation.
 _HIGH = re.compile(r"([ \t\u00a0\u202f]*)([:;!?]+)")
@@ -187,11 +188,13 @@ _CLOSE_GUILLEMET = re.compile(r"(?<=\S)([ \t\u00a0\u202f]*)»")
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
-    if "://" not in text and "www." not in text and "@" not in text and "mailto:" not in text:
+    if "://" not in text and "www." not in text and "@" not in text and "&" not in text and "mailto:" not in text:
         return []
     spans = []
     for m in _PROTECTED.finditer(text):
-        url = m.group(0).rstrip(".,;:!?)")  # a sentence's own punctuation is not the URL's
+        url = m.group(0)
+        if not url.startswith("&"):
+            url = url.rstrip(".,;:!?)")  # a sentence's own punctuation is not the URL's
         spans.append((m.start(), m.start() + len(url)))
     return spans
 

@@ -1,6 +1,7 @@
-// The facilitator's console: the atelier plan, the current bloc and its
-// phase, the live notes (or, during private writing, who wrote how many).
-import { PHASES, columnLabel, connectLive, el, isPrivateNow, phaseLabel, request } from "./live.js";
+// The facilitator's console: the atelier plan (editable), the current bloc,
+// its phase and countdown, the live notes (or, during private writing, who
+// wrote how many), who is done, and the team draw.
+import { PHASES, connectLive, el, formatDuration, isPrivateNow, phaseLabel, request, tickCountdown } from "./live.js";
 import { facilitatorKey } from "./staff.js";
 
 const root = document.getElementById("app");
@@ -8,6 +9,7 @@ const workshopId = root.dataset.workshop;
 const code = root.dataset.code;
 const key = facilitatorKey(workshopId);
 const $ = (id) => document.getElementById(id);
+const KIND_LABELS = { brainstorm: "Remue-méninges", columns: "Colonnes", questions: "Questions" };
 
 function showMessage(text, kind = "info") {
   $("message").textContent = text;
@@ -15,11 +17,267 @@ function showMessage(text, kind = "info") {
   $("message").hidden = !text;
 }
 
+let live = null;
+
+async function act(event, payload) {
+  const ack = await request(live.socket, event, payload);
+  showMessage(ack.ok ? "" : ack.error.message, ack.ok ? "info" : "error");
+  return ack;
+}
+
+// -- notes and participants ---------------------------------------------------------
+
+function noteCard(note) {
+  const who = live.state.participants.get(note.author);
+  return el(
+    "li",
+    { class: "note" },
+    el("p", { class: "note-text" }, note.text),
+    el("span", { class: "note-author" }, who ? who.name || "Anonyme" : note.mine ? "Animation" : "Anonyme"),
+  );
+}
+
+function notesPanel(bloc) {
+  if (!bloc.columns.length) {
+    return el("ul", { class: "notes", "aria-label": "Notes du bloc" }, live.state.notesOf(bloc.id).map(noteCard));
+  }
+  return el(
+    "div",
+    { class: "board" },
+    bloc.columns.map((c) => {
+      const notes = live.state.notesOf(bloc.id, c.id);
+      return el(
+        "section",
+        { class: "column", "aria-label": c.label },
+        el("h3", {}, c.label, " ", el("span", { class: "count" }, `(${notes.length})`)),
+        el("ul", { class: "notes" }, notes.map(noteCard)),
+      );
+    }),
+  );
+}
+
+function writersPanel(bloc) {
+  const rows = [...live.state.participants.values()].sort((a, b) => a.id - b.id);
+  const done = rows.filter((p) => p.done.includes(bloc.id));
+  return el(
+    "section",
+    { "aria-labelledby": "writers-title" },
+    el("h2", { id: "writers-title" }, `Participants (${rows.length})`),
+    el("p", { class: "done-count" }, `Ont terminé : ${done.length} / ${rows.length}`),
+    isPrivateNow(bloc) ? el("p", { class: "hint" }, "Écriture privée : les textes s'afficheront au dévoilement.") : null,
+    el(
+      "ul",
+      { class: "writers" },
+      rows.map((p) =>
+        el(
+          "li",
+          { class: p.done.includes(bloc.id) ? "done" : "" },
+          `${p.name || "Anonyme"} — `,
+          el("strong", {}, `${p.notes[bloc.id] || 0}`),
+          " note(s)",
+          p.done.includes(bloc.id) ? el("span", { class: "badge" }, "✓ terminé") : el("span", { class: "badge writing" }, "en cours"),
+        ),
+      ),
+    ),
+  );
+}
+
+// -- countdown --------------------------------------------------------------------
+
+function timerControls(bloc) {
+  const running = bloc.timer && bloc.timer.running;
+  const control = (label, action, seconds) =>
+    el("button", { type: "button", onclick: () => act("timer", { bloc: bloc.id, action, seconds }) }, label);
+  return [
+    control(running ? "Pause" : "Démarrer", running ? "pause" : "start"),
+    control("− 1 min", "extend", -60),
+    control("+ 1 min", "extend", 60),
+    control("Réinitialiser", "reset"),
+  ];
+}
+
+// -- draw -----------------------------------------------------------------------
+
+function drawPanel(w) {
+  const teams = w.draw
+    ? el(
+        "ol",
+        { class: "teams" },
+        w.draw.teams.map((team, i) =>
+          el(
+            "li",
+            {},
+            w.draw.mode === "1-2-4" ? `Paire ${i + 1} (quatre n° ${Math.floor(i / 2) + 1}) : ` : `Équipe ${i + 1} : `,
+            team.map((m) => `${m.name || "Anonyme"}${m.status === "confirmed" ? " ✓" : m.status === "pending" ? " (?)" : ""}`).join(", "),
+          ),
+        ),
+      )
+    : null;
+  return [
+    el("h2", {}, "Tirage au sort"),
+    el(
+      "button",
+      { type: "button", "aria-pressed": String(w.volunteering), onclick: () => act("draw:open", { open: !w.volunteering }) },
+      w.volunteering ? "Fermer l'appel aux volontaires" : "Appeler des volontaires",
+    ),
+    el("p", {}, `${w.volunteers || 0} volontaire(s)`),
+    el(
+      "form",
+      {
+        class: "draw-form",
+        onsubmit: (event) => {
+          event.preventDefault();
+          const data = new FormData(event.target);
+          const payload = { mode: data.get("mode"), team_size: Number(data.get("team_size")) };
+          if (data.get("teams")) payload.teams = Number(data.get("teams"));
+          act("draw:run", payload);
+        },
+      },
+      el("label", { for: "draw-mode" }, "Formule"),
+      el("select", { id: "draw-mode", name: "mode" },
+        el("option", { value: "teams" }, "Équipes"),
+        el("option", { value: "1-2-4" }, "1-2-4-Tous (paires puis quatre)")),
+      el("label", { for: "draw-size" }, "Personnes par équipe"),
+      el("input", { id: "draw-size", name: "team_size", type: "number", min: "1", max: "20", value: "4" }),
+      el("label", { for: "draw-teams" }, "Nombre d'équipes (vide : le plus possible)"),
+      el("input", { id: "draw-teams", name: "teams", type: "number", min: "1" }),
+      el("button", { type: "submit", class: "primary" }, "Tirer au sort"),
+    ),
+    w.draw ? el("p", { class: "hint" }, `${w.draw.waiting} volontaire(s) en réserve`) : null,
+    teams,
+  ];
+}
+
+// -- the plan: add, edit, reorder, remove blocs -----------------------------------------
+
+const dialog = $("bloc-dialog");
+const form = $("bloc-form");
+let editing = null; // the bloc being edited, or null when adding
+
+function openBlocForm(bloc) {
+  editing = bloc;
+  $("bloc-form-title").textContent = bloc ? `Modifier « ${bloc.title} »` : "Ajouter un bloc";
+  form.elements.kind.value = bloc ? bloc.kind : "brainstorm";
+  form.elements.kind.disabled = Boolean(bloc);
+  form.elements.title.value = bloc ? bloc.title : "";
+  form.elements.prompt.value = bloc ? bloc.prompt : "";
+  form.elements.columns.value = bloc ? bloc.columns.map((c) => c.label).join("\n") : "";
+  form.elements.timer.value = bloc && bloc.timer_seconds ? Math.round(bloc.timer_seconds / 60) : "";
+  form.elements.vote_budget.value = bloc ? bloc.vote_budget : 5;
+  form.elements.private_writing.checked = bloc ? bloc.private_writing : false;
+  form.elements.fondamentaux.checked = bloc ? bloc.fondamentaux : false;
+  dialog.showModal();
+  form.elements.title.focus();
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const kind = form.elements.kind.value;
+  const labels = form.elements.columns.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  // Lines keep the id of the column at the same place, so its notes stay.
+  const columns = labels.map((label, i) => (editing && editing.columns[i] ? { id: editing.columns[i].id, label } : { label }));
+  const minutes = form.elements.timer.value;
+  const payload = {
+    title: form.elements.title.value,
+    prompt: form.elements.prompt.value,
+    timer_seconds: minutes ? Math.round(Number(minutes) * 60) : null,
+    vote_budget: Number(form.elements.vote_budget.value),
+    private_writing: form.elements.private_writing.checked,
+    fondamentaux: form.elements.fondamentaux.checked,
+  };
+  if (kind !== "brainstorm") payload.columns = columns;
+  const ack = editing ? await act("bloc:update", { bloc: editing.id, ...payload }) : await act("bloc:add", { kind, ...payload });
+  if (ack.ok) dialog.close();
+  else $("bloc-form-error").textContent = ack.error.message;
+});
+$("bloc-cancel").addEventListener("click", () => dialog.close());
+dialog.addEventListener("close", () => ($("bloc-form-error").textContent = ""));
+$("add-bloc").addEventListener("click", () => openBlocForm(null));
+
+$("save-template").addEventListener("click", async () => {
+  const title = prompt("Titre du nouveau modèle de séance :", live.state.workshop.title);
+  if (!title) return;
+  const response = await fetch(`/api/workshops/${workshopId}/template`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Facilitator-Key": key },
+    body: JSON.stringify({ title }),
+  });
+  const data = await response.json();
+  showMessage(response.ok ? `Modèle « ${data.title} » enregistré.` : data.error.message, response.ok ? "info" : "error");
+});
+
+function planItem(b, i, blocs, current) {
+  const isCurrent = b.id === current;
+  return el(
+    "li",
+    { class: "plan-item" },
+    el(
+      "button",
+      {
+        type: "button",
+        class: isCurrent ? "bloc current" : "bloc",
+        "aria-current": isCurrent ? "step" : null,
+        onclick: () => act("bloc:goto", { bloc: b.id }),
+      },
+      `${i + 1}. ${b.title}`,
+      el("span", { class: "bloc-phase" }, `${KIND_LABELS[b.kind]} · ${phaseLabel(b.phase)}`),
+    ),
+    el(
+      "div",
+      { class: "plan-tools" },
+      el("button", { type: "button", "aria-label": `Monter « ${b.title} »`, disabled: i === 0,
+        onclick: () => act("bloc:move", { bloc: b.id, position: i - 1 }) }, "↑"),
+      el("button", { type: "button", "aria-label": `Descendre « ${b.title} »`, disabled: i === blocs.length - 1,
+        onclick: () => act("bloc:move", { bloc: b.id, position: i + 1 }) }, "↓"),
+      el("button", { type: "button", "aria-label": `Modifier « ${b.title} »`, onclick: () => openBlocForm(b) }, "✎"),
+      el("button", { type: "button", class: "danger", "aria-label": `Retirer « ${b.title} »`,
+        onclick: () => confirm(`Retirer le bloc « ${b.title} » ? Ses notes restent conservées.`) && act("bloc:remove", { bloc: b.id }) }, "✕"),
+    ),
+  );
+}
+
+// -- rendering ----------------------------------------------------------------------
+
+function render(state) {
+  const w = state.workshop;
+  if (!w) return;
+  document.title = `Console — ${w.title}`;
+  $("workshop-title").textContent = w.title;
+  $("join-url").textContent = w.join_url;
+  $("join-code").textContent = w.code;
+  const blocs = state.sortedBlocs();
+  $("plan").replaceChildren(...blocs.map((b, i) => planItem(b, i, blocs, w.current_bloc)));
+  $("draw").replaceChildren(...drawPanel(w));
+  const bloc = state.currentBloc;
+  if (!bloc) return;
+  $("bloc-title").textContent = bloc.title;
+  $("bloc-prompt").textContent = bloc.prompt;
+  $("phases").replaceChildren(
+    ...PHASES.map(([id, label]) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: id === bloc.phase ? "phase current" : "phase",
+          "aria-pressed": id === bloc.phase ? "true" : "false",
+          onclick: () => act("bloc:phase", { bloc: bloc.id, phase: id }),
+        },
+        label,
+      ),
+    ),
+  );
+  $("timer-controls").replaceChildren(...timerControls(bloc));
+  $("timer-duration").textContent = bloc.timer_seconds ? `durée prévue ${formatDuration(bloc.timer_seconds)}` : "";
+  $("bloc-notes").replaceChildren(notesPanel(bloc));
+  $("writers").replaceChildren(writersPanel(bloc));
+  $("note-count").textContent = String(state.notesOf(bloc.id).length);
+}
+
 if (!key) {
   showMessage("Clé d'animation manquante : ouvrez cette console depuis la page d'accueil de ce portable.", "error");
 } else {
   $("projector-link").href = `/w/${workshopId}/projecteur#key=${encodeURIComponent(key)}`;
-  const live = connectLive({
+  live = connectLive({
     auth: { code, facilitator_key: key },
     render,
     onStatus: (online) => {
@@ -28,105 +286,5 @@ if (!key) {
     },
     onRefused: (error) => showMessage(error.message, "error"),
   });
-
-  async function act(event, payload) {
-    const ack = await request(live.socket, event, payload);
-    if (!ack.ok) showMessage(ack.error.message, "error");
-    else showMessage("");
-  }
-
-  function noteCard(note) {
-    const who = live.state.participants.get(note.author);
-    return el(
-      "li",
-      { class: "note" },
-      el("p", { class: "note-text" }, note.text),
-      el("span", { class: "note-author" }, who ? who.name || "Anonyme" : note.mine ? "Animation" : "Anonyme"),
-    );
-  }
-
-  function notesPanel(bloc) {
-    const notes = live.state.notesOf(bloc.id);
-    if (!bloc.columns.length) {
-      return el("ul", { class: "notes", "aria-label": "Notes du bloc" }, notes.map((n) => noteCard(n)));
-    }
-    return el(
-      "div",
-      { class: `board columns-${bloc.columns.length}` },
-      bloc.columns.map((c) =>
-        el(
-          "section",
-          { class: "column", "aria-label": c.label },
-          el("h3", {}, c.label, " ", el("span", { class: "count" }, `(${live.state.notesOf(bloc.id, c.id).length})`)),
-          el("ul", { class: "notes" }, live.state.notesOf(bloc.id, c.id).map((n) => noteCard(n))),
-        ),
-      ),
-    );
-  }
-
-  function writersPanel(bloc) {
-    const rows = [...live.state.participants.values()].sort((a, b) => a.id - b.id);
-    return el(
-      "section",
-      { class: "writers", "aria-label": "Participants" },
-      el("h3", {}, `Participants (${rows.length})`),
-      isPrivateNow(bloc) ? el("p", { class: "hint" }, "Écriture privée : les textes s'afficheront au dévoilement.") : null,
-      el(
-        "ul",
-        {},
-        rows.map((p) =>
-          el("li", {}, `${p.name || "Anonyme"} — `, el("strong", {}, `${p.notes[bloc.id] || 0}`), " note(s)"),
-        ),
-      ),
-    );
-  }
-
-  function render(state) {
-    const w = state.workshop;
-    if (!w) return;
-    document.title = `Console — ${w.title}`;
-    $("workshop-title").textContent = w.title;
-    $("join-url").textContent = w.join_url;
-    $("join-code").textContent = w.code;
-    $("plan").replaceChildren(
-      ...state.sortedBlocs().map((b, i) =>
-        el(
-          "li",
-          {},
-          el(
-            "button",
-            {
-              type: "button",
-              class: b.id === w.current_bloc ? "bloc current" : "bloc",
-              "aria-current": b.id === w.current_bloc ? "step" : null,
-              onclick: () => act("bloc:goto", { bloc: b.id }),
-            },
-            `${i + 1}. ${b.title}`,
-            el("span", { class: "bloc-phase" }, phaseLabel(b.phase)),
-          ),
-        ),
-      ),
-    );
-    const bloc = state.currentBloc;
-    if (!bloc) return;
-    $("bloc-title").textContent = bloc.title;
-    $("bloc-prompt").textContent = bloc.prompt;
-    $("phases").replaceChildren(
-      ...PHASES.map(([id, label]) =>
-        el(
-          "button",
-          {
-            type: "button",
-            class: id === bloc.phase ? "phase current" : "phase",
-            "aria-pressed": id === bloc.phase ? "true" : "false",
-            onclick: () => act("bloc:phase", { bloc: bloc.id, phase: id }),
-          },
-          label,
-        ),
-      ),
-    );
-    $("bloc-notes").replaceChildren(notesPanel(bloc));
-    $("writers").replaceChildren(writersPanel(bloc));
-    $("note-count").textContent = String(state.notesOf(bloc.id).length);
-  }
+  tickCountdown($("timer"), live.state, () => live.state.currentBloc);
 }

@@ -14,13 +14,16 @@ export class LiveState {
     this.notes = new Map();
     this.participants = new Map();
     this.mine = new Set(); // ids of my notes: a room-wide patch does not know who I am
+    this.clockOffset = 0; // server clock minus this device's clock, in ms
   }
 
   // Apply a patch; returns false when it reveals a gap (the caller resyncs).
   apply(patch) {
     if (patch.full) this.reset();
     else if (patch.since > this.seq) return false;
+    if (patch.server_time) this.clockOffset = patch.server_time * 1000 - Date.now();
     if (patch.workshop) this.workshop = { ...this.workshop, ...patch.workshop };
+    for (const id of patch.deleted_blocs || []) this.blocs.delete(id);
     for (const bloc of patch.blocs || []) {
       this.blocs.set(bloc.id, bloc);
       // A bloc in a patch comes with all its visible notes: replace them.
@@ -42,6 +45,14 @@ export class LiveState {
 
   sortedBlocs() {
     return [...this.blocs.values()].sort((a, b) => a.position - b.position || a.id - b.id);
+  }
+
+  // Seconds left on a bloc's countdown, on the server's clock (null: no timer).
+  secondsLeft(bloc) {
+    const timer = bloc && bloc.timer;
+    if (!timer) return null;
+    if (!timer.running) return Math.max(0, timer.remaining);
+    return Math.max(0, timer.ends_at - (Date.now() + this.clockOffset) / 1000);
   }
 
   notesOf(blocId, column) {
@@ -143,6 +154,26 @@ export function phaseLabel(phase) {
 export function columnLabel(bloc, columnId) {
   const column = (bloc.columns || []).find((c) => c.id === columnId);
   return column ? column.label : "";
+}
+
+export function formatDuration(seconds) {
+  const s = Math.ceil(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+// Keep a countdown element ticking every half second between patches.
+export function tickCountdown(element, state, blocFn) {
+  const update = () => {
+    const bloc = blocFn();
+    const left = state.secondsLeft(bloc);
+    element.hidden = left === null;
+    if (left === null) return;
+    element.textContent = left > 0 ? formatDuration(left) : "Temps écoulé";
+    element.classList.toggle("paused", !bloc.timer.running);
+    element.classList.toggle("over", left <= 0);
+  };
+  update();
+  return setInterval(update, 500);
 }
 
 export function isPrivateNow(bloc) {

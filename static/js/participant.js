@@ -1,7 +1,7 @@
 // The participant's phone: join, write notes to the current bloc, keep them.
 // Notes wait in a localStorage outbox until the server acknowledges them, so
 // a phone that loses the Wi-Fi, sleeps or reloads loses nothing.
-import { columnLabel, connectLive, el, isPrivateNow, phaseLabel, request } from "./live.js";
+import { columnLabel, connectLive, el, isPrivateNow, phaseLabel, request, tickCountdown } from "./live.js";
 
 const root = document.getElementById("app");
 const code = root.dataset.code;
@@ -60,6 +60,7 @@ function start(auth) {
     },
     onRefused: (error) => showMessage(error.message, "error"),
   });
+  tickCountdown($("timer"), live.state, () => live.state.currentBloc);
 }
 
 $("join-form").addEventListener("submit", (event) => {
@@ -157,6 +158,67 @@ function startEdit(note) {
   render(live.state);
 }
 
+// -- rhythm and draw -----------------------------------------------------------
+
+function myEntry(state) {
+  const me = state.me || {};
+  return state.participants.get(me.id) || { done: [], volunteer: false };
+}
+
+$("done").addEventListener("click", async () => {
+  const bloc = live.state.currentBloc;
+  if (!bloc) return;
+  const done = !myEntry(live.state).done.includes(bloc.id);
+  const ack = await request(live.socket, "bloc:done", { bloc: bloc.id, done });
+  if (!ack.ok) showMessage(ack.error.message, "error");
+});
+
+async function drawAction(event, payload) {
+  const ack = await request(live.socket, event, payload);
+  if (!ack.ok) showMessage(ack.error.message, "error");
+}
+
+function renderDraw(state) {
+  const w = state.workshop;
+  const me = myEntry(state);
+  const draw = w.draw;
+  const myTeam = draw ? draw.teams.findIndex((team) => team.some((m) => m.id === (state.me || {}).id)) : -1;
+  const card = $("draw-card");
+  const actions = $("draw-actions");
+  actions.replaceChildren();
+  if (w.volunteering) {
+    card.hidden = false;
+    $("draw-text").textContent = me.volunteer
+      ? "Vous êtes volontaire. Le tirage au sort aura lieu bientôt."
+      : "L'animation cherche des volontaires pour former des équipes au hasard.";
+    actions.append(
+      el("button", { type: "button", class: me.volunteer ? "secondary" : "primary",
+        onclick: () => drawAction("draw:volunteer", { volunteer: !me.volunteer }) },
+        me.volunteer ? "Retirer ma candidature" : "Je me porte volontaire"),
+    );
+  } else if (myTeam >= 0) {
+    card.hidden = false;
+    const team = draw.teams[myTeam];
+    const mine = team.find((m) => m.id === state.me.id);
+    const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || "Anonyme");
+    const four = draw.mode === "1-2-4" ? ` (groupe de quatre n° ${Math.floor(myTeam / 2) + 1})` : "";
+    $("draw-text").textContent = `Vous êtes dans l'équipe ${myTeam + 1}${four}` +
+      (others.length ? ` avec ${others.join(", ")}.` : ".") +
+      (mine.status === "confirmed" ? " Vous avez confirmé." : "");
+    if (mine.status === "pending") {
+      actions.append(
+        el("button", { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) }, "Je confirme"),
+        el("button", { type: "button", class: "danger", onclick: () => drawAction("draw:answer", { accept: false }) }, "Je laisse ma place"),
+      );
+    }
+  } else if (draw && draw.reserve.includes((state.me || {}).id)) {
+    card.hidden = false;
+    $("draw-text").textContent = "Vous êtes en réserve : vous rejoindrez une équipe si une place se libère.";
+  } else {
+    card.hidden = true;
+  }
+}
+
 // -- rendering ----------------------------------------------------------------
 
 function noteItem(note, { pending = false, own = false } = {}) {
@@ -216,6 +278,11 @@ function render(state) {
     ...mine.map((n) => noteItem(n, { own: true })),
   );
   $("my-count").textContent = `${mine.length + pending.length}`;
+  const done = bloc ? myEntry(state).done.includes(bloc.id) : false;
+  $("done").textContent = done ? "J'ai terminé ✓ (toucher pour reprendre)" : "J'ai terminé";
+  $("done").setAttribute("aria-pressed", String(done));
+  $("done").parentElement.hidden = !writable;
+  renderDraw(state);
   const others = bloc ? state.notesOf(bloc.id).filter((n) => !n.mine) : [];
   $("group").hidden = !bloc || isPrivateNow(bloc) || others.length === 0;
   $("group-notes").replaceChildren(...others.map((n) => noteItem(n)));

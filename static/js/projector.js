@@ -1,6 +1,6 @@
 // The projector: join instructions in large type and the current bloc's
 // notes live (during private writing, only how many were written).
-import { connectLive, el, isPrivateNow } from "./live.js";
+import { connectLive, el, isPrivateNow, tickCountdown } from "./live.js";
 import { facilitatorKey } from "./staff.js";
 
 const root = document.getElementById("app");
@@ -9,10 +9,32 @@ const code = root.dataset.code;
 const key = facilitatorKey(workshopId);
 const $ = (id) => document.getElementById(id);
 
+function renderDraw(w) {
+  const box = $("draw");
+  box.hidden = !(w.volunteering || w.draw);
+  if (box.hidden) return;
+  if (w.volunteering) {
+    box.replaceChildren(el("h2", {}, "Appel aux volontaires"), el("p", { class: "big-count" }, `${w.volunteers} volontaire(s)`));
+    return;
+  }
+  box.replaceChildren(
+    el("h2", {}, "Tirage au sort"),
+    el(
+      "ol",
+      { class: "teams" },
+      w.draw.teams.map((team, i) =>
+        el("li", {}, el("strong", {}, w.draw.mode === "1-2-4" ? `Paire ${i + 1} (quatre n° ${Math.floor(i / 2) + 1}) : ` : `Équipe ${i + 1} : `),
+          team.map((m) => m.name || "Anonyme").join(", ")),
+      ),
+    ),
+  );
+}
+
 function render(state) {
   const w = state.workshop;
   if (!w) return;
   $("join-url").textContent = w.join_url;
+  renderDraw(w);
   const bloc = state.currentBloc;
   $("bloc-title").textContent = bloc ? bloc.title : "";
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
@@ -40,11 +62,12 @@ function render(state) {
 }
 
 if (key) {
-  connectLive({
+  const live = connectLive({
     auth: { code, facilitator_key: key, role: "projector" },
     render,
     onStatus: (online) => ($("status").hidden = online),
   });
+  tickCountdown($("timer"), live.state, () => live.state.currentBloc);
 } else {
   $("status").hidden = false;
   $("status").textContent = "Clé d'animation manquante : ouvrez le projecteur depuis la console.";

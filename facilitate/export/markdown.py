@@ -1,0 +1,159 @@
+"""The synthesis as Markdown: ``render_markdown(ExportWorkshop) -> str``.
+
+Same content and order as the Word document (:mod:`.docx`): title block,
+"## Synthèse : N grands volets" with one "Actions | Soutien" table per volet,
+"## Détails des notes" with a "### Bloc N – …" per bloc. A board column or a
+question is a "####" sub-heading followed by its list (a Markdown table cannot
+hold lists); clusters are "- **<label> (n)**" with their notes indented
+below; vote results are a table; then the "grands fondamentaux retenus".
+
+Every text is data, never markup: backslash escapes neutralise Markdown and
+HTML ("<script>", "**x**", "[a](b)", "| x |" all show literally), line-start
+markers ("- ", "1. ", "# ", "=") are escaped on every line, and line breaks
+inside a note stay inside its list item or table cell. French spacing is
+applied as in the Word document. Authors are not shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from facilitate.export.document import (
+    FONDAMENTAUX_HEADING,
+    NO_ACTIONS,
+    NO_NOTES,
+    NO_VOTES,
+    NOTES_HEADING,
+    VOTE_HEADING,
+    ColumnGroup,
+    ExportBloc,
+    ExportWorkshop,
+    bloc_heading,
+    byline,
+    cluster_heading,
+    column_groups,
+    dots,
+    event_line,
+    french_typography,
+    ranking,
+    synthesis_heading,
+    title_line,
+    volet_heading,
+)
+from facilitate.model import BlocKind
+
+__all__ = ["render_markdown", "escape_markdown"]
+
+# Inline markup anywhere on a line: code, emphasis, links/images, HTML and
+# entities, strikethrough, table pipes, headings' closing "#".
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~#])")
+# What opens a block at the start of a line: list items, setext underlines,
+# thematic breaks, ordered lists ("1." / "1)").
+_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
+def _escape_line(line: str) -> str:
+    line = _INLINE.sub(r"\\\1", line.strip())
+    return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), line)
+
+
+def escape_markdown(text: str) -> list[str]:
+    """The escaped lines of a text (French spacing applied, blank lines dropped)."""
+    text = french_typography(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [_escape_line(line) for line in text.split("\n") if line.strip()]
+
+
+def _one_line(text: str) -> str:
+    """For headings: lines joined by a space."""
+    return " ".join(escape_markdown(text))
+
+
+def _cell(text: str) -> str:
+    """For table cells: lines joined by <br>, our only HTML."""
+    return "<br>".join(escape_markdown(text))
+
+
+def _item(text: str, depth: int = 0, *, bold: bool = False) -> str:
+    """A list item; a multi-line note continues with hard line breaks."""
+    lines = escape_markdown(text) or [""]
+    if bold:
+        lines = [f"**{line}**" for line in lines]
+    indent = "  " * depth
+    return f"{indent}- " + f"\\\n{indent}  ".join(lines)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + " --- |" * len(header)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def _group(group: ColumnGroup) -> str:
+    items: list[str] = []
+    for cluster in group.clusters:
+        items.append(_item(cluster_heading(cluster), bold=True))
+        items += [_item(note.text, 1) for note in cluster.notes]
+    items += [_item(note.text) for note in group.notes]
+    return "\n".join(items)
+
+
+def _votes(bloc: ExportBloc) -> str:
+    ranked = ranking(bloc)
+    if not ranked:
+        return f"_{NO_VOTES}_"
+    with_column = bloc.kind is not BlocKind.BRAINSTORM
+    header = ["Rang", "Élément"]
+    if with_column:
+        header.append("Question" if bloc.kind is BlocKind.QUESTIONS else "Colonne")
+    header.append("Pastilles")
+    rows = []
+    for item in ranked:
+        row = [str(item.rank), item.text if item.count is None else f"{item.text} ({item.count})"]
+        if with_column:
+            row.append(item.column or "")
+        row.append(dots(item.votes))
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _bloc(bloc: ExportBloc) -> list[str]:
+    parts = [f"### {_one_line(bloc_heading(bloc))}"]
+    if bloc.prompt.strip():
+        parts.append("\n".join(f"_{line}_" for line in escape_markdown(bloc.prompt)))
+    if bloc.note_count == 0:
+        parts.append(f"_{NO_NOTES}_")
+    elif bloc.kind is BlocKind.BRAINSTORM:
+        parts.append(_group(column_groups(bloc)[0]))
+    else:
+        for group in column_groups(bloc):
+            parts.append(f"#### {_one_line(group.label)}")
+            parts.append(_group(group) if not group.empty else f"_{NO_NOTES}_")
+    if bloc.voted:
+        parts += [f"#### {VOTE_HEADING}", _votes(bloc)]
+    if bloc.fondamentaux:
+        parts += [f"#### {_one_line(FONDAMENTAUX_HEADING)}", "\n".join(_item(f) for f in bloc.fondamentaux)]
+    return parts
+
+
+def render_markdown(doc: ExportWorkshop) -> str:
+    """The synthesis as one Markdown (CommonMark + GFM tables) text."""
+    parts: list[str] = []
+    line = event_line(doc)
+    if line:
+        parts.append(f"**{_one_line(line)}**")
+    parts.append(f"# {_one_line(title_line(doc))}")
+    by = byline(doc)
+    if by:
+        parts.append(f"_{_one_line(by)}_")
+    if doc.volets:
+        parts.append(f"## {_one_line(synthesis_heading(doc))}")
+        for number, volet in enumerate(doc.volets, start=1):
+            parts.append(f"### {_one_line(volet_heading(number, volet.title))}")
+            if volet.actions:
+                parts.append(_table(["Actions", "Soutien"], [[a.text, a.soutien] for a in volet.actions]))
+            else:
+                parts.append(f"_{NO_ACTIONS}_")
+    parts.append(f"## {NOTES_HEADING}")
+    for bloc in doc.blocs:
+        parts += _bloc(bloc)
+    return "\n\n".join(parts) + "\n"
