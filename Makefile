@@ -30,8 +30,10 @@ static/vendor/socket.io.min.js: package.json package-lock.json
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 
 # Debian's Chromium for the Playwright tests (a test tool's own browser
-# download does not work offline).
+# download does not work offline), LibreOffice to convert the Word export,
+# poppler's pdftotext to read the PDF back.
+SYSTEM_TEST_PACKAGES := chromium libreoffice-writer poppler-utils
 system-test-deps:
-	@command -v chromium >/dev/null || { \
+	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftotext >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_TEST_PACKAGES); }

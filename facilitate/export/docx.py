@@ -28,6 +28,7 @@ import io
 import re
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -95,7 +96,7 @@ class _Writer:
 
     def para(
         self,
-        container,
+        container: DocxDocument | _Cell,
         text: str,
         style: str | None = None,
         *,
@@ -218,7 +219,7 @@ class _Writer:
             for item in bloc.fondamentaux:
                 self.para(self.doc, item, BULLET)
 
-    def group(self, container, group: ColumnGroup, first: Paragraph | None = None) -> None:
+    def group(self, container: DocxDocument | _Cell, group: ColumnGroup, first: Paragraph | None = None) -> None:
         """A column's (or question's) clusters, then its loose notes, as bullets."""
         reuse = [first] if first is not None else []
 
