@@ -66,10 +66,12 @@ def free_port() -> int:
 class LiveServer:
     """`python -m facilitate serve` in a subprocess, as a facilitator runs it."""
 
-    def __init__(self, data_dir: Path, async_mode: str = "eventlet") -> None:
+    def __init__(self, data_dir: Path, async_mode: str = "eventlet", port: int | None = None,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
         self.async_mode = async_mode
-        self.port = free_port()
+        self.port = port or free_port()
+        self.extra_args = extra_args
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[str] | None = None
         self.cwd = ROOT
@@ -82,7 +84,7 @@ class LiveServer:
         data = ["--data", str(self.data_dir)] if self.data_arg else []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "facilitate", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             *data, "--async-mode", self.async_mode],
+             *data, "--async-mode", self.async_mode, *self.extra_args],
             cwd=self.cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 30
@@ -119,8 +121,9 @@ class LiveServer:
 def live_server(tmp_path):
     servers = []
 
-    def _start(async_mode: str = "eventlet", data_dir: Path | None = None) -> LiveServer:
-        server = LiveServer(data_dir or tmp_path, async_mode).start()
+    def _start(async_mode: str = "eventlet", data_dir: Path | None = None, port: int | None = None,
+               extra_args: tuple[str, ...] = ()) -> LiveServer:
+        server = LiveServer(data_dir or tmp_path, async_mode, port, extra_args).start()
         servers.append(server)
         return server
 

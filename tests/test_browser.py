@@ -218,3 +218,37 @@ def test_volunteers_are_drawn_into_teams_and_confirm_on_their_phones(browser, ro
     expect(reserve.locator("#draw-text")).to_contain_text("Vous êtes dans l'équipe 1")
     expect(console.locator(".teams")).to_contain_text("✓")
     laptop.close()
+
+
+def test_notes_written_while_the_server_is_down_wait_on_the_phone_and_arrive_once(browser, live_server, tmp_path):
+    server = live_server()
+    workshop = requests.post(f"{server.url}/api/workshops", json={"template": "mutualisation"}, timeout=10).json()
+    phone = join(browser, workshop["join_url"], "Dora")
+    phone.get_by_label("Votre note").fill("avant la coupure")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .note-text")).to_have_text(["avant la coupure"])
+
+    server.kill()  # the Wi-Fi drops, or the laptop's server dies
+    expect(phone.locator("#status")).to_contain_text("Hors ligne")
+    phone.get_by_label("Votre note").fill("pendant la coupure")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .pending")).to_contain_text("En attente d'envoi")
+    # The link comes back: the outbox goes out by itself.
+    server = live_server(data_dir=tmp_path, port=server.port)
+    expect(phone.locator("#status")).to_have_text("En ligne", timeout=15000)
+    expect(phone.locator("#my-notes .pending")).to_have_count(0)
+
+    server.kill()
+    phone.get_by_label("Votre note").fill("écrite puis page fermée")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .pending")).to_have_count(1)
+    context = phone.context
+    phone.close()  # the page goes away; the outbox stays in localStorage
+    server = live_server(data_dir=tmp_path, port=server.port)
+    phone = context.new_page()
+    phone.goto(workshop["join_url"])
+    expect(phone.locator("#my-notes .pending")).to_have_count(0, timeout=15000)
+    expected = ["avant la coupure", "pendant la coupure", "écrite puis page fermée"]
+    expect(phone.locator("#my-notes .note-text")).to_have_text(expected)
+    assert sorted(n["text"] for n in api_state(server, workshop)["notes"]) == sorted(expected)
+    phone.context.close()
