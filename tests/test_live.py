@@ -187,3 +187,16 @@ def test_serve_prints_the_lan_address_a_qr_code_and_the_facilitator_address(live
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_server_starts_with_the_valid_templates_and_names_the_skipped_one(live_server, tmp_path):
+    from conftest import ROOT
+
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / "bon.toml").write_text((ROOT / "session_templates" / "mutualisation.toml").read_text("utf-8"), "utf-8")
+    (folder / "casse.toml").write_text('title = "Sans blocs"\n[[blocs]]\nid = "a"\nkind = "colonnes"\n', "utf-8")
+    server = live_server(extra_args=("--templates", str(folder)))
+    assert [t["id"] for t in requests.get(f"{server.url}/api/templates", timeout=5).json()] == ["bon"]
+    output = server.output()
+    assert "Modèle ignoré" in output and "casse.toml" in output
