@@ -200,3 +200,27 @@ def test_server_starts_with_the_valid_templates_and_names_the_skipped_one(live_s
     assert [t["id"] for t in requests.get(f"{server.url}/api/templates", timeout=5).json()] == ["bon"]
     output = server.output()
     assert "Modèle ignoré" in output and "casse.toml" in output
+
+
+def test_private_writing_visibility_with_live_clients(live_server):
+    """Over real sockets: during private writing a note reaches its author and
+    only a count reaches the staff; the reveal brings it to every screen."""
+    server = live_server()
+    workshop = create_workshop(server)
+    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if b["private_writing"])
+    staff_auth = {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]}
+    facilitator, projector = Screen(server.url, staff_auth), Screen(server.url, {**staff_auth, "role": "projector"})
+    counts: list[dict] = []
+    facilitator.client.on("change", lambda patch: counts.extend(patch.get("participants", [])) or facilitator._apply(patch))
+    alice, bob = Screen(server.url, {"code": workshop["code"], "name": "Alice"}), Screen(server.url, {"code": workshop["code"]})
+    ack = alice.call("note:add", {"bloc": bloc["id"], "text": "confidentiel"})
+    assert ack["ok"]
+    assert facilitator.wait_for(lambda s: any(p["notes"].get(str(bloc["id"])) == 1 for p in counts))
+    time.sleep(0.3)
+    for screen in (facilitator, projector, bob):
+        assert ack["note"]["id"] not in screen.notes
+    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "devoilement"}) == {"ok": True}
+    for screen in (facilitator, projector, bob):
+        assert screen.wait_for(lambda s: ack["note"]["id"] in s.notes)
+    for screen in (facilitator, projector, alice, bob):
+        screen.close()
