@@ -140,6 +140,12 @@ def _error_ack(error: FacilitateError) -> dict[str, Any]:
     return {"ok": False, "error": error.to_dict()}
 
 
+@client_event("cluster:suggest")
+def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"bloc"} -> {"ok", "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
+    return service().suggest_clusters(identity, payload)
+
+
 @client_event("sync")
 def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
@@ -185,6 +191,14 @@ SIMPLE_EVENTS: dict[str, str] = {  # event -> Service method
     "draw:volunteer": "volunteer",  # participant {"volunteer"}
     "draw:run": "run_draw",  # facilitator {"mode", "team_size", "teams"?, "seed"?}
     "draw:answer": "answer_draw",  # drawn participant {"accept"}
+    "cluster:group": "group_notes",  # {"bloc", "clusters": [{"label"?, "notes"}]}
+    "cluster:move": "move_notes",  # {"notes", "cluster": id | null}
+    "cluster:rename": "rename_cluster",  # {"cluster", "label"}
+    "cluster:merge": "merge_clusters",  # {"clusters": [ids]}
+    "cluster:ungroup": "ungroup",  # {"cluster"}
+    "cluster:undo": "undo_grouping",  # {"bloc"}
+    "vote": "vote",  # participant {"bloc", "item", "dots"}
+    "bloc:retained": "set_retained",  # facilitator {"bloc", "retained": [labels] | null}
 }
 
 

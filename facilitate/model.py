@@ -76,6 +76,9 @@ class Bloc:
     phase: Phase = Phase.ECRITURE
     fondamentaux: bool = False  # closes on its "grands fondamentaux retenus"
     timer: Countdown | None = None
+    participants_group: bool = False  # participants may group notes too
+    vote_stacking: bool = False  # several dots may go on one item
+    retained: list[str] | None = None  # the facilitator's fondamentaux; None: automatic
     deleted: bool = False  # removed by the facilitator; its notes are kept
     seq: int = 0
 
@@ -143,5 +146,17 @@ class Note:
     client_id: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    deleted: bool = False
+    cluster: int | None = None
+    seq: int = 0
+
+
+@dataclass
+class Cluster:
+    id: int
+    workshop_id: str
+    bloc_id: int
+    label: str
+    column: str | None = None
     deleted: bool = False
     seq: int = 0

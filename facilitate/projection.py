@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitate.model import Bloc, Draw, DrawStatus, Note, Participant, Role, Workshop
-from facilitate.rules import Viewer, can_read_note
+from facilitate.model import Bloc, Cluster, Draw, DrawStatus, Note, Participant, Role, Workshop
+from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing
 
 
 def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any] | None:
@@ -63,6 +63,8 @@ def bloc_json(b: Bloc) -> dict[str, Any]:
         "private_writing": b.private_writing,
         "phase": b.phase.value,
         "fondamentaux": b.fondamentaux,
+        "participants_group": b.participants_group,
+        "vote_stacking": b.vote_stacking,
         "timer": None if b.timer is None else {
             "running": b.timer.running,
             "remaining": round(b.timer.remaining, 3),
@@ -76,6 +78,7 @@ def note_json(n: Note, viewer: Viewer) -> dict[str, Any]:
         "id": n.id,
         "bloc": n.bloc_id,
         "column": n.column,
+        "cluster": n.cluster,
         "text": n.text,
         "created_at": n.created_at,
         "updated_at": n.updated_at,
@@ -86,14 +89,25 @@ def note_json(n: Note, viewer: Viewer) -> dict[str, Any]:
     return data
 
 
-def participant_json(p: Participant, counts: dict[int, int], done: list[int]) -> dict[str, Any]:
-    return {
+def participant_json(
+    p: Participant, counts: dict[int, int], done: list[int], votes: dict[int, dict[str, int]], viewer: Viewer
+) -> dict[str, Any]:
+    """The staff see how many dots each person used; only you see where yours went."""
+    data: dict[str, Any] = {
         "id": p.id,
         "name": p.name,
         "notes": {str(b): n for b, n in counts.items()},
         "done": done,
         "volunteer": p.volunteer,
+        "dots": {str(b): sum(items.values()) for b, items in votes.items()},
     }
+    if viewer.participant_id == p.id:
+        data["votes"] = {str(b): items for b, items in votes.items()}
+    return data
+
+
+def cluster_json(c: Cluster) -> dict[str, Any]:
+    return {"id": c.id, "bloc": c.bloc_id, "label": c.label, "column": c.column}
 
 
 def build_patch(
@@ -112,6 +126,9 @@ def build_patch(
     names: dict[int, str | None],
     volunteers: int,
     now: float,
+    clusters: list[Cluster],
+    votes: dict[int, dict[int, dict[str, int]]],
+    results: dict[int, dict[str, Any]],
 ) -> dict[str, Any]:
     """Everything `viewer` may see that changed in (since, seq].
 
@@ -120,7 +137,9 @@ def build_patch(
     room as one snapshot, and how going back to private writing hides them.
     `blocs` includes removed ones, sent as `deleted_blocs`. `participants` are
     all of them for the staff, the viewer alone for a participant.
-    `server_time` lets screens show countdowns on the server's clock."""
+    `server_time` lets screens show countdowns on the server's clock.
+    A changed bloc also comes with all its clusters; `results` (ranking and
+    fondamentaux) are given for closed blocs that changed."""
     live_blocs = {b.id: b for b in blocs if not b.deleted}
     changed_blocs = [b for b in live_blocs.values() if b.seq > since]
     patch: dict[str, Any] = {"seq": seq, "since": since, "full": since == 0, "server_time": now}
@@ -149,12 +168,25 @@ def build_patch(
         patch["notes"] = visible
     if deleted:
         patch["deleted_notes"] = deleted
+    shown = [c for c in clusters if c.bloc_id in live_blocs and not is_hidden_by_private_writing(live_blocs[c.bloc_id])]
+    if any(not c.deleted for c in shown):
+        patch["clusters"] = [cluster_json(c) for c in shown if not c.deleted]
+    if since > 0 and any(c.deleted for c in shown):
+        patch["deleted_clusters"] = [c.id for c in shown if c.deleted]
+    if results:
+        patch["results"] = {str(b): r for b, r in results.items()}
     if participants:
-        patch["participants"] = [participant_json(p, counts.get(p.id, {}), done.get(p.id, [])) for p in participants]
+        patch["participants"] = [
+            participant_json(p, counts.get(p.id, {}), done.get(p.id, []), votes.get(p.id, {}), viewer)
+            for p in participants
+        ]
     return patch
 
 
-PATCH_CONTENT = ("workshop", "blocs", "deleted_blocs", "notes", "deleted_notes", "participants")
+PATCH_CONTENT = (
+    "workshop", "blocs", "deleted_blocs", "notes", "deleted_notes", "clusters", "deleted_clusters", "results",
+    "participants",
+)
 
 
 def is_empty(patch: dict[str, Any]) -> bool:

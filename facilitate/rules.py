@@ -99,6 +99,24 @@ def check_can_change_note(viewer: Viewer, note: Note, bloc: Bloc) -> None:
     check_can_write(viewer, bloc)
 
 
+def check_can_group(viewer: Viewer, bloc: Bloc) -> None:
+    """The facilitator groups any time; participants during regroupement, if allowed."""
+    if viewer.role == Role.FACILITATOR:
+        return
+    if viewer.role == Role.PARTICIPANT and bloc.participants_group and bloc.phase == Phase.REGROUPEMENT:
+        return
+    raise FacilitateError("forbidden", "Le regroupement est réservé à l'animation pour ce bloc.", 403)
+
+
+def clean_cluster_label(label: object) -> str:
+    if not isinstance(label, str):
+        raise FacilitateError("bad_request", "Requête invalide : le nom du regroupement doit être un texte.")
+    cleaned = " ".join(label.split())
+    if not cleaned:
+        raise FacilitateError("label_empty", "Donnez un nom au regroupement.")
+    return cleaned[:MAX_NOTE_LENGTH]
+
+
 def check_facilitator(viewer: Viewer) -> None:
     if viewer.role != Role.FACILITATOR:
         raise FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)
@@ -175,7 +193,7 @@ def apply_bloc_settings(bloc: Bloc, payload: dict[str, object]) -> Bloc:
         if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= 20:
             raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
         changes["vote_budget"] = budget
-    for flag in ("private_writing", "fondamentaux"):
+    for flag in ("private_writing", "fondamentaux", "participants_group", "vote_stacking"):
         if flag in payload:
             if not isinstance(payload[flag], bool):
                 raise FacilitateError("bad_request", f"Requête invalide : « {flag} » vaut true ou false.")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from facilitate.model import (
     Bloc,
     BlocKind,
+    Cluster,
     Column,
     Countdown,
     Draw,
@@ -128,6 +129,9 @@ def _bloc(row: sqlite3.Row) -> Bloc:
         phase=Phase(row["phase"]),
         fondamentaux=bool(row["fondamentaux"]),
         timer=_countdown(row),
+        participants_group=bool(row["participants_group"]),
+        vote_stacking=bool(row["vote_stacking"]),
+        retained=None if row["retained"] is None else json.loads(row["retained"]),
         deleted=bool(row["deleted"]),
         seq=row["seq"],
     )
@@ -153,10 +157,12 @@ def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
     """Save what the facilitator may edit; the timer restarts from the new duration."""
     conn.execute(
         "UPDATE bloc SET position = ?, title = ?, prompt = ?, columns = ?, timer_seconds = ?, vote_budget = ?,"
-        " private_writing = ?, fondamentaux = ?, deleted = ?, seq = ? WHERE id = ?",
+        " private_writing = ?, fondamentaux = ?, participants_group = ?, vote_stacking = ?, retained = ?,"
+        " deleted = ?, seq = ? WHERE id = ?",
         (
             b.position, b.title, b.prompt, _columns_json(b.columns), b.timer_seconds, b.vote_budget,
-            int(b.private_writing), int(b.fondamentaux), int(b.deleted), b.seq, b.id,
+            int(b.private_writing), int(b.fondamentaux), int(b.participants_group), int(b.vote_stacking),
+            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False), int(b.deleted), b.seq, b.id,
         ),
     )
 
@@ -326,6 +332,7 @@ def _note(row: sqlite3.Row) -> Note:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         deleted=bool(row["deleted"]),
+        cluster=row["cluster_id"],
         seq=row["seq"],
     )
 
@@ -432,3 +439,122 @@ def update_draw_members(conn: sqlite3.Connection, draw_id: int, members: list[Dr
         "UPDATE draw_member SET team = ?, status = ? WHERE draw_id = ? AND participant_id = ?",
         [(m.team, m.status.value, draw_id, m.participant_id) for m in members],
     )
+
+
+# -- clusters ----------------------------------------------------------------------
+
+
+def _cluster(row: sqlite3.Row) -> Cluster:
+    return Cluster(row["id"], row["workshop_id"], row["bloc_id"], row["label"], row["column_id"],
+                   bool(row["deleted"]), row["seq"])
+
+
+def insert_cluster(conn: sqlite3.Connection, c: Cluster) -> int:
+    cur = conn.execute(
+        "INSERT INTO cluster (workshop_id, bloc_id, label, column_id, seq) VALUES (?, ?, ?, ?, ?)",
+        (c.workshop_id, c.bloc_id, c.label, c.column, c.seq),
+    )
+    return int(cur.lastrowid)
+
+
+def get_cluster(conn: sqlite3.Connection, workshop_id: str, cluster_id: int) -> Cluster | None:
+    row = conn.execute(
+        "SELECT * FROM cluster WHERE id = ? AND workshop_id = ? AND deleted = 0", (cluster_id, workshop_id)
+    ).fetchone()
+    return _cluster(row) if row else None
+
+
+def save_cluster(conn: sqlite3.Connection, c: Cluster) -> None:
+    conn.execute(
+        "UPDATE cluster SET label = ?, column_id = ?, deleted = ?, seq = ? WHERE id = ?",
+        (c.label, c.column, int(c.deleted), c.seq, c.id),
+    )
+
+
+def clusters_of_bloc(conn: sqlite3.Connection, bloc_id: int) -> list[Cluster]:
+    rows = conn.execute("SELECT * FROM cluster WHERE bloc_id = ? AND deleted = 0 ORDER BY id", (bloc_id,)).fetchall()
+    return [_cluster(r) for r in rows]
+
+
+def clusters_since(conn: sqlite3.Connection, workshop_id: str, since: int, bloc_ids: Iterable[int]) -> list[Cluster]:
+    """Clusters changed since `since` (deleted ones included), plus every live
+    cluster of the given blocs."""
+    ids = list(bloc_ids)
+    marks = ",".join("?" * len(ids)) or "NULL"
+    rows = conn.execute(
+        f"SELECT * FROM cluster WHERE workshop_id = ? AND (seq > ? OR (deleted = 0 AND bloc_id IN ({marks})))"
+        " ORDER BY id",
+        (workshop_id, since, *ids),
+    ).fetchall()
+    return [_cluster(r) for r in rows]
+
+
+def notes_of_bloc(conn: sqlite3.Connection, bloc_id: int) -> list[Note]:
+    rows = conn.execute("SELECT * FROM note WHERE bloc_id = ? AND deleted = 0 ORDER BY id", (bloc_id,)).fetchall()
+    return [_note(r) for r in rows]
+
+
+def set_note_cluster(conn: sqlite3.Connection, note_ids: Iterable[int], cluster_id: int | None, seq: int) -> None:
+    conn.executemany(
+        "UPDATE note SET cluster_id = ?, seq = ? WHERE id = ?", [(cluster_id, seq, nid) for nid in note_ids]
+    )
+
+
+def push_undo(conn: sqlite3.Connection, bloc_id: int, snapshot: dict) -> None:
+    conn.execute("INSERT INTO grouping_undo (bloc_id, snapshot) VALUES (?, ?)", (bloc_id, json.dumps(snapshot)))
+
+
+def pop_undo(conn: sqlite3.Connection, bloc_id: int) -> dict | None:
+    row = conn.execute(
+        "SELECT id, snapshot FROM grouping_undo WHERE bloc_id = ? ORDER BY id DESC LIMIT 1", (bloc_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute("DELETE FROM grouping_undo WHERE id = ?", (row["id"],))
+    return json.loads(row["snapshot"])
+
+
+# -- votes --------------------------------------------------------------------------
+
+
+def votes_of(conn: sqlite3.Connection, participant_id: int, bloc_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT item, dots FROM vote WHERE participant_id = ? AND bloc_id = ?", (participant_id, bloc_id)
+    ).fetchall()
+    return {r["item"]: r["dots"] for r in rows}
+
+
+def set_vote(conn: sqlite3.Connection, participant_id: int, bloc_id: int, item: str, dots: int) -> None:
+    if dots:
+        conn.execute(
+            "INSERT INTO vote (participant_id, bloc_id, item, dots) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (participant_id, bloc_id, item) DO UPDATE SET dots = excluded.dots",
+            (participant_id, bloc_id, item, dots),
+        )
+    else:
+        conn.execute(
+            "DELETE FROM vote WHERE participant_id = ? AND bloc_id = ? AND item = ?", (participant_id, bloc_id, item)
+        )
+
+
+def vote_totals(conn: sqlite3.Connection, bloc_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    ids = list(bloc_ids)
+    totals: dict[int, dict[str, int]] = {b: {} for b in ids}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for r in conn.execute(
+            f"SELECT bloc_id, item, sum(dots) AS n FROM vote WHERE bloc_id IN ({marks}) GROUP BY bloc_id, item", ids
+        ):
+            totals[r["bloc_id"]][r["item"]] = r["n"]
+    return totals
+
+
+def my_votes(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dict[int, dict[int, dict[str, int]]]:
+    """participant -> bloc -> item -> dots."""
+    ids = list(participant_ids)
+    result: dict[int, dict[int, dict[str, int]]] = {pid: {} for pid in ids}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for r in conn.execute(f"SELECT * FROM vote WHERE participant_id IN ({marks})", ids):
+            result[r["participant_id"]].setdefault(r["bloc_id"], {})[r["item"]] = r["dots"]
+    return result

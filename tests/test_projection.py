@@ -23,7 +23,7 @@ def patch(viewer, since, blocs, notes, participants=()):
     return build_patch(viewer=viewer, since=since, seq=9, workshop=WORKSHOP, join_url="http://x/j/ABCDEF",
                        blocs=blocs, notes=[(n, Role.PARTICIPANT) for n in notes],
                        participants=list(participants), counts={10: {1: 2}}, done={10: [1]}, draw=None,
-                       names={}, volunteers=0, now=1000.0)
+                       names={}, volunteers=0, now=1000.0, clusters=[], votes={}, results={})
 
 
 def test_full_snapshot_has_everything_visible_and_no_tombstones():
@@ -51,7 +51,8 @@ def test_private_notes_reach_only_their_author_and_counts_reach_the_staff():
     assert mine["notes"][0]["mine"] is True and "author" not in mine["notes"][0]
     staff = patch(STAFF, 5, [private], notes, [alice])
     assert "notes" not in staff
-    assert staff["participants"] == [{"id": 10, "name": "Alice", "notes": {"1": 2}, "done": [1], "volunteer": False}]
+    assert staff["participants"] == [
+        {"id": 10, "name": "Alice", "notes": {"1": 2}, "done": [1], "volunteer": False, "dots": {}}]
 
 
 def test_removed_blocs_are_announced_and_their_notes_hidden():
