@@ -252,3 +252,60 @@ def test_notes_written_while_the_server_is_down_wait_on_the_phone_and_arrive_onc
     expect(phone.locator("#my-notes .note-text")).to_have_text(expected)
     assert sorted(n["text"] for n in api_state(server, workshop)["notes"]) == sorted(expected)
     phone.context.close()
+
+
+def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
+    server, workshop = room
+    laptop = browser.new_context(**LAPTOP)
+    console = laptop.new_page()
+    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    projector = laptop.new_page()
+    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    console.get_by_role("button", name="3. Fondamentaux du contexte").click()
+    ana, ben = join(browser, workshop["join_url"], "Ana"), join(browser, workshop["join_url"], "Ben")
+    for phone, texts in ((ana, ["Communauté de pratiques", "Solidarité"]), (ben, ["communauté de pratique!", "Humain au cœur"])):
+        for text in texts:
+            phone.get_by_label("Votre note").fill(text)
+            phone.get_by_role("button", name="Envoyer la note").click()
+        expect(phone.locator("#my-notes .note")).to_have_count(2)
+
+    console.get_by_role("button", name="Regroupement", exact=True).click()
+    console.get_by_role("button", name="Proposer des regroupements").click()
+    expect(console.locator(".suggestions")).to_contain_text("(2)")
+    console.get_by_role("button", name="Tout accepter").click()
+    communaute = console.get_by_role("region", name=re.compile("^Regroupement [Cc]ommunauté"))
+    expect(communaute.locator("h4")).to_contain_text("(2)")
+
+    # Without a mouse: tick two notes, group them, rename the group.
+    console.get_by_label("Sélectionner « Solidarité »").check()
+    console.get_by_label("Sélectionner « Humain au cœur »").check()
+    console.get_by_role("button", name="Regrouper la sélection (2)").click()
+    console.once("dialog", lambda dialog: dialog.accept("Valeurs"))
+    console.get_by_role("region", name="Regroupement Solidarité").get_by_role("button", name="Renommer").click()
+    valeurs = console.get_by_role("region", name="Regroupement Valeurs")
+    expect(valeurs.locator("h4")).to_have_text("Valeurs (2)")
+    expect(projector.locator(".wall .cluster h3")).to_have_text([re.compile("ommunauté.*\\(2\\)"), "Valeurs (2)"])
+
+    # With the mouse: drag a note into another group, then undo.
+    valeurs.locator(".note", has_text="Solidarité").drag_to(communaute)
+    expect(communaute.locator("h4")).to_contain_text("(3)")
+    console.get_by_role("button", name="Annuler", exact=True).click()
+    expect(valeurs.locator("h4")).to_have_text("Valeurs (2)")
+
+    console.get_by_role("button", name="Vote", exact=True).click()
+    for phone, targets in ((ana, ["Valeurs"]), (ben, ["Valeurs", "ommunauté"])):
+        expect(phone.locator("#dots-left")).to_have_text("Points restants : 5 sur 5")
+        for target in targets:
+            phone.get_by_role("button", name=re.compile(f"^Ajouter un point à « .*{target}")).click()
+        expect(phone.locator("#dots-left")).to_have_text(f"Points restants : {5 - len(targets)} sur 5")
+    one_dot = ana.get_by_role("button", name=re.compile("^Ajouter un point à « Valeurs"))
+    expect(one_dot).to_be_disabled()  # one dot per item unless the facilitator allows more
+    expect(console.locator(".writers")).to_contain_text("Ben — 2 note(s) · 2/5 point(s)")
+    expect(projector.locator(".ranking")).to_have_count(0)  # secret until the vote closes
+
+    console.get_by_role("button", name="Clos", exact=True).click()
+    expect(projector.locator(".ranking li").first).to_contain_text("Valeurs (2)")
+    expect(projector.locator(".ranking li").first).to_contain_text("2 points")
+    expect(ana.locator("#results .ranking li").first).to_contain_text("Valeurs")
+    expect(console.locator(".retained li")).to_have_text(["Valeurs", re.compile("ommunauté")])
+    laptop.close()

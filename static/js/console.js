@@ -1,7 +1,9 @@
 // The facilitator's console: the atelier plan (editable), the current bloc,
 // its phase and countdown, the live notes (or, during private writing, who
 // wrote how many), who is done, and the team draw.
-import { PHASES, connectLive, el, formatDuration, isPrivateNow, phaseLabel, request, tickCountdown } from "./live.js";
+import {
+  PHASES, connectLive, el, foldIdentical, formatDuration, isPrivateNow, phaseLabel, rankingChart, request, tickCountdown,
+} from "./live.js";
 import { facilitatorKey } from "./staff.js";
 
 const root = document.getElementById("app");
@@ -27,32 +29,185 @@ async function act(event, payload) {
 
 // -- notes and participants ---------------------------------------------------------
 
-function noteCard(note) {
+// Grouping works with the mouse (drag a note onto a group) and without it
+// (tick notes, then "Regrouper la sélection" or "Déplacer vers").
+const selectedNotes = new Set();
+const selectedClusters = new Set();
+let suggestions = [];
+
+function authorOf(note) {
   const who = live.state.participants.get(note.author);
+  return who ? who.name || "Anonyme" : note.mine ? "Animation" : "Anonyme";
+}
+
+function noteCard(group) {
+  const ids = group.notes.map((n) => n.id);
+  const checked = ids.every((id) => selectedNotes.has(id));
+  const box = el("input", { type: "checkbox", checked, "aria-label": `Sélectionner « ${group.text} »` });
+  box.addEventListener("change", () => {
+    for (const id of ids) (box.checked ? selectedNotes.add(id) : selectedNotes.delete(id));
+    render(live.state);
+  });
   return el(
     "li",
-    { class: "note" },
-    el("p", { class: "note-text" }, note.text),
-    el("span", { class: "note-author" }, who ? who.name || "Anonyme" : note.mine ? "Animation" : "Anonyme"),
+    {
+      class: `note${checked ? " selected" : ""}`,
+      draggable: "true",
+      ondragstart: (event) => event.dataTransfer.setData("text/plain", JSON.stringify(ids)),
+    },
+    el("label", { class: "pick" }, box,
+      el("span", { class: "note-text" }, group.text, group.notes.length > 1 ? ` (${group.notes.length})` : "")),
+    el("span", { class: "note-author" }, [...new Set(group.notes.map(authorOf))].join(", ")),
+  );
+}
+
+function dropTarget(clusterId) {
+  return {
+    ondragover: (event) => event.preventDefault(),
+    ondrop: (event) => {
+      event.preventDefault();
+      const ids = JSON.parse(event.dataTransfer.getData("text/plain") || "[]");
+      if (ids.length) act("cluster:move", { notes: ids, cluster: clusterId });
+    },
+  };
+}
+
+function clusterCard(group) {
+  const c = group.cluster;
+  const box = el("input", { type: "checkbox", checked: selectedClusters.has(c.id), "aria-label": `Cocher le regroupement « ${c.label} »` });
+  box.addEventListener("change", () => (box.checked ? selectedClusters.add(c.id) : selectedClusters.delete(c.id)));
+  return el(
+    "section",
+    { class: "cluster", "aria-label": `Regroupement ${c.label}`, ...dropTarget(c.id) },
+    el(
+      "div",
+      { class: "cluster-head" },
+      box,
+      el("h4", {}, c.label, " ", el("span", { class: "count" }, `(${group.notes.length})`)),
+      el("button", { type: "button", onclick: () => {
+        const label = prompt("Nouveau nom du regroupement :", c.label);
+        if (label) act("cluster:rename", { cluster: c.id, label });
+      } }, "Renommer"),
+      el("button", { type: "button", onclick: () => act("cluster:ungroup", { cluster: c.id }) }, "Dissoudre"),
+    ),
+    el("ul", { class: "notes" }, foldIdentical(group.notes).map(noteCard)),
+  );
+}
+
+function boardOf(bloc, column) {
+  const { clusters, loose } = live.state.board(bloc.id, column);
+  return [
+    ...clusters.map(clusterCard),
+    el(
+      "section",
+      { class: "loose", "aria-label": "Notes sans regroupement", ...dropTarget(null) },
+      clusters.length ? el("h4", {}, `Sans regroupement (${loose.length})`) : null,
+      el("ul", { class: "notes" }, foldIdentical(loose).map(noteCard)),
+    ),
+  ];
+}
+
+function groupingToolbar(bloc) {
+  const clusters = [...live.state.clusters.values()].filter((c) => c.bloc === bloc.id);
+  const target = el("select", { id: "move-target", "aria-label": "Regroupement de destination" },
+    clusters.map((c) => el("option", { value: String(c.id) }, c.label)));
+  const selection = [...selectedNotes].filter((id) => live.state.notes.has(id));
+  const done = () => {
+    selectedNotes.clear();
+    selectedClusters.clear();
+  };
+  return el(
+    "div",
+    { class: "toolbar", role: "toolbar", "aria-label": "Regroupement" },
+    el("button", { type: "button", disabled: !selection.length, onclick: () => {
+      act("cluster:group", { bloc: bloc.id, clusters: [{ notes: selection }] }).then(done);
+    } }, `Regrouper la sélection (${selection.length})`),
+    clusters.length ? target : null,
+    clusters.length
+      ? el("button", { type: "button", disabled: !selection.length, onclick: () => {
+          act("cluster:move", { notes: selection, cluster: Number(target.value) }).then(done);
+        } }, "Déplacer vers")
+      : null,
+    el("button", { type: "button", disabled: !selection.length, onclick: () => {
+      act("cluster:move", { notes: selection, cluster: null }).then(done);
+    } }, "Sortir du regroupement"),
+    el("button", { type: "button", onclick: () => {
+      act("cluster:merge", { clusters: [...selectedClusters] }).then(done);
+    } }, "Fusionner les regroupements cochés"),
+    el("button", { type: "button", onclick: () => act("cluster:undo", { bloc: bloc.id }) }, "Annuler"),
+    el("button", { type: "button", class: "primary-inline", onclick: async () => {
+      const ack = await act("cluster:suggest", { bloc: bloc.id });
+      if (ack.ok) {
+        suggestions = ack.clusters;
+        if (!suggestions.length) showMessage("Aucun regroupement à proposer : les notes sont toutes différentes.");
+        render(live.state);
+      }
+    } }, "Proposer des regroupements"),
+  );
+}
+
+function suggestionsPanel(bloc) {
+  if (!suggestions.length) return null;
+  const accept = (list) => act("cluster:group", { bloc: bloc.id, clusters: list }).then((ack) => {
+    if (ack.ok) suggestions = suggestions.filter((s) => !list.includes(s));
+    render(live.state);
+  });
+  return el(
+    "section",
+    { class: "suggestions", "aria-labelledby": "suggestions-title" },
+    el("h3", { id: "suggestions-title" }, `Regroupements proposés (${suggestions.length})`),
+    el("div", { class: "toolbar" },
+      el("button", { type: "button", class: "primary-inline", onclick: () => accept([...suggestions]) }, "Tout accepter"),
+      el("button", { type: "button", onclick: () => { suggestions = []; render(live.state); } }, "Ignorer")),
+    el("ul", {}, suggestions.map((s) =>
+      el("li", {},
+        el("strong", {}, `${s.label} (${s.notes.length})`), " : ",
+        s.notes.map((id) => (live.state.notes.get(id) || { text: "?" }).text).join(" · "), " ",
+        el("button", { type: "button", onclick: () => accept([s]) }, "Accepter")))),
+  );
+}
+
+function resultsPanel(bloc) {
+  const result = live.state.results.get(bloc.id);
+  if (bloc.phase !== "clos" || !result) return null;
+  const editor = el("textarea", { id: "retained-editor", rows: "5", "aria-label": "Grands fondamentaux retenus, un par ligne" });
+  editor.value = result.retained.join("\n");
+  return el(
+    "section",
+    { class: "results", "aria-labelledby": "results-title" },
+    el("h3", { id: "results-title" }, "Résultats du vote"),
+    rankingChart(result.ranking),
+    el("h3", {}, "Grands fondamentaux retenus (qui reviennent le plus souvent)"),
+    el("ul", { class: "retained" }, result.retained.map((label) => el("li", {}, label))),
+    el("details", {},
+      el("summary", {}, "Modifier la liste"),
+      editor,
+      el("button", { type: "button", onclick: () => act("bloc:retained", {
+        bloc: bloc.id, retained: editor.value.split("\n").map((l) => l.trim()).filter(Boolean) }) }, "Enregistrer la liste"),
+      el("button", { type: "button", onclick: () => act("bloc:retained", { bloc: bloc.id, retained: null }) }, "Revenir au calcul automatique")),
   );
 }
 
 function notesPanel(bloc) {
-  if (!bloc.columns.length) {
-    return el("ul", { class: "notes", "aria-label": "Notes du bloc" }, live.state.notesOf(bloc.id).map(noteCard));
-  }
+  const columns = bloc.columns.length ? bloc.columns : [null];
   return el(
     "div",
-    { class: "board" },
-    bloc.columns.map((c) => {
-      const notes = live.state.notesOf(bloc.id, c.id);
-      return el(
-        "section",
-        { class: "column", "aria-label": c.label },
-        el("h3", {}, c.label, " ", el("span", { class: "count" }, `(${notes.length})`)),
-        el("ul", { class: "notes" }, notes.map(noteCard)),
-      );
-    }),
+    {},
+    groupingToolbar(bloc),
+    suggestionsPanel(bloc),
+    resultsPanel(bloc),
+    el(
+      "div",
+      { class: "board" },
+      columns.map((c) =>
+        el(
+          "section",
+          { class: "column", "aria-label": c ? c.label : "Notes du bloc" },
+          c ? el("h3", {}, c.label, " ", el("span", { class: "count" }, `(${live.state.notesOf(bloc.id, c.id).length})`)) : null,
+          boardOf(bloc, c ? c.id : undefined),
+        ),
+      ),
+    ),
   );
 }
 
@@ -75,6 +230,7 @@ function writersPanel(bloc) {
           `${p.name || "Anonyme"} — `,
           el("strong", {}, `${p.notes[bloc.id] || 0}`),
           " note(s)",
+          bloc.phase === "vote" ? ` · ${p.dots[bloc.id] || 0}/${bloc.vote_budget} point(s)` : "",
           p.done.includes(bloc.id) ? el("span", { class: "badge" }, "✓ terminé") : el("span", { class: "badge writing" }, "en cours"),
         ),
       ),
@@ -166,6 +322,8 @@ function openBlocForm(bloc) {
   form.elements.vote_budget.value = bloc ? bloc.vote_budget : 5;
   form.elements.private_writing.checked = bloc ? bloc.private_writing : false;
   form.elements.fondamentaux.checked = bloc ? bloc.fondamentaux : false;
+  form.elements.participants_group.checked = bloc ? bloc.participants_group : false;
+  form.elements.vote_stacking.checked = bloc ? bloc.vote_stacking : false;
   dialog.showModal();
   form.elements.title.focus();
 }
@@ -184,6 +342,8 @@ form.addEventListener("submit", async (event) => {
     vote_budget: Number(form.elements.vote_budget.value),
     private_writing: form.elements.private_writing.checked,
     fondamentaux: form.elements.fondamentaux.checked,
+    participants_group: form.elements.participants_group.checked,
+    vote_stacking: form.elements.vote_stacking.checked,
   };
   if (kind !== "brainstorm") payload.columns = columns;
   const ack = editing ? await act("bloc:update", { bloc: editing.id, ...payload }) : await act("bloc:add", { kind, ...payload });

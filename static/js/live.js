@@ -13,6 +13,8 @@ export class LiveState {
     this.blocs = new Map();
     this.notes = new Map();
     this.participants = new Map();
+    this.clusters = new Map();
+    this.results = new Map(); // bloc id -> {ranking, retained}, once the vote is closed
     this.mine = new Set(); // ids of my notes: a room-wide patch does not know who I am
     this.clockOffset = 0; // server clock minus this device's clock, in ms
   }
@@ -26,9 +28,13 @@ export class LiveState {
     for (const id of patch.deleted_blocs || []) this.blocs.delete(id);
     for (const bloc of patch.blocs || []) {
       this.blocs.set(bloc.id, bloc);
-      // A bloc in a patch comes with all its visible notes: replace them.
+      // A bloc in a patch comes with all its visible notes and clusters: replace them.
       for (const [id, note] of this.notes) if (note.bloc === bloc.id) this.notes.delete(id);
+      for (const [id, cluster] of this.clusters) if (cluster.bloc === bloc.id) this.clusters.delete(id);
     }
+    for (const cluster of patch.clusters || []) this.clusters.set(cluster.id, cluster);
+    for (const id of patch.deleted_clusters || []) this.clusters.delete(id);
+    for (const [blocId, result] of Object.entries(patch.results || {})) this.results.set(Number(blocId), result);
     for (const note of patch.notes || []) {
       if (note.mine) this.mine.add(note.id);
       this.notes.set(note.id, { ...note, mine: this.mine.has(note.id) });
@@ -53,6 +59,27 @@ export class LiveState {
     if (!timer) return null;
     if (!timer.running) return Math.max(0, timer.remaining);
     return Math.max(0, timer.ends_at - (Date.now() + this.clockOffset) / 1000);
+  }
+
+  // The bloc's board: its clusters with their notes, then the notes in none.
+  board(blocId, column) {
+    const notes = this.notesOf(blocId, column);
+    const clusters = [...this.clusters.values()]
+      .filter((c) => c.bloc === blocId)
+      .map((c) => ({ cluster: c, notes: notes.filter((n) => n.cluster === c.id) }))
+      .filter((g) => g.notes.length)
+      .sort((a, b) => b.notes.length - a.notes.length || a.cluster.id - b.cluster.id);
+    const grouped = new Set(clusters.map((g) => g.cluster.id));
+    return { clusters, loose: notes.filter((n) => !grouped.has(n.cluster)) };
+  }
+
+  // Vote items: clusters with notes, then notes in no cluster ("c12", "n34").
+  voteItems(blocId) {
+    const { clusters, loose } = this.board(blocId);
+    return [
+      ...clusters.map((g) => ({ key: `c${g.cluster.id}`, label: g.cluster.label, size: g.notes.length })),
+      ...loose.map((n) => ({ key: `n${n.id}`, label: n.text, size: 1 })),
+    ];
   }
 
   notesOf(blocId, column) {
@@ -174,6 +201,41 @@ export function tickCountdown(element, state, blocFn) {
   };
   update();
   return setInterval(update, 500);
+}
+
+// Identical or near-identical notes (case, accents, punctuation) fold into
+// one card with a count, as "Communauté de pratiques (2)" in seed 001.
+export function foldKey(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+export function foldIdentical(notes) {
+  const folded = new Map();
+  for (const note of notes) {
+    const key = foldKey(note.text) || `#${note.id}`;
+    if (folded.has(key)) folded.get(key).notes.push(note);
+    else folded.set(key, { text: note.text, notes: [note] });
+  }
+  return [...folded.values()];
+}
+
+// A horizontal bar chart of the ranking (text, not an image: readable by
+// screen readers and from the back of the room).
+export function rankingChart(ranking) {
+  const max = Math.max(1, ...ranking.map((r) => r.dots));
+  return el(
+    "ol",
+    { class: "ranking" },
+    ranking.map((r) =>
+      el(
+        "li",
+        {},
+        el("span", { class: "rank-label" }, r.label, r.size > 1 ? ` (${r.size})` : ""),
+        el("span", { class: "bar", style: `width: ${Math.max(2, (100 * r.dots) / max)}%` }),
+        el("span", { class: "rank-dots" }, `${r.dots} point${r.dots > 1 ? "s" : ""}`),
+      ),
+    ),
+  );
 }
 
 export function isPrivateNow(bloc) {

@@ -1,12 +1,15 @@
 // The participant's phone: join, write notes to the current bloc, keep them.
 // Notes wait in a localStorage outbox until the server acknowledges them, so
 // a phone that loses the Wi-Fi, sleeps or reloads loses nothing.
-import { columnLabel, connectLive, el, isPrivateNow, phaseLabel, request, tickCountdown } from "./live.js";
+import {
+  columnLabel, connectLive, el, foldIdentical, isPrivateNow, phaseLabel, rankingChart, request, tickCountdown,
+} from "./live.js";
 
 const root = document.getElementById("app");
 const code = root.dataset.code;
 const tokenKey = `facilitate:token:${code}`;
 const outboxKey = `facilitate:outbox:${code}`;
+const votesKey = `facilitate:votes:${code}`; // votes not yet acknowledged: {"bloc:item": {bloc, item, dots}}
 const MAX = 500;
 
 const $ = (id) => document.getElementById(id);
@@ -57,6 +60,7 @@ function start(auth) {
     onConnect: (state) => {
       if (state.me && state.me.token) localStorage.setItem(tokenKey, state.me.token);
       flushOutbox();
+      flushVotes();
     },
     onRefused: (error) => showMessage(error.message, "error"),
   });
@@ -156,6 +160,101 @@ function startEdit(note) {
   textarea.dispatchEvent(new Event("input"));
   textarea.focus();
   render(live.state);
+}
+
+// -- voting ---------------------------------------------------------------------
+// A vote sets how many of my dots sit on an item, so resending it is harmless:
+// pending votes wait in localStorage like notes do.
+
+function pendingVotes() {
+  try {
+    return JSON.parse(localStorage.getItem(votesKey)) || {};
+  } catch {
+    return {};
+  }
+}
+
+function myDots(state, bloc) {
+  const mine = { ...((myEntry(state).votes || {})[bloc.id] || {}) };
+  for (const v of Object.values(pendingVotes())) if (v.bloc === bloc.id) mine[v.item] = v.dots;
+  return mine;
+}
+
+async function castVote(bloc, item, dots) {
+  const pending = pendingVotes();
+  pending[`${bloc.id}:${item}`] = { bloc: bloc.id, item, dots };
+  localStorage.setItem(votesKey, JSON.stringify(pending));
+  render(live.state);
+  await flushVotes();
+}
+
+async function flushVotes() {
+  if (!live || !live.socket.connected) return;
+  for (const [key, vote] of Object.entries(pendingVotes())) {
+    const ack = await request(live.socket, "vote", vote);
+    if (!ack.ok && ack.error.code === "timeout") return;
+    const pending = pendingVotes();
+    delete pending[key];
+    localStorage.setItem(votesKey, JSON.stringify(pending));
+    if (ack.ok) {
+      const me = myEntry(live.state);
+      me.votes = { ...(me.votes || {}), [vote.bloc]: { ...((me.votes || {})[vote.bloc] || {}), [vote.item]: vote.dots } };
+    } else {
+      showMessage(ack.error.message, "error");
+    }
+    render(live.state);
+  }
+}
+
+function renderVote(state, bloc) {
+  const card = $("vote-card");
+  card.hidden = !bloc || bloc.phase !== "vote";
+  if (card.hidden) return;
+  const mine = myDots(state, bloc);
+  const used = Object.values(mine).reduce((a, b) => a + b, 0);
+  const perItem = bloc.vote_stacking ? bloc.vote_budget : 1;
+  $("dots-left").textContent = `Points restants : ${bloc.vote_budget - used} sur ${bloc.vote_budget}`;
+  $("vote-items").replaceChildren(
+    ...state.voteItems(bloc.id).map((item) => {
+      const dots = mine[item.key] || 0;
+      return el(
+        "li",
+        { class: `vote-item${dots ? " voted" : ""}` },
+        el("span", { class: "vote-label" }, item.label, item.size > 1 ? ` (${item.size})` : ""),
+        el(
+          "span",
+          { class: "vote-controls" },
+          el("button", { type: "button", "aria-label": `Retirer un point de « ${item.label} »`, disabled: dots === 0,
+            onclick: () => castVote(bloc, item.key, dots - 1) }, "−"),
+          el("span", { class: "dots", "aria-label": `${dots} point(s)` }, "●".repeat(dots) || "0"),
+          el("button", { type: "button", "aria-label": `Ajouter un point à « ${item.label} »`,
+            disabled: dots >= perItem || used >= bloc.vote_budget, onclick: () => castVote(bloc, item.key, dots + 1) }, "+"),
+        ),
+      );
+    }),
+  );
+}
+
+function renderResults(state, bloc) {
+  const result = bloc && state.results.get(bloc.id);
+  $("results-card").hidden = !(bloc && bloc.phase === "clos" && result);
+  if ($("results-card").hidden) return;
+  $("results").replaceChildren(
+    rankingChart(result.ranking),
+    el("h3", {}, "Grands fondamentaux retenus"),
+    el("ul", {}, result.retained.map((label) => el("li", {}, label))),
+  );
+}
+
+function groupNotes(state, bloc, others) {
+  const { clusters } = state.board(bloc.id);
+  const items = clusters.map((g) =>
+    el("li", { class: "cluster" },
+      el("strong", {}, `${g.cluster.label} (${g.notes.length})`),
+      el("ul", { class: "notes" }, foldIdentical(g.notes).map((f) => noteItem({ ...f.notes[0], text: f.text + (f.notes.length > 1 ? ` (${f.notes.length})` : "") })))),
+  );
+  const loose = others.filter((n) => !clusters.some((g) => g.cluster.id === n.cluster));
+  return [...items, ...loose.map((n) => noteItem(n))];
 }
 
 // -- rhythm and draw -----------------------------------------------------------
@@ -283,7 +382,9 @@ function render(state) {
   $("done").setAttribute("aria-pressed", String(done));
   $("done").parentElement.hidden = !writable;
   renderDraw(state);
+  renderVote(state, bloc);
+  renderResults(state, bloc);
   const others = bloc ? state.notesOf(bloc.id).filter((n) => !n.mine) : [];
-  $("group").hidden = !bloc || isPrivateNow(bloc) || others.length === 0;
-  $("group-notes").replaceChildren(...others.map((n) => noteItem(n)));
+  $("group").hidden = !bloc || isPrivateNow(bloc) || others.length === 0 || bloc.phase === "vote";
+  $("group-notes").replaceChildren(...(bloc ? groupNotes(state, bloc, others) : []));
 }

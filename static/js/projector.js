@@ -1,6 +1,6 @@
 // The projector: join instructions in large type and the current bloc's
 // notes live (during private writing, only how many were written).
-import { connectLive, el, isPrivateNow, tickCountdown } from "./live.js";
+import { connectLive, el, foldIdentical, isPrivateNow, rankingChart, tickCountdown } from "./live.js";
 import { facilitatorKey } from "./staff.js";
 
 const root = document.getElementById("app");
@@ -43,21 +43,34 @@ function render(state) {
   const counts = [...state.participants.values()].reduce((sum, p) => sum + (p.notes[bloc.id] || 0), 0);
   $("private-count").hidden = !hidden;
   $("private-count").textContent = `${counts} note(s) écrite(s) — elles s'afficheront au dévoilement`;
+  const result = state.results.get(bloc.id);
+  if (bloc.phase === "clos" && result) {
+    $("wall").className = "wall";
+    $("wall").replaceChildren(
+      el("section", {}, el("h2", {}, "Résultats du vote"), rankingChart(result.ranking)),
+      result.retained.length
+        ? el("section", {}, el("h2", {}, "Grands fondamentaux retenus"), el("ul", { class: "retained" }, result.retained.map((l) => el("li", {}, l))))
+        : null,
+    );
+    return;
+  }
+  const noteCards = (notes) =>
+    foldIdentical(notes).map((f) => el("li", { class: "note" }, f.text, f.notes.length > 1 ? ` (${f.notes.length})` : ""));
   const byColumn = bloc.columns.length ? bloc.columns : [{ id: null, label: "" }];
   $("wall").className = `wall columns-${byColumn.length}`;
   $("wall").replaceChildren(
-    ...byColumn.map((c) =>
-      el(
+    ...byColumn.map((c) => {
+      const { clusters, loose } = state.board(bloc.id, c.id === null ? undefined : c.id);
+      return el(
         "section",
         { class: "column" },
         c.label ? el("h2", {}, c.label) : null,
-        el(
-          "ul",
-          { class: "notes" },
-          state.notesOf(bloc.id, c.id === null ? undefined : c.id).map((n) => el("li", { class: "note" }, n.text)),
+        clusters.map((g) =>
+          el("section", { class: "cluster" }, el("h3", {}, `${g.cluster.label} (${g.notes.length})`), el("ul", { class: "notes" }, noteCards(g.notes))),
         ),
-      ),
-    ),
+        el("ul", { class: "notes" }, noteCards(loose)),
+      );
+    }),
   );
 }
 
