@@ -309,3 +309,26 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
     expect(ana.locator("#results .ranking li").first).to_contain_text("Valeurs")
     expect(console.locator(".retained li")).to_have_text(["Valeurs", re.compile("ommunauté")])
     laptop.close()
+
+
+def test_participants_group_from_their_phones_when_allowed(browser, room):
+    server, workshop = room
+    facilitator = socketio.Client()
+    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+                        transports=["websocket"])
+    bloc = api_state(server, workshop)["blocs"][0]  # the brainstorm bloc, current from the start
+    phone = join(browser, workshop["join_url"], "Eve")
+    for text in ("Solidarité", "Entraide"):
+        phone.get_by_label("Votre note").fill(text)
+        phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .note")).to_have_count(2)
+    assert facilitator.call("bloc:update", {"bloc": bloc["id"], "participants_group": True, "private_writing": False})["ok"]
+    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "regroupement"})["ok"]
+    phone.get_by_label("Regroupement de « Solidarité »").select_option("new")
+    expect(phone.get_by_label("Regroupement de « Entraide »").locator("option")).to_have_count(3)
+    phone.get_by_label("Regroupement de « Entraide »").select_option(label="Solidarité")
+    expect(phone.locator("#group-notes .cluster strong")).to_have_text(["Solidarité (2)"])
+    notes = api_state(server, workshop)["notes"]
+    assert len({n["cluster"] for n in notes}) == 1 and notes[0]["cluster"] is not None
+    facilitator.disconnect()
+    phone.context.close()

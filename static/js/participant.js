@@ -246,6 +246,26 @@ function renderResults(state, bloc) {
   );
 }
 
+// When the facilitator lets the room group too: each note gets a "Mettre
+// dans" choice (a phone has no room for drag and drop).
+function groupPicker(state, bloc, note) {
+  const clusters = [...state.clusters.values()].filter((c) => c.bloc === bloc.id);
+  const picker = el(
+    "select",
+    { "aria-label": `Regroupement de « ${note.text} »` },
+    el("option", { value: "", selected: note.cluster === null }, "Aucun regroupement"),
+    clusters.map((c) => el("option", { value: String(c.id), selected: note.cluster === c.id }, c.label)),
+    el("option", { value: "new" }, "Nouveau regroupement…"),
+  );
+  picker.addEventListener("change", async () => {
+    const ack = picker.value === "new"
+      ? await request(live.socket, "cluster:group", { bloc: bloc.id, clusters: [{ notes: [note.id] }] })
+      : await request(live.socket, "cluster:move", { notes: [note.id], cluster: picker.value ? Number(picker.value) : null });
+    if (!ack.ok) showMessage(ack.error.message, "error");
+  });
+  return picker;
+}
+
 function groupNotes(state, bloc, others) {
   const { clusters } = state.board(bloc.id);
   const items = clusters.map((g) =>
@@ -340,6 +360,15 @@ function noteItem(note, { pending = false, own = false } = {}) {
   );
 }
 
+function renderGrouping(state, bloc) {
+  const allowed = bloc && bloc.participants_group && bloc.phase === "regroupement";
+  $("grouping-card").hidden = !allowed;
+  if (!allowed) return;
+  $("grouping-notes").replaceChildren(
+    ...state.notesOf(bloc.id).map((note) => el("li", { class: "note" }, el("p", { class: "note-text" }, note.text), groupPicker(state, bloc, note))),
+  );
+}
+
 function render(state) {
   const w = state.workshop;
   if (!w) return;
@@ -383,6 +412,7 @@ function render(state) {
   $("done").parentElement.hidden = !writable;
   renderDraw(state);
   renderVote(state, bloc);
+  renderGrouping(state, bloc);
   renderResults(state, bloc);
   const others = bloc ? state.notesOf(bloc.id).filter((n) => !n.mine) : [];
   $("group").hidden = !bloc || isPrivateNow(bloc) || others.length === 0 || bloc.phase === "vote";
