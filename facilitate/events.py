@@ -73,6 +73,16 @@ def publish(change: Change | None) -> None:
             socketio.emit("change", personal, to=participant_room_of(participant_id))
 
 
+def announce_deleted(workshop_id: str) -> None:
+    """Tell every screen of a deleted atelier, and forget their identities so
+    that nothing they send can reach the data again."""
+    for room in (room_of(workshop_id), staff_room_of(workshop_id)):
+        socketio.emit("workshop:deleted", {"message": "Cet atelier a été supprimé par l'animation."}, to=room)
+    for sid, identity in list(_identities.items()):
+        if identity.workshop.id == workshop_id:
+            _identities.pop(sid, None)
+
+
 def _since(auth: Any) -> int:
     since = auth.get("since") if isinstance(auth, dict) else None
     return since if isinstance(since, int) and not isinstance(since, bool) and since > 0 else 0
@@ -199,6 +209,12 @@ SIMPLE_EVENTS: dict[str, str] = {  # event -> Service method
     "cluster:undo": "undo_grouping",  # {"bloc"}
     "vote": "vote",  # participant {"bloc", "item", "dots"}
     "bloc:retained": "set_retained",  # facilitator {"bloc", "retained": [labels] | null}
+    "volet:add": "add_volet",  # facilitator {"title", "position"?}
+    "volet:update": "update_volet",  # facilitator {"volet", "title"?, "position"?}
+    "volet:remove": "remove_volet",  # facilitator {"volet"} (empty only)
+    "action:add": "add_action",  # facilitator {"volet", "text"?, "soutien"?, "source"?}
+    "action:update": "update_action",  # facilitator {"action", "text"?, "soutien"?, "volet"?, "position"?}
+    "action:remove": "remove_action",  # facilitator {"action"}
 }
 
 

@@ -98,8 +98,8 @@ class Workshop:
     seq: int = 0
     meta_seq: int = 0
     created_at: str = ""
-    volets: list[str] = field(default_factory=list)
     volunteering: bool = False  # participants may volunteer for the team draw
+    synthesis_seq: int = 0  # last change to the volets and actions
 
 
 @dataclass
@@ -160,3 +160,25 @@ class Cluster:
     column: str | None = None
     deleted: bool = False
     seq: int = 0
+
+
+@dataclass
+class Action:
+    """One line of the synthesis: what to do, who or what supports it, and the
+    clusters and notes it came from ({"clusters": [ids], "notes": [ids]})."""
+
+    id: int
+    volet_id: int
+    position: int
+    text: str
+    soutien: str = ""
+    source: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class Volet:
+    id: int
+    workshop_id: str
+    position: int
+    title: str
+    actions: list[Action] = field(default_factory=list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitate.model import Bloc, Cluster, Draw, DrawStatus, Note, Participant, Role, Workshop
+from facilitate.model import Bloc, Cluster, Draw, DrawStatus, Note, Participant, Role, Volet, Workshop
 from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing
 
 
@@ -44,7 +44,6 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
         "organisation": w.organisation,
         "template": w.template_id,
         "current_bloc": w.current_bloc,
-        "volets": w.volets,
         "join_url": join_url,
         "volunteering": w.volunteering,
     }
@@ -106,6 +105,17 @@ def participant_json(
     return data
 
 
+def synthesis_json(volets: list[Volet]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": v.id,
+            "title": v.title,
+            "actions": [{"id": a.id, "text": a.text, "soutien": a.soutien, "source": a.source} for a in v.actions],
+        }
+        for v in volets
+    ]
+
+
 def cluster_json(c: Cluster) -> dict[str, Any]:
     return {"id": c.id, "bloc": c.bloc_id, "label": c.label, "column": c.column}
 
@@ -129,6 +139,7 @@ def build_patch(
     clusters: list[Cluster],
     votes: dict[int, dict[int, dict[str, int]]],
     results: dict[int, dict[str, Any]],
+    synthesis: list[Volet] | None,
 ) -> dict[str, Any]:
     """Everything `viewer` may see that changed in (since, seq].
 
@@ -173,6 +184,8 @@ def build_patch(
         patch["clusters"] = [cluster_json(c) for c in shown if not c.deleted]
     if since > 0 and any(c.deleted for c in shown):
         patch["deleted_clusters"] = [c.id for c in shown if c.deleted]
+    if synthesis is not None and viewer.is_staff and workshop.synthesis_seq > since:
+        patch["synthesis"] = synthesis_json(synthesis)
     if results:
         patch["results"] = {str(b): r for b, r in results.items()}
     if participants:
@@ -185,7 +198,7 @@ def build_patch(
 
 PATCH_CONTENT = (
     "workshop", "blocs", "deleted_blocs", "notes", "deleted_notes", "clusters", "deleted_clusters", "results",
-    "participants",
+    "participants", "synthesis",
 )
 
 

@@ -117,6 +117,24 @@ def clean_cluster_label(label: object) -> str:
     return cleaned[:MAX_NOTE_LENGTH]
 
 
+MAX_SYNTHESIS_TEXT = 1000
+
+
+def clean_synthesis_text(payload: object, name: str, *, required: bool) -> str:
+    """A volet title, an action or its soutien: trimmed text, 1000 characters at most."""
+    value = payload.get(name, "") if isinstance(payload, dict) else None
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise FacilitateError("bad_request", f"Requête invalide : « {name} » doit être un texte.")
+    value = value.strip()
+    if required and not value:
+        raise FacilitateError("text_empty", "Ce texte ne peut pas être vide.")
+    if len(value) > MAX_SYNTHESIS_TEXT:
+        raise FacilitateError("text_too_long", f"Ce texte dépasse {MAX_SYNTHESIS_TEXT} caractères.")
+    return value
+
+
 def check_facilitator(viewer: Viewer) -> None:
     if viewer.role != Role.FACILITATOR:
         raise FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)

@@ -18,7 +18,19 @@ from facilitate.db import Database
 from facilitate.draw import answer, draw_teams
 from facilitate.voting import check_vote, items_of, ranking, retained
 from facilitate.errors import FacilitateError, bad_key, bad_request, unknown_workshop
-from facilitate.model import Bloc, BlocKind, Cluster, Column, Note, Participant, Phase, Role, Workshop
+from facilitate.model import (
+    Action,
+    Bloc,
+    BlocKind,
+    Cluster,
+    Column,
+    Note,
+    Participant,
+    Phase,
+    Role,
+    Volet,
+    Workshop,
+)
 from facilitate.projection import build_patch, note_json
 from facilitate.rules import (
     CODE_ALPHABET,
@@ -28,6 +40,7 @@ from facilitate.rules import (
     check_can_change_note,
     check_can_group,
     clean_cluster_label,
+    clean_synthesis_text,
     check_can_write,
     check_column,
     check_facilitator,
@@ -97,7 +110,7 @@ class Service:
         with self.db.transaction() as conn:
             workshop = Workshop(
                 id=secrets.token_hex(4),
-                code=self._new_code(conn),
+                code=self.new_code(conn),
                 title=fields["title"] or template.title,
                 facilitator_key=secrets.token_urlsafe(24),
                 template_id=template.id,
@@ -108,9 +121,11 @@ class Service:
                 seq=1,
                 meta_seq=1,
                 created_at=now,
-                volets=list(template.volets),
+                synthesis_seq=1,
             )
             store.insert_workshop(conn, workshop)
+            for position, title in enumerate(template.volets):
+                store.insert_volet(conn, workshop.id, position, title)
             first_bloc = None
             for position, bt in enumerate(template.blocs):
                 bloc_id = store.insert_bloc(
@@ -141,7 +156,7 @@ class Service:
             )
         return workshop
 
-    def _new_code(self, conn: Any) -> str:
+    def new_code(self, conn: Any) -> str:
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if not store.code_in_use(conn, code):
@@ -150,6 +165,11 @@ class Service:
     def list_workshops(self) -> list[Workshop]:
         with self.db.reading() as conn:
             return store.list_workshops(conn)
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        with self.db.transaction() as conn:
+            if not store.delete_workshop(conn, workshop_id):
+                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
 
     def workshop_for_key(self, workshop_id: str, key: object) -> Workshop:
         """The atelier if `key` is its facilitator key (compared in constant time)."""
@@ -230,6 +250,8 @@ class Service:
             draw = store.latest_draw(conn, workshop_id) if meta_changed else None
             names = store.participant_names(conn, workshop_id) if draw else {}
             volunteers = len(store.volunteer_ids(conn, workshop_id)) if meta_changed else 0
+            wants_synthesis = viewer.is_staff and workshop.synthesis_seq > since
+            volets = store.synthesis(conn, workshop_id) if wants_synthesis else None
         return build_patch(
             viewer=viewer,
             since=since,
@@ -248,6 +270,7 @@ class Service:
             clusters=clusters,
             votes=votes,
             results=results,
+            synthesis=volets,
         )
 
     def _results(self, conn: Any, bloc: Bloc) -> dict[str, Any]:
@@ -540,6 +563,7 @@ class Service:
         with self.db.reading() as conn:
             workshop = store.get_workshop(conn, workshop_id)
             blocs = store.list_blocs(conn, workshop_id)
+            volets = store.synthesis(conn, workshop_id)
         title = payload.get("title") or workshop.title
         if not isinstance(title, str) or len(title) > 200:
             raise bad_request("« title » doit être un texte de 200 caractères au plus.")
@@ -548,7 +572,7 @@ class Service:
             title=title.strip(),
             description=str(payload.get("description") or ""),
             event=workshop.event,
-            volets=tuple(workshop.volets),
+            volets=tuple(v.title for v in volets),
             blocs=tuple(
                 BlocTemplate(
                     id=slugify(b.title, fallback=f"bloc-{i + 1}") + ("" if i == 0 else f"-{i + 1}"),
@@ -751,6 +775,154 @@ class Service:
             bloc.seq = store.bump_seq(conn, identity.workshop.id)
             store.update_bloc(conn, bloc)
         return Change(identity.workshop.id, bloc.seq)
+
+
+    # -- synthèse en volets ---------------------------------------------------------
+
+    def _synthesis(self, identity: Identity, apply: Callable[[Any, list[Volet]], None]) -> Change:
+        check_facilitator(identity.viewer)
+        with self.db.transaction() as conn:
+            apply(conn, store.synthesis(conn, identity.workshop.id))
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.touch_synthesis(conn, identity.workshop.id, seq)
+        return Change(identity.workshop.id, seq)
+
+    def add_volet(self, identity: Identity, payload: Any) -> Change:
+        """{"title", "position"?}."""
+        title = clean_synthesis_text(payload, "title", required=True)
+
+        def apply(conn: Any, volets: list[Volet]) -> None:
+            volet = Volet(0, identity.workshop.id, len(volets), title)
+            volet.id = store.insert_volet(conn, volet.workshop_id, volet.position, title)
+            volets.insert(_position(payload, len(volets)), volet)
+            _reorder(volets, store.save_volet, conn)
+
+        return self._synthesis(identity, apply)
+
+    def update_volet(self, identity: Identity, payload: Any) -> Change:
+        """{"volet", "title"?, "position"?}."""
+        volet_id = _int_field(payload, "volet")
+
+        def apply(conn: Any, volets: list[Volet]) -> None:
+            volet = _find(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
+            if "title" in payload:
+                volet.title = clean_synthesis_text(payload, "title", required=True)
+            if "position" in payload:
+                volets.remove(volet)
+                volets.insert(_position(payload, len(volets)), volet)
+            _reorder(volets, store.save_volet, conn)
+
+        return self._synthesis(identity, apply)
+
+    def remove_volet(self, identity: Identity, payload: Any) -> Change:
+        """{"volet"}: only an empty volet, so no action is lost by a slip."""
+        volet_id = _int_field(payload, "volet")
+
+        def apply(conn: Any, volets: list[Volet]) -> None:
+            volet = _find(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
+            if volet.actions:
+                raise FacilitateError(
+                    "volet_not_empty", "Ce volet contient des actions : déplacez-les ou supprimez-les d'abord.", 409
+                )
+            store.delete_volet(conn, volet.id)
+            volets.remove(volet)
+            _reorder(volets, store.save_volet, conn)
+
+        return self._synthesis(identity, apply)
+
+    def add_action(self, identity: Identity, payload: Any) -> Change:
+        """{"volet", "text"?, "soutien"?, "source"?: {"clusters": [ids], "notes": [ids]}}:
+        typed by hand, or made from clusters and notes (the text defaults to
+        the first one's label or text, and the action remembers them)."""
+        volet_id = _int_field(payload, "volet")
+        source = payload.get("source") or {}
+        if not isinstance(source, dict) or set(source) - {"clusters", "notes"}:
+            raise bad_request("« source » est {\"clusters\": [...], \"notes\": [...]}.")
+        source = {kind: _id_list(source[kind], kind) for kind in ("clusters", "notes") if source.get(kind)}
+
+        def apply(conn: Any, volets: list[Volet]) -> None:
+            volet = _find(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
+            labels = [
+                *(self._source_label(conn, identity, "clusters", i) for i in source.get("clusters", [])),
+                *(self._source_label(conn, identity, "notes", i) for i in source.get("notes", [])),
+            ]
+            text = clean_synthesis_text(payload, "text", required=not labels) or labels[0]
+            soutien = clean_synthesis_text(payload, "soutien", required=False)
+            action = Action(0, volet.id, len(volet.actions), text, soutien, source)
+            action.id = store.insert_action(conn, identity.workshop.id, action)
+            volet.actions.append(action)
+            _reorder(volet.actions, store.save_action, conn)
+
+        return self._synthesis(identity, apply)
+
+    def _source_label(self, conn: Any, identity: Identity, kind: str, item_id: int) -> str:
+        if kind == "clusters":
+            cluster = store.get_cluster(conn, identity.workshop.id, item_id)
+            if cluster is None:
+                raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas (ou plus).", 404)
+            return cluster.label
+        note = store.get_note(conn, identity.workshop.id, item_id)
+        if note is None:
+            raise FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+        return note.text
+
+    def update_action(self, identity: Identity, payload: Any) -> Change:
+        """{"action", "text"?, "soutien"?, "volet"?, "position"?}: edit, or move to
+        another volet or place."""
+        action_id = _int_field(payload, "action")
+
+        def apply(conn: Any, volets: list[Volet]) -> None:
+            volet = next((v for v in volets if any(a.id == action_id for a in v.actions)), None)
+            if volet is None:
+                raise FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
+            action = _find(volet.actions, action_id, "unknown_action", "Cette action n'existe pas.")
+            if "text" in payload:
+                action.text = clean_synthesis_text(payload, "text", required=True)
+            if "soutien" in payload:
+                action.soutien = clean_synthesis_text(payload, "soutien", required=False)
+            target = volet
+            if "volet" in payload:
+                target = _find(volets, _int_field(payload, "volet"), "unknown_volet", "Ce volet n'existe pas.")
+            if target is not volet or "position" in payload:
+                volet.actions.remove(action)
+                action.volet_id = target.id
+                target.actions.insert(_position(payload, len(target.actions)), action)
+                _reorder(volet.actions, store.save_action, conn)
+            _reorder(target.actions, store.save_action, conn)
+            store.save_action(conn, action)
+
+        return self._synthesis(identity, apply)
+
+    def remove_action(self, identity: Identity, payload: Any) -> Change:
+        """{"action"}."""
+        action_id = _int_field(payload, "action")
+
+        def apply(conn: Any, volets: list[Volet]) -> None:
+            for volet in volets:
+                for action in volet.actions:
+                    if action.id == action_id:
+                        store.delete_action(conn, action.id)
+                        volet.actions.remove(action)
+                        _reorder(volet.actions, store.save_action, conn)
+                        return
+            raise FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
+
+        return self._synthesis(identity, apply)
+
+
+def _find(items: list[Any], item_id: int, code: str, message: str) -> Any:
+    found = next((i for i in items if i.id == item_id), None)
+    if found is None:
+        raise FacilitateError(code, message, 404)
+    return found
+
+
+def _reorder(items: list[Any], save: Callable[[Any, Any], None], conn: Any) -> None:
+    """Positions 0..n-1 in list order, saving only what moved."""
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            save(conn, item)
 
 
 def _grouping_snapshot(conn: Any, bloc_id: int) -> dict[str, Any]:

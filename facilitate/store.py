@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from facilitate.model import (
+    Action,
     Bloc,
     BlocKind,
     Cluster,
@@ -20,6 +21,7 @@ from facilitate.model import (
     Participant,
     Phase,
     Role,
+    Volet,
     Workshop,
 )
 
@@ -41,20 +43,19 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         seq=row["seq"],
         meta_seq=row["meta_seq"],
         created_at=row["created_at"],
-        volets=json.loads(row["volets"]),
         volunteering=bool(row["volunteering"]),
+        synthesis_seq=row["synthesis_seq"],
     )
 
 
 def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
     conn.execute(
         "INSERT INTO workshop (id, code, title, event, date, facilitator_name, organisation,"
-        " template_id, facilitator_key, current_bloc, volets, seq, meta_seq, created_at)"
+        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.id, w.code, w.title, w.event, w.date, w.facilitator_name, w.organisation,
-            w.template_id, w.facilitator_key, w.current_bloc, json.dumps(w.volets),
-            w.seq, w.meta_seq, w.created_at,
+            w.template_id, w.facilitator_key, w.current_bloc, w.seq, w.meta_seq, w.synthesis_seq, w.created_at,
         ),
     )
 
@@ -241,6 +242,11 @@ def participants_since(
         " AND (? IS NULL OR id = ?) ORDER BY id",
         (workshop_id, since, only, only),
     ).fetchall()
+    return [_participant(r) for r in rows]
+
+
+def list_participants(conn: sqlite3.Connection, workshop_id: str) -> list[Participant]:
+    rows = conn.execute("SELECT * FROM participant WHERE workshop_id = ? ORDER BY id", (workshop_id,)).fetchall()
     return [_participant(r) for r in rows]
 
 
@@ -549,6 +555,25 @@ def vote_totals(conn: sqlite3.Connection, bloc_ids: Iterable[int]) -> dict[int, 
     return totals
 
 
+def all_votes(conn: sqlite3.Connection, bloc_ids: Iterable[int]) -> list[tuple[int, int, str, int]]:
+    """(participant, bloc, item, dots) for every vote of these blocs."""
+    ids = list(bloc_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT * FROM vote WHERE bloc_id IN ({marks}) ORDER BY participant_id, bloc_id, item", ids
+    ).fetchall()
+    return [(r["participant_id"], r["bloc_id"], r["item"], r["dots"]) for r in rows]
+
+
+def delete_workshop(conn: sqlite3.Connection, workshop_id: str) -> bool:
+    """Everything about the atelier goes (foreign keys cascade): Québec's Law 25."""
+    # note.cluster_id has no cascade of its own: unhook it before clusters go.
+    conn.execute("UPDATE note SET cluster_id = NULL WHERE workshop_id = ?", (workshop_id,))
+    return conn.execute("DELETE FROM workshop WHERE id = ?", (workshop_id,)).rowcount > 0
+
+
 def my_votes(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dict[int, dict[int, dict[str, int]]]:
     """participant -> bloc -> item -> dots."""
     ids = list(participant_ids)
@@ -558,3 +583,57 @@ def my_votes(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dict[i
         for r in conn.execute(f"SELECT * FROM vote WHERE participant_id IN ({marks})", ids):
             result[r["participant_id"]].setdefault(r["bloc_id"], {})[r["item"]] = r["dots"]
     return result
+
+
+# -- synthesis ------------------------------------------------------------------------
+
+
+def touch_synthesis(conn: sqlite3.Connection, workshop_id: str, seq: int) -> None:
+    conn.execute("UPDATE workshop SET synthesis_seq = ? WHERE id = ?", (seq, workshop_id))
+
+
+def synthesis(conn: sqlite3.Connection, workshop_id: str) -> list[Volet]:
+    volets = [
+        Volet(r["id"], r["workshop_id"], r["position"], r["title"])
+        for r in conn.execute("SELECT * FROM volet WHERE workshop_id = ? ORDER BY position, id", (workshop_id,))
+    ]
+    by_id = {v.id: v for v in volets}
+    for r in conn.execute("SELECT * FROM action WHERE workshop_id = ? ORDER BY position, id", (workshop_id,)):
+        by_id[r["volet_id"]].actions.append(
+            Action(r["id"], r["volet_id"], r["position"], r["text"], r["soutien"], json.loads(r["source"]))
+        )
+    return volets
+
+
+def insert_volet(conn: sqlite3.Connection, workshop_id: str, position: int, title: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO volet (workshop_id, position, title) VALUES (?, ?, ?)", (workshop_id, position, title)
+    )
+    return int(cur.lastrowid)
+
+
+def save_volet(conn: sqlite3.Connection, volet: Volet) -> None:
+    conn.execute("UPDATE volet SET position = ?, title = ? WHERE id = ?", (volet.position, volet.title, volet.id))
+
+
+def delete_volet(conn: sqlite3.Connection, volet_id: int) -> None:
+    conn.execute("DELETE FROM volet WHERE id = ?", (volet_id,))
+
+
+def insert_action(conn: sqlite3.Connection, workshop_id: str, action: Action) -> int:
+    cur = conn.execute(
+        "INSERT INTO action (workshop_id, volet_id, position, text, soutien, source) VALUES (?, ?, ?, ?, ?, ?)",
+        (workshop_id, action.volet_id, action.position, action.text, action.soutien, json.dumps(action.source)),
+    )
+    return int(cur.lastrowid)
+
+
+def save_action(conn: sqlite3.Connection, action: Action) -> None:
+    conn.execute(
+        "UPDATE action SET volet_id = ?, position = ?, text = ?, soutien = ?, source = ? WHERE id = ?",
+        (action.volet_id, action.position, action.text, action.soutien, json.dumps(action.source), action.id),
+    )
+
+
+def delete_action(conn: sqlite3.Connection, action_id: int) -> None:
+    conn.execute("DELETE FROM action WHERE id = ?", (action_id,))

@@ -17,7 +17,7 @@ import docx
 import pytest
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from seed001 import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
+from facilitate.demo import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
 
 from facilitate.export.document import (
     FONDAMENTAUX_HEADING,

@@ -10,7 +10,7 @@ import io
 import re
 
 import pytest
-from seed001 import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
+from facilitate.demo import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
 
 from facilitate.export.csv import HEADER, neutralise, render_csv
 from facilitate.export.document import (

@@ -23,7 +23,7 @@ def patch(viewer, since, blocs, notes, participants=()):
     return build_patch(viewer=viewer, since=since, seq=9, workshop=WORKSHOP, join_url="http://x/j/ABCDEF",
                        blocs=blocs, notes=[(n, Role.PARTICIPANT) for n in notes],
                        participants=list(participants), counts={10: {1: 2}}, done={10: [1]}, draw=None,
-                       names={}, volunteers=0, now=1000.0, clusters=[], votes={}, results={})
+                       names={}, volunteers=0, now=1000.0, clusters=[], votes={}, results={}, synthesis=None)
 
 
 def test_full_snapshot_has_everything_visible_and_no_tombstones():

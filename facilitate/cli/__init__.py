@@ -14,7 +14,19 @@ COMMANDS = {
     "serve": "facilitate.cli.serve:serve",
     "templates": "facilitate.cli.templates:templates",
     "cluster": "facilitate.cli.cluster:cluster",
+    "list": "facilitate.cli.workshops:list_workshops",
+    "export": "facilitate.cli.workshops:export",
+    "import": "facilitate.cli.workshops:import_workshop",
+    "delete": "facilitate.cli.workshops:delete",
+    "demo": "facilitate.cli.workshops:demo",
 }
+
+
+class CliError(click.ClickException):
+    """A refused command: "Erreur : ..." on stderr (click's own prefix is English), exit 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"Erreur : {self.format_message()}", err=True)
 
 
 class FacilitateGroup(click.Group):

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from facilitate.cli import CliError
+
 
 def _read(path: str) -> str:
     """The file's text (or stdin's for "-"), decoded as UTF-8."""
@@ -17,15 +19,15 @@ def _read(path: str) -> str:
             with open(path, "rb") as handle:
                 data = handle.read()
     except FileNotFoundError:
-        raise click.ClickException(f"fichier introuvable : {path}") from None
+        raise CliError(f"fichier introuvable : {path}") from None
     except IsADirectoryError:
-        raise click.ClickException(f"« {path} » est un dossier, pas un fichier de notes") from None
+        raise CliError(f"« {path} » est un dossier, pas un fichier de notes") from None
     except OSError as error:
-        raise click.ClickException(f"lecture impossible de {path} : {error.strerror or error}") from None
+        raise CliError(f"lecture impossible de {path} : {error.strerror or error}") from None
     try:
         return data.decode("utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as error:
-        raise click.ClickException(
+        raise CliError(
             f"{'l’entrée standard' if path == '-' else path} n’est pas en UTF-8 "
             f"(octet invalide à la position {error.start})"
         ) from None
@@ -38,14 +40,14 @@ def _notes(text: str) -> list[str]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
-            raise click.ClickException(f"JSON invalide (ligne {error.lineno}, colonne {error.colno})") from None
+            raise CliError(f"JSON invalide (ligne {error.lineno}, colonne {error.colno})") from None
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise click.ClickException("le JSON doit être un tableau de chaînes, par exemple [\"note 1\", \"note 2\"]")
+            raise CliError("le JSON doit être un tableau de chaînes, par exemple [\"note 1\", \"note 2\"]")
         notes = value
     else:
         notes = [line.strip() for line in text.splitlines() if line.strip()]
     if not any(note.strip() for note in notes):
-        raise click.ClickException("aucune note à regrouper")
+        raise CliError("aucune note à regrouper")
     return notes
 
 

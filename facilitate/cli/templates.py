@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from facilitate.cli import CliError
+
 from facilitate.resources import bundled_path
 from facilitate.session_templates import TemplateError, load_template, load_templates
 
@@ -35,7 +37,7 @@ def templates(ctx: click.Context, directory: Path | None) -> None:
         return
     folder = directory if directory is not None else bundled_path("session_templates")
     if not folder.is_dir():
-        raise click.ClickException(f"dossier de gabarits introuvable : {folder}")
+        raise CliError(f"dossier de gabarits introuvable : {folder}")
     found, errors = load_templates(folder)
     width = max((len(t.id) for t in found), default=0)
     for template in found:

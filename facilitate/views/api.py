@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from facilitate import archive
 from facilitate.errors import FacilitateError
+from facilitate.events import announce_deleted
 from facilitate.model import Role
 from facilitate.rules import Viewer
 from facilitate.views import is_local_request, service
@@ -77,6 +79,33 @@ def save_as_template(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     template = service().save_as_template(workshop.id, _json_body())
     return jsonify(template.summary()), 201
+
+
+@blueprint.get("/workshops/<workshop_id>/export.<fmt>")
+def export(workshop_id: str, fmt: str) -> Any:
+    """The Word synthesis, Markdown, CSV (one row per note) or the JSON archive."""
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    body = archive.render_export(service(), workshop.id, fmt)
+    return Response(body, mimetype=archive.EXPORT_FORMATS[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{archive.export_filename(workshop, fmt)}"',
+    })
+
+
+@blueprint.post("/workshops/import")
+def import_workshop() -> Any:
+    """A JSON archive (as exported) becomes a new atelier."""
+    _require_local()
+    workshop = archive.import_archive(service(), _json_body())
+    return jsonify({**_summary(workshop), "facilitator_key": workshop.facilitator_key}), 201
+
+
+@blueprint.delete("/workshops/<workshop_id>")
+def delete_workshop(workshop_id: str) -> Any:
+    """The atelier and everything in it, for good (Québec's Law 25)."""
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    service().delete_workshop(workshop.id)
+    announce_deleted(workshop.id)
+    return "", 204
 
 
 def _summary(workshop: Any) -> dict[str, Any]:

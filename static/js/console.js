@@ -2,7 +2,8 @@
 // its phase and countdown, the live notes (or, during private writing, who
 // wrote how many), who is done, and the team draw.
 import {
-  PHASES, connectLive, el, foldIdentical, formatDuration, isPrivateNow, phaseLabel, rankingChart, request, tickCountdown,
+  PHASES, connectLive, el, foldIdentical, formatDuration, isPrivateNow, phaseLabel, rankingChart, replaceKeepingFocus,
+  request, tickCountdown,
 } from "./live.js";
 import { facilitatorKey } from "./staff.js";
 
@@ -76,12 +77,18 @@ function clusterCard(group) {
   const c = group.cluster;
   const box = el("input", { type: "checkbox", checked: selectedClusters.has(c.id), "aria-label": `Cocher le regroupement « ${c.label} »` });
   box.addEventListener("change", () => (box.checked ? selectedClusters.add(c.id) : selectedClusters.delete(c.id)));
+  const volets = live.state.synthesis;
+  const volet = el("select", { "aria-label": `Volet pour « ${c.label} »` }, volets.map((v) => el("option", { value: String(v.id) }, v.title)));
   return el(
     "section",
     { class: "cluster", "aria-label": `Regroupement ${c.label}`, ...dropTarget(c.id) },
     el(
       "div",
-      { class: "cluster-head" },
+      {
+        class: "cluster-head",
+        draggable: "true",
+        ondragstart: (event) => event.dataTransfer.setData("application/x-facilitate-cluster", String(c.id)),
+      },
       box,
       el("h4", {}, c.label, " ", el("span", { class: "count" }, `(${group.notes.length})`)),
       el("button", { type: "button", onclick: () => {
@@ -89,6 +96,11 @@ function clusterCard(group) {
         if (label) act("cluster:rename", { cluster: c.id, label });
       } }, "Renommer"),
       el("button", { type: "button", onclick: () => act("cluster:ungroup", { cluster: c.id }) }, "Dissoudre"),
+      volets.length ? volet : null,
+      volets.length
+        ? el("button", { type: "button", onclick: () => act("action:add", { volet: Number(volet.value), source: { clusters: [c.id] } }) },
+            "→ Synthèse")
+        : null,
     ),
     el("ul", { class: "notes" }, foldIdentical(group.notes).map(noteCard)),
   );
@@ -396,6 +408,93 @@ function planItem(b, i, blocs, current) {
   );
 }
 
+// -- synthesis in volets ------------------------------------------------------------
+// Clusters and notes become actions by "→ Synthèse" or by dropping them on a
+// volet; actions stay editable and remember where they came from.
+
+function voletDrop(voletId) {
+  return {
+    ondragover: (event) => event.preventDefault(),
+    ondrop: (event) => {
+      event.preventDefault();
+      const cluster = event.dataTransfer.getData("application/x-facilitate-cluster");
+      const notes = JSON.parse(event.dataTransfer.getData("text/plain") || "[]");
+      if (cluster) act("action:add", { volet: voletId, source: { clusters: [Number(cluster)] } });
+      else if (notes.length) act("action:add", { volet: voletId, source: { notes } });
+    },
+  };
+}
+
+function actionRow(action, volet, volets) {
+  const text = el("textarea", { rows: "2", "data-key": `a${action.id}-text`, "aria-label": "Action" });
+  text.value = action.text;
+  text.addEventListener("change", () => act("action:update", { action: action.id, text: text.value }));
+  const soutien = el("input", { "data-key": `a${action.id}-soutien`, "aria-label": `Soutien de « ${action.text} »`, value: action.soutien });
+  soutien.addEventListener("change", () => act("action:update", { action: action.id, soutien: soutien.value }));
+  const move = el("select", { "data-key": `a${action.id}-volet`, "aria-label": `Volet de « ${action.text} »` },
+    volets.map((v) => el("option", { value: String(v.id), selected: v.id === volet.id }, v.title)));
+  move.addEventListener("change", () => act("action:update", { action: action.id, volet: Number(move.value) }));
+  return el("li", { class: "action" },
+    text, el("label", { class: "soutien" }, "Soutien ", soutien), move,
+    el("button", { type: "button", class: "danger", "aria-label": `Supprimer l'action « ${action.text} »`,
+      onclick: () => act("action:remove", { action: action.id }) }, "✕"));
+}
+
+function synthesisPanel(volets) {
+  return volets.map((v, i) => {
+    const title = el("input", { "data-key": `v${v.id}-title`, "aria-label": `Titre du volet ${i + 1}`, value: v.title, class: "volet-title" });
+    title.addEventListener("change", () => act("volet:update", { volet: v.id, title: title.value }));
+    const typed = el("input", { "data-key": `v${v.id}-new`, "aria-label": `Nouvelle action du volet « ${v.title} »`, placeholder: "Nouvelle action…" });
+    return el("section", { class: "volet", "aria-label": `Volet ${v.title}`, ...voletDrop(v.id) },
+      el("div", { class: "toolbar" },
+        el("span", { class: "volet-number" }, `${i + 1}-`), title,
+        el("button", { type: "button", "aria-label": `Monter le volet « ${v.title} »`, disabled: i === 0,
+          onclick: () => act("volet:update", { volet: v.id, position: i - 1 }) }, "↑"),
+        el("button", { type: "button", "aria-label": `Descendre le volet « ${v.title} »`, disabled: i === volets.length - 1,
+          onclick: () => act("volet:update", { volet: v.id, position: i + 1 }) }, "↓"),
+        el("button", { type: "button", class: "danger", "aria-label": `Retirer le volet « ${v.title} »`,
+          onclick: () => act("volet:remove", { volet: v.id }) }, "✕")),
+      el("ol", { class: "actions" }, v.actions.map((a) => actionRow(a, v, volets))),
+      el("form", { class: "toolbar", onsubmit: (event) => {
+        event.preventDefault();
+        if (typed.value.trim()) act("action:add", { volet: v.id, text: typed.value }).then((ack) => ack.ok && (typed.value = ""));
+      } }, typed, el("button", { type: "submit" }, "Ajouter")));
+  });
+}
+
+$("add-volet").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("new-volet");
+  if (input.value.trim()) act("volet:add", { title: input.value }).then((ack) => ack.ok && (input.value = ""));
+});
+
+async function download(fmt) {
+  const response = await fetch(`/api/workshops/${workshopId}/export.${fmt}`, { headers: { "X-Facilitator-Key": key } });
+  if (!response.ok) {
+    showMessage((await response.json()).error.message, "error");
+    return;
+  }
+  const name = (response.headers.get("Content-Disposition") || "").match(/filename="(.+)"/);
+  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: name ? name[1] : `atelier.${fmt}` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+for (const button of document.querySelectorAll("[data-export]")) {
+  button.addEventListener("click", () => download(button.dataset.export));
+}
+
+$("delete-workshop").addEventListener("click", async () => {
+  if (!confirm("Supprimer définitivement cet atelier et toutes ses données (notes, votes, synthèse) ?")) return;
+  const response = await fetch(`/api/workshops/${workshopId}`, { method: "DELETE", headers: { "X-Facilitator-Key": key } });
+  if (response.ok) {
+    localStorage.removeItem(`facilitate:key:${workshopId}`);
+    location.href = "/";
+  } else {
+    showMessage((await response.json()).error.message, "error");
+  }
+});
+
 // -- rendering ----------------------------------------------------------------------
 
 function render(state) {
@@ -408,6 +507,7 @@ function render(state) {
   const blocs = state.sortedBlocs();
   $("plan").replaceChildren(...blocs.map((b, i) => planItem(b, i, blocs, w.current_bloc)));
   $("draw").replaceChildren(...drawPanel(w));
+  replaceKeepingFocus($("volets"), synthesisPanel(state.synthesis));
   const bloc = state.currentBloc;
   if (!bloc) return;
   $("bloc-title").textContent = bloc.title;

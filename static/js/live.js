@@ -15,6 +15,7 @@ export class LiveState {
     this.participants = new Map();
     this.clusters = new Map();
     this.results = new Map(); // bloc id -> {ranking, retained}, once the vote is closed
+    this.synthesis = []; // staff only: [{id, title, actions: [{id, text, soutien, source}]}]
     this.mine = new Set(); // ids of my notes: a room-wide patch does not know who I am
     this.clockOffset = 0; // server clock minus this device's clock, in ms
   }
@@ -35,6 +36,7 @@ export class LiveState {
     for (const cluster of patch.clusters || []) this.clusters.set(cluster.id, cluster);
     for (const id of patch.deleted_clusters || []) this.clusters.delete(id);
     for (const [blocId, result] of Object.entries(patch.results || {})) this.results.set(Number(blocId), result);
+    if (patch.synthesis) this.synthesis = patch.synthesis;
     for (const note of patch.notes || []) {
       if (note.mine) this.mine.add(note.id);
       this.notes.set(note.id, { ...note, mine: this.mine.has(note.id) });
@@ -122,6 +124,10 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
     if (state.apply(patch)) render(state);
     else resync();
   });
+  socket.on("workshop:deleted", (data) => {
+    socket.disconnect();
+    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, "Atelier supprimé"), el("p", {}, data.message)));
+  });
   socket.on("connect", () => onStatus(true));
   socket.on("disconnect", () => onStatus(false));
   socket.on("connect_error", (err) => {
@@ -181,6 +187,26 @@ export function phaseLabel(phase) {
 export function columnLabel(bloc, columnId) {
   const column = (bloc.columns || []).find((c) => c.id === columnId);
   return column ? column.label : "";
+}
+
+// Replace a container's content without losing the field being typed in:
+// fields carry data-key, and focus and caret come back to the same key.
+export function replaceKeepingFocus(container, children) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.key : null;
+  const caret = key && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+  container.replaceChildren(...children);
+  if (!key) return;
+  const again = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (!again) return;
+  again.focus();
+  if (caret && "setSelectionRange" in again) {
+    try {
+      again.setSelectionRange(...caret);
+    } catch {
+      /* not a text field */
+    }
+  }
 }
 
 export function formatDuration(seconds) {

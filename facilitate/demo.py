@@ -1,4 +1,7 @@
-"""Seed 001 (RQDS, "Raviver nos couleurs !", 20 mai 2016) as an export document.
+"""The demo atelier: seed 001 (RQDS, "Raviver nos couleurs !", 20 mai 2016),
+its real notes grouped, voted and synthesised in the seed's four volets.
+`facilitate demo` loads it so a newcomer sees every screen and every export;
+the export tests check the renderers against the same document.
 
 The texts are the seed's (../shared/seeds/001_*.txt); where the seed only
 shows a count, e.g. "Communauté de pratiques(2)", the cluster's notes are the
@@ -348,3 +351,67 @@ SEED001 = ExportWorkshop(
 def seed001() -> ExportWorkshop:
     """The seed-001 atelier, ready for the renderers."""
     return SEED001
+
+
+# -- as an atelier in the database ------------------------------------------------
+
+DEMO_PARTICIPANTS = 12
+DEMO_VOTE_BUDGET = 5
+
+
+def demo_archive() -> dict:
+    """Seed 001 as an archive (see facilitate.archive): every bloc closed,
+    bloc 2 voted by twelve participants (a fixed draw, so the demo is the same
+    every time)."""
+    import random
+
+    from facilitate.archive import ARCHIVE_FORMAT, ARCHIVE_VERSION
+
+    doc = SEED001
+    participants = [{"ref": 1, "name": doc.facilitator_name, "role": "facilitator"}]
+    participants += [{"ref": i + 2, "name": f"Participant·e {i + 1}", "role": "participant"} for i in range(DEMO_PARTICIPANTS)]
+    blocs, clusters, notes, votes = [], [], [], []
+    rng = random.Random(2016)
+    for bloc_ref, bloc in enumerate(doc.blocs, start=1):
+        column_id = {label: f"c{i + 1}" for i, label in enumerate(bloc.columns)}
+        blocs.append({
+            "ref": bloc_ref, "title": bloc.title, "kind": bloc.kind.value, "prompt": bloc.prompt,
+            "columns": [{"id": column_id[label], "label": label} for label in bloc.columns],
+            "vote_budget": DEMO_VOTE_BUDGET, "phase": "clos", "fondamentaux": bool(bloc.fondamentaux),
+            "retained": list(bloc.fondamentaux) or None,
+        })
+
+        def add_note(note: ExportNote, cluster_ref: int | None) -> None:
+            author = 2 + len(notes) % DEMO_PARTICIPANTS
+            notes.append({"ref": len(notes) + 1, "bloc": bloc_ref, "column": column_id.get(note.column or ""),
+                          "cluster": cluster_ref, "author": author, "text": note.text,
+                          "created_at": note.created_at, "updated_at": note.created_at})
+
+        for cluster in bloc.clusters:
+            clusters.append({"ref": len(clusters) + 1, "bloc": bloc_ref, "label": cluster.label,
+                             "column": column_id.get(cluster.column or "")})
+            for note in cluster.notes:
+                add_note(note, len(clusters))
+        for note in bloc.loose_notes:
+            add_note(note, None)
+        if bloc.clusters:
+            items = [f"c{c['ref']}" for c in clusters if c["bloc"] == bloc_ref]
+            for participant in participants[1:]:
+                for item in rng.sample(items, min(DEMO_VOTE_BUDGET, len(items))):
+                    votes.append({"participant": participant["ref"], "bloc": bloc_ref, "item": item, "dots": 1})
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "workshop": {"title": doc.title, "event": doc.event, "date": doc.date,
+                     "facilitator_name": doc.facilitator_name, "organisation": doc.organisation,
+                     "template": "raviver-nos-couleurs", "current_bloc": len(blocs)},
+        "participants": participants,
+        "blocs": blocs,
+        "clusters": clusters,
+        "notes": notes,
+        "votes": votes,
+        "synthesis": [
+            {"title": v.title, "actions": [{"text": a.text, "soutien": a.soutien} for a in v.actions]}
+            for v in doc.volets
+        ],
+    }

@@ -1,0 +1,293 @@
+"""The whole atelier out of the database and back: the synthesis document the
+renderers turn into Word, Markdown and CSV, and a JSON archive that
+`facilitate import` (or the demo) loads back as a new atelier.
+
+In the archive, rows refer to each other by "ref": their 1-based place in
+their list, so exporting an imported atelier gives the same document."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from facilitate import store
+from facilitate.errors import FacilitateError
+from facilitate.export.document import (
+    ExportAction,
+    ExportBloc,
+    ExportCluster,
+    ExportNote,
+    ExportVolet,
+    ExportWorkshop,
+)
+from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, Note, Phase, Role, Workshop
+from facilitate.services import Service
+from facilitate.voting import items_of, ranking, retained
+
+ARCHIVE_FORMAT = "facilitate-atelier"
+ARCHIVE_VERSION = 1
+
+
+def _load(service: Service, workshop_id: str) -> dict[str, Any]:
+    with service.db.reading() as conn:
+        workshop = store.get_workshop(conn, workshop_id)
+        if workshop is None:
+            raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+        blocs = store.list_blocs(conn, workshop_id)
+        ids = [b.id for b in blocs]
+        return {
+            "workshop": workshop,
+            "blocs": blocs,
+            "notes": {b.id: store.notes_of_bloc(conn, b.id) for b in blocs},
+            "clusters": {b.id: store.clusters_of_bloc(conn, b.id) for b in blocs},
+            "totals": store.vote_totals(conn, ids),
+            "participants": store.list_participants(conn, workshop_id),
+            "votes": store.all_votes(conn, ids),
+            "synthesis": store.synthesis(conn, workshop_id),
+        }
+
+
+# -- the synthesis document ---------------------------------------------------------
+
+
+def export_document(service: Service, workshop_id: str) -> ExportWorkshop:
+    data = _load(service, workshop_id)
+    names = {p.id: p.name for p in data["participants"]}
+    blocs = []
+    for number, bloc in enumerate(data["blocs"], start=1):
+        labels = {c.id: c.label for c in bloc.columns}
+        totals = data["totals"][bloc.id]
+        notes, clusters = data["notes"][bloc.id], data["clusters"][bloc.id]
+
+        def export_note(n: Note) -> ExportNote:
+            return ExportNote(n.text, names.get(n.participant_id), labels.get(n.column or ""), n.created_at,
+                              totals.get(f"n{n.id}", 0))
+
+        grouped = {c.id for c in clusters}
+        ranked = ranking(items_of(clusters, notes), totals)
+        blocs.append(
+            ExportBloc(
+                number=number,
+                title=bloc.title,
+                kind=bloc.kind,
+                prompt=bloc.prompt,
+                columns=tuple(c.label for c in bloc.columns),
+                clusters=tuple(
+                    ExportCluster(c.label, tuple(export_note(n) for n in notes if n.cluster == c.id),
+                                  labels.get(c.column or ""), totals.get(f"c{c.id}", 0))
+                    for c in clusters
+                    if any(n.cluster == c.id for n in notes)
+                ),
+                loose_notes=tuple(export_note(n) for n in notes if n.cluster not in grouped),
+                voted=bool(totals),
+                fondamentaux=tuple(retained(bloc, ranked)) if bloc.fondamentaux or bloc.retained is not None else (),
+            )
+        )
+    w: Workshop = data["workshop"]
+    return ExportWorkshop(
+        title=w.title,
+        event=w.event,
+        date=w.date,
+        facilitator_name=w.facilitator_name,
+        organisation=w.organisation,
+        volets=tuple(
+            ExportVolet(v.title, tuple(ExportAction(a.text, a.soutien) for a in v.actions)) for v in data["synthesis"]
+        ),
+        blocs=tuple(blocs),
+    )
+
+
+# -- the JSON archive -------------------------------------------------------------------
+
+
+def export_archive(service: Service, workshop_id: str) -> dict[str, Any]:
+    data = _load(service, workshop_id)
+    w: Workshop = data["workshop"]
+    participant_ref = {p.id: i for i, p in enumerate(data["participants"], start=1)}
+    bloc_ref = {b.id: i for i, b in enumerate(data["blocs"], start=1)}
+    all_clusters = [c for b in data["blocs"] for c in data["clusters"][b.id]]
+    all_notes = [n for b in data["blocs"] for n in data["notes"][b.id]]
+    cluster_ref = {c.id: i for i, c in enumerate(all_clusters, start=1)}
+    note_ref = {n.id: i for i, n in enumerate(all_notes, start=1)}
+
+    def item_ref(item: str) -> str | None:
+        kind, number = item[0], int(item[1:])
+        ref = (cluster_ref if kind == "c" else note_ref).get(number)
+        return None if ref is None else f"{kind}{ref}"
+
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "workshop": {
+            "title": w.title, "event": w.event, "date": w.date, "facilitator_name": w.facilitator_name,
+            "organisation": w.organisation, "template": w.template_id, "created_at": w.created_at,
+            "current_bloc": bloc_ref.get(w.current_bloc or 0),
+        },
+        "participants": [
+            {"ref": participant_ref[p.id], "name": p.name, "role": p.role.value} for p in data["participants"]
+        ],
+        "blocs": [
+            {
+                "ref": bloc_ref[b.id], "title": b.title, "kind": b.kind.value, "prompt": b.prompt,
+                "columns": [{"id": c.id, "label": c.label} for c in b.columns], "timer_seconds": b.timer_seconds,
+                "vote_budget": b.vote_budget, "private_writing": b.private_writing, "phase": b.phase.value,
+                "fondamentaux": b.fondamentaux, "participants_group": b.participants_group,
+                "vote_stacking": b.vote_stacking, "retained": b.retained,
+            }
+            for b in data["blocs"]
+        ],
+        "clusters": [
+            {"ref": cluster_ref[c.id], "bloc": bloc_ref[c.bloc_id], "label": c.label, "column": c.column}
+            for c in all_clusters
+        ],
+        "notes": [
+            {
+                "ref": note_ref[n.id], "bloc": bloc_ref[n.bloc_id], "column": n.column,
+                "cluster": cluster_ref.get(n.cluster or 0), "author": participant_ref[n.participant_id],
+                "text": n.text, "created_at": n.created_at, "updated_at": n.updated_at,
+            }
+            for n in all_notes
+        ],
+        "votes": [
+            {"participant": participant_ref[pid], "bloc": bloc_ref[bid], "item": item_ref(item), "dots": dots}
+            for pid, bid, item, dots in data["votes"]
+            if item_ref(item) is not None
+        ],
+        "synthesis": [
+            {
+                "title": v.title,
+                "actions": [
+                    {
+                        "text": a.text,
+                        "soutien": a.soutien,
+                        "source": {
+                            "clusters": [cluster_ref[i] for i in a.source.get("clusters", []) if i in cluster_ref],
+                            "notes": [note_ref[i] for i in a.source.get("notes", []) if i in note_ref],
+                        },
+                    }
+                    for a in v.actions
+                ],
+            }
+            for v in data["synthesis"]
+        ],
+    }
+
+
+def import_archive(service: Service, archive: Any) -> Workshop:
+    """Load an archive as a new atelier (new id, join code and facilitator key).
+    A malformed archive is refused as a whole: nothing is written."""
+    try:
+        return _import(service, archive)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise FacilitateError(
+            "bad_archive", f"Ce fichier n'est pas une archive d'atelier valide ({type(error).__name__} : {error})."
+        ) from None
+
+
+def _import(service: Service, archive: Any) -> Workshop:
+    if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
+        raise FacilitateError("bad_archive", "Ce fichier n'est pas une archive d'atelier facilitate (format inconnu).")
+    if archive.get("version") != ARCHIVE_VERSION:
+        raise FacilitateError("bad_archive", f"Version d'archive non prise en charge : {archive.get('version')!r}.")
+    meta = archive["workshop"]
+    now = service.now()
+    with service.db.transaction() as conn:
+        workshop = Workshop(
+            id=secrets.token_hex(4), code=service.new_code(conn), title=str(meta["title"]),
+            facilitator_key=secrets.token_urlsafe(24), template_id=meta.get("template"),
+            event=str(meta.get("event", "")), date=str(meta.get("date", "")),
+            facilitator_name=str(meta.get("facilitator_name", "")), organisation=str(meta.get("organisation", "")),
+            seq=1, meta_seq=1, synthesis_seq=1, created_at=str(meta.get("created_at") or now),
+        )
+        store.insert_workshop(conn, workshop)
+        participants = {}
+        roles = [Role(p["role"]) for p in archive["participants"]]
+        if Role.FACILITATOR not in roles:
+            archive["participants"].append({"ref": 0, "name": workshop.facilitator_name or None, "role": "facilitator"})
+        for p in archive["participants"]:
+            participants[p["ref"]] = store.insert_participant(
+                conn, workshop.id, secrets.token_urlsafe(24), p.get("name"), Role(p["role"]), 1, now
+            ).id
+        blocs = {}
+        for position, b in enumerate(archive["blocs"]):
+            bloc = Bloc(
+                0, workshop.id, position, str(b["title"]), BlocKind(b["kind"]), str(b.get("prompt", "")),
+                [Column(str(c["id"]), str(c["label"])) for c in b.get("columns", [])], b.get("timer_seconds"),
+                int(b.get("vote_budget", 5)), bool(b.get("private_writing")), Phase(b.get("phase", "ecriture")),
+                bool(b.get("fondamentaux")), seq=1,
+            )
+            bloc.id = store.insert_bloc(conn, bloc)
+            bloc.participants_group, bloc.vote_stacking = bool(b.get("participants_group")), bool(b.get("vote_stacking"))
+            bloc.retained = b.get("retained")
+            store.update_bloc(conn, bloc)
+            blocs[b["ref"]] = bloc.id
+        clusters = {
+            c["ref"]: store.insert_cluster(conn, Cluster(0, workshop.id, blocs[c["bloc"]], str(c["label"]), c.get("column"), seq=1))
+            for c in archive["clusters"]
+        }
+        notes = {}
+        for n in archive["notes"]:
+            note = store.insert_note(conn, Note(
+                0, workshop.id, blocs[n["bloc"]], participants[n["author"]], str(n["text"]), n.get("column"), None,
+                str(n.get("created_at") or now), str(n.get("updated_at") or now), seq=1,
+            ))
+            if n.get("cluster") is not None:
+                store.set_note_cluster(conn, [note.id], clusters[n["cluster"]], 1)
+            notes[n["ref"]] = note.id
+        for v in archive["votes"]:
+            kind, ref = v["item"][0], int(v["item"][1:])
+            item = f"c{clusters[ref]}" if kind == "c" else f"n{notes[ref]}"
+            store.set_vote(conn, participants[v["participant"]], blocs[v["bloc"]], item, int(v["dots"]))
+        for position, volet in enumerate(archive["synthesis"]):
+            volet_id = store.insert_volet(conn, workshop.id, position, str(volet["title"]))
+            for rank, a in enumerate(volet["actions"]):
+                source = {
+                    "clusters": [clusters[r] for r in a.get("source", {}).get("clusters", [])],
+                    "notes": [notes[r] for r in a.get("source", {}).get("notes", [])],
+                }
+                store.insert_action(conn, workshop.id, Action(
+                    0, volet_id, rank, str(a["text"]), str(a.get("soutien", "")), {k: v for k, v in source.items() if v}))
+        current = blocs.get(meta.get("current_bloc")) or next(iter(blocs.values()), None)
+        if current is not None:
+            store.set_current_bloc(conn, workshop.id, current, 1)
+            workshop.current_bloc = current
+    return workshop
+
+
+# -- one place for every export format ------------------------------------------------
+
+EXPORT_FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def render_export(service: Service, workshop_id: str, fmt: str) -> bytes:
+    """The atelier in `fmt` (docx, md, csv, json), as the bytes of the file."""
+    if fmt not in EXPORT_FORMATS:
+        raise FacilitateError("unknown_format", "Format inconnu : choisissez docx, md, csv ou json.", 404)
+    if fmt == "json":
+        import json
+
+        return json.dumps(export_archive(service, workshop_id), ensure_ascii=False, indent=2).encode("utf-8")
+    document = export_document(service, workshop_id)
+    if fmt == "docx":
+        from facilitate.export.docx import render_docx
+
+        return render_docx(document)
+    if fmt == "md":
+        from facilitate.export.markdown import render_markdown
+
+        return render_markdown(document).encode("utf-8")
+    from facilitate.export.csv import render_csv
+
+    return render_csv(document).encode("utf-8-sig")  # the BOM lets Excel read the accents
+
+
+def export_filename(workshop: Workshop, fmt: str) -> str:
+    from facilitate.session_templates import slugify
+
+    stem = slugify(workshop.title, fallback="atelier")
+    return f"{stem}-{workshop.date}.{fmt}" if workshop.date else f"{stem}.{fmt}"

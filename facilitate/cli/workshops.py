@@ -1,0 +1,127 @@
+"""Commands on the ateliers of a data folder: list, export, import, delete, demo.
+
+Each takes --data DIR (default: FACILITATE_DATA, then the per-user folder),
+like `facilitate serve`, and works whether the server runs or not (SQLite's
+WAL lets both use the file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from facilitate.cli import CliError
+
+from facilitate.archive import EXPORT_FORMATS
+
+data_option = click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
+)
+
+
+def _app(data_dir: Path | None) -> Any:
+    from facilitate import create_app
+
+    config: dict[str, Any] = {"ASYNC_MODE": "threading"}
+    if data_dir is not None:
+        config["DATA_DIR"] = data_dir
+    return create_app(config)
+
+
+def _fail(error: Exception) -> None:
+    from facilitate.errors import FacilitateError
+
+    if isinstance(error, FacilitateError):
+        raise CliError(f"{error.message} [{error.code}]")
+    raise error
+
+
+@click.command("list")
+@data_option
+def list_workshops(data_dir: Path | None) -> None:
+    """Liste les ateliers : id, code, titre, date (un par ligne)."""
+    for w in _app(data_dir).extensions["facilitate"].list_workshops():
+        click.echo(f"{w.id}\t{w.code}\t{w.title}\t{w.date}")
+
+
+@click.command()
+@click.argument("workshop_id")
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="docx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier à écrire (défaut : d'après le titre de l'atelier).")
+@data_option
+def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | None) -> None:
+    """Exporte un atelier en Word (docx), Markdown, CSV ou JSON."""
+    from facilitate import archive, store
+    from facilitate.errors import FacilitateError
+
+    service = _app(data_dir).extensions["facilitate"]
+    with service.db.reading() as conn:
+        workshop = store.get_workshop(conn, workshop_id)
+    if workshop is None:
+        raise CliError(f"Aucun atelier « {workshop_id} » : voyez `facilitate list`.")
+    try:
+        body = archive.render_export(service, workshop.id, fmt)
+    except FacilitateError as error:
+        _fail(error)
+    target = output or Path(archive.export_filename(workshop, fmt))
+    target.write_bytes(body)
+    click.echo(f"{target} ({len(body)} octets)")
+
+
+@click.command("import")
+@click.argument("archive_file", type=click.File("rb"))
+@data_option
+def import_workshop(archive_file: Any, data_dir: Path | None) -> None:
+    """Charge une archive JSON (facilitate export --format json) comme nouvel atelier."""
+    from facilitate import archive
+    from facilitate.errors import FacilitateError
+
+    try:
+        data = json.loads(archive_file.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CliError(f"{archive_file.name} n'est pas un fichier JSON valide : {error}") from None
+    app = _app(data_dir)
+    try:
+        workshop = archive.import_archive(app.extensions["facilitate"], data)
+    except FacilitateError as error:
+        _fail(error)
+    _announce(app, workshop)
+
+
+@click.command()
+@click.argument("workshop_id")
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+@data_option
+def delete(workshop_id: str, yes: bool, data_dir: Path | None) -> None:
+    """Supprime un atelier et toutes ses données, définitivement (Loi 25)."""
+    from facilitate.errors import FacilitateError
+
+    service = _app(data_dir).extensions["facilitate"]
+    if not yes:
+        click.confirm(f"Supprimer définitivement l'atelier {workshop_id} et toutes ses notes ?", abort=True)
+    try:
+        service.delete_workshop(workshop_id)
+    except FacilitateError as error:
+        _fail(error)
+    click.echo(f"Atelier {workshop_id} supprimé.")
+
+
+@click.command()
+@data_option
+def demo(data_dir: Path | None) -> None:
+    """Crée l'atelier de démonstration « Raviver nos couleurs ! » (notes regroupées, votées, synthèse)."""
+    from facilitate import archive
+    from facilitate.demo import demo_archive
+
+    app = _app(data_dir)
+    _announce(app, archive.import_archive(app.extensions["facilitate"], demo_archive()))
+
+
+def _announce(app: Any, workshop: Any) -> None:
+    port = app.config["PORT"]
+    click.echo(workshop.id)
+    click.echo(f"Console : http://127.0.0.1:{port}/w/{workshop.id}/console#key={workshop.facilitator_key}")
