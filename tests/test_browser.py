@@ -333,3 +333,45 @@ def test_participants_group_from_their_phones_when_allowed(browser, room):
     assert len({n["cluster"] for n in notes}) == 1 and notes[0]["cluster"] is not None
     facilitator.disconnect()
     phone.context.close()
+
+
+def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
+    import io
+
+    import docx
+
+    server, workshop = room
+    facilitator = socketio.Client()
+    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+                        transports=["websocket"])
+    bloc = next(b for b in api_state(server, workshop)["blocs"] if not b["private_writing"])
+    facilitator.call("bloc:goto", {"bloc": bloc["id"]})
+    ids = [facilitator.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"] for t in ("Solidarité", "Entraide")]
+    assert facilitator.call("cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Solidarité", "notes": ids}]})["ok"]
+    facilitator.disconnect()
+
+    page = browser.new_page(viewport={"width": 1366, "height": 2000})  # board and volets both in view
+    page.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    volet = page.get_by_role("region", name="Volet Communications")
+    page.get_by_role("region", name="Regroupement Solidarité").locator(".cluster-head").drag_to(volet)
+    expect(volet.get_by_label("Action", exact=True)).to_have_value("Solidarité")
+    soutien = volet.get_by_label("Soutien de « Solidarité »")
+    soutien.fill("Comité des membres")
+    soutien.press("Tab")
+    impacts = page.get_by_role("region", name="Volet Impacts")
+    impacts.get_by_label("Nouvelle action du volet « Impacts »").fill("Mesurer les retombées")
+    impacts.get_by_role("button", name="Ajouter").click()
+    expect(impacts.get_by_label("Action", exact=True)).to_have_value("Mesurer les retombées")
+    # Without a mouse: choose the volet beside the cluster.
+    cluster = page.get_by_role("region", name="Regroupement Solidarité")
+    cluster.get_by_label("Volet pour « Solidarité »").select_option(label="Reconnaissance")
+    cluster.get_by_role("button", name="→ Synthèse").click()
+    reconnaissance = page.get_by_role("region", name="Volet Reconnaissance")
+    expect(reconnaissance.get_by_label("Action", exact=True)).to_have_value("Solidarité")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Word").click()
+    document = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Solidarité" in cells and "Comité des membres" in cells and "Mesurer les retombées" in cells
+    page.close()
