@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     from facilitate.config import defaults
     from facilitate.db import DB_FILENAME, Database
     from facilitate.network import public_base_url
+    from facilitate.ratelimit import Limits
     from facilitate.resources import bundled_path
     from facilitate.services import Service
     from facilitate.session_templates import load_templates
@@ -63,11 +64,18 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     )
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.extensions["facilitate_limits"] = Limits.from_settings(settings)
+    allowed_origins = set(settings["ALLOWED_ORIGINS"])
+
+    def origin_allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        """Browsers on our own pages (same origin), programs (no Origin), and the allowlist."""
+        same = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        return origin is None or origin == same or origin in allowed_origins
+
     events.socketio.init_app(
         app,
         async_mode=settings["ASYNC_MODE"],
-        max_http_buffer_size=16 * 1024,
-        # Socket.IO clients on other origins are refused (phones load our pages).
-        cors_allowed_origins=None,
+        max_http_buffer_size=16 * 1024,  # no sticky note needs more; bigger messages are refused
+        cors_allowed_origins=origin_allowed,
     )
     return app

@@ -39,4 +39,13 @@ def defaults() -> dict[str, Any]:
         # The address phones use; None: detected from the network interfaces.
         "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
         "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),
+        # Without it, the facilitator's home answers only on the laptop itself.
+        "ADMIN_PASSWORD": os.environ.get("FACILITATE_ADMIN_PASSWORD") or None,
+        # Socket.IO connections from other web origins (comma-separated); none by default.
+        "ALLOWED_ORIGINS": [o for o in os.environ.get("FACILITATE_ALLOWED_ORIGINS", "").split(",") if o],
+        # Per participant, per minute: notes, and messages of any kind.
+        "NOTES_PER_MINUTE": _env_int("FACILITATE_NOTES_PER_MINUTE", 30),
+        "MESSAGES_PER_MINUTE": _env_int("FACILITATE_MESSAGES_PER_MINUTE", 100),
+        # Wrong join codes tolerated per client address and minute.
+        "JOIN_ATTEMPTS_PER_MINUTE": _env_int("FACILITATE_JOIN_ATTEMPTS_PER_MINUTE", 20),
     }

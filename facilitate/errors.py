@@ -33,3 +33,9 @@ def unknown_workshop() -> FacilitateError:
         "Aucun atelier ne correspond à ce code. Vérifiez le code affiché à l'écran.",
         404,
     )
+
+
+def too_many_attempts() -> FacilitateError:
+    return FacilitateError(
+        "too_many_attempts", "Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer.", 429
+    )

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from facilitate.errors import FacilitateError
+from facilitate.errors import FacilitateError, too_many_attempts
 from facilitate.model import Role
 from facilitate.projection import is_empty
+from facilitate.ratelimit import Limits
 from facilitate.rules import Viewer
 from facilitate.services import Change, Identity, Service
 
@@ -95,10 +97,31 @@ def _me(identity: Identity) -> dict[str, Any]:
     return me
 
 
+def limits() -> Limits:
+    return current_app.extensions["facilitate_limits"]
+
+
+def client_address() -> str:
+    return request.remote_addr or "?"
+
+
+def _identify(auth: Any) -> tuple[Identity, Change | None]:
+    """Identify a connection; wrong codes and keys count against the client's
+    address, so join codes cannot be guessed by brute force."""
+    if limits().wrong_codes.exceeded(client_address(), time.monotonic()):
+        raise too_many_attempts()
+    try:
+        return service().identify(auth)
+    except FacilitateError as error:
+        if error.code in ("unknown_workshop", "bad_key"):
+            limits().wrong_codes.allow(client_address(), time.monotonic())
+        raise
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     try:
-        identity, change = service().identify(auth)
+        identity, change = _identify(auth)
     except FacilitateError as error:
         # Seen by clients as connect_error {"message", "data": {"code", "message"}}.
         raise ConnectionRefusedError(error.message, error.to_dict()) from None
@@ -132,6 +155,10 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
             identity = _identities.get(request.sid)
             if identity is None:
                 return _error_ack(FacilitateError("not_connected", "Connexion non reconnue : rechargez la page."))
+            if not identity.viewer.is_staff and not _within_limits(identity, name):
+                return _error_ack(FacilitateError(
+                    "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
+                ))
             try:
                 return {"ok": True, **fn(identity, args[0] if args else None)}
             except FacilitateError as error:
@@ -144,6 +171,16 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
         return handler
 
     return decorator
+
+
+def _within_limits(identity: Identity, event: str) -> bool:
+    """Per participant: so many messages a minute, and fewer notes."""
+    key, now = f"{identity.workshop.id}:{identity.viewer.participant_id}", time.monotonic()
+    if event == "note:add" and limits().notes.exceeded(key, now):
+        return False
+    if not limits().messages.allow(key, now):
+        return False
+    return event != "note:add" or limits().notes.allow(key, now)
 
 
 def _error_ack(error: FacilitateError) -> dict[str, Any]:

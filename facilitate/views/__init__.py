@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import secrets
 
 from flask import current_app, request
 
@@ -20,3 +21,12 @@ def is_local_request() -> bool:
         return ipaddress.ip_address(request.remote_addr or "").is_loopback
     except ValueError:
         return False
+
+
+def is_facilitator_request() -> bool:
+    """The laptop itself, or anyone with the admin password (HTTP Basic), if one is set."""
+    if is_local_request():
+        return True
+    password = current_app.config.get("ADMIN_PASSWORD")
+    given = request.authorization.password if request.authorization else None
+    return bool(password and given) and secrets.compare_digest(given.encode(), password.encode())

@@ -12,7 +12,7 @@ from facilitate.errors import FacilitateError
 from facilitate.events import announce_deleted
 from facilitate.model import Role
 from facilitate.rules import Viewer
-from facilitate.views import is_local_request, service
+from facilitate.views import is_facilitator_request, service
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,8 +32,9 @@ def http_error(error: HTTPException) -> Any:
 
 
 def _require_local() -> None:
-    if not is_local_request():
-        raise FacilitateError("local_only", "Réservé à l'ordinateur de l'animation.", 403)
+    """Listing and creating ateliers: the laptop, or the admin password."""
+    if not is_facilitator_request():
+        raise FacilitateError("local_only", "Réservé à l'ordinateur de l'animation (ou au mot de passe d'animation).", 403)
 
 
 def _json_body() -> Any:

@@ -3,21 +3,43 @@ renders the state, so a page and a reconnecting phone show the same thing."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from facilitate import store
+from facilitate.errors import too_many_attempts, unknown_workshop
 from facilitate.network import qr_svg
-from facilitate.views import is_local_request, service
+from facilitate.views import is_facilitator_request, is_local_request, service
 
 blueprint = Blueprint("pages", __name__)
 
 
 @blueprint.get("/")
 def home() -> Any:
+    """On the laptop: the facilitator's home. Anywhere else: the join form."""
     if not is_local_request():
         return render_template("join.html", code="", error=None)
+    return _facilitator_home()
+
+
+@blueprint.get("/animation")
+def facilitator_home() -> Any:
+    """The facilitator's home from another machine, with the admin password
+    (FACILITATE_ADMIN_PASSWORD) over HTTP Basic authentication."""
+    if not is_facilitator_request():
+        return _ask_for_password()
+    return _facilitator_home()
+
+
+def _ask_for_password() -> Any:
+    if current_app.config["ADMIN_PASSWORD"]:
+        return Response("Mot de passe d'animation requis.", 401, {"WWW-Authenticate": 'Basic realm="facilitate", charset="UTF-8"'})
+    return render_template("join.html", code="", error="L'animation se fait depuis l'ordinateur qui fait tourner facilitate."), 403
+
+
+def _facilitator_home() -> Any:
     svc = service()
     return render_template(
         "home.html",
@@ -39,9 +61,12 @@ def participant(code: str) -> Any:
     code = code.strip().upper()
     with service().db.reading() as conn:
         workshop = store.get_workshop_by_code(conn, code)
-    if workshop is None:
-        error = "Aucun atelier ne correspond à ce code. Vérifiez le code affiché à l'écran."
-        return render_template("join.html", code=code, error=error), 404
+    wrong_codes, address, now = current_app.extensions["facilitate_limits"].wrong_codes, request.remote_addr or "?", time.monotonic()
+    refusal = too_many_attempts() if wrong_codes.exceeded(address, now) else unknown_workshop() if workshop is None else None
+    if refusal is not None:
+        if refusal.code == "unknown_workshop":
+            wrong_codes.allow(address, now)  # guessing codes is rate-limited per address
+        return render_template("join.html", code=code, error=refusal.message), refusal.status
     return render_template("participant.html", workshop=workshop)
 
 
