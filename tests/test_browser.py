@@ -124,6 +124,18 @@ def test_wrong_code_page_is_in_french(browser, room):
     page.close()
 
 
+def drag(page, source, target):
+    """Drag and drop step by step (hover, press, move twice, release), which
+    Chromium's HTML5 drag and drop follows more reliably than one jump."""
+    source.scroll_into_view_if_needed()
+    source.hover()
+    page.mouse.down()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 10, steps=5)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+
+
 def join(browser, url, name):
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -227,6 +239,7 @@ def test_notes_written_while_the_server_is_down_wait_on_the_phone_and_arrive_onc
     phone.get_by_label("Votre note").fill("avant la coupure")
     phone.get_by_role("button", name="Envoyer la note").click()
     expect(phone.locator("#my-notes .note-text")).to_have_text(["avant la coupure"])
+    expect(phone.locator("#my-notes .pending")).to_have_count(0)  # acknowledged
 
     server.kill()  # the Wi-Fi drops, or the laptop's server dies
     expect(phone.locator("#status")).to_contain_text("Hors ligne")
@@ -256,7 +269,7 @@ def test_notes_written_while_the_server_is_down_wait_on_the_phone_and_arrive_onc
 
 def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
     server, workshop = room
-    laptop = browser.new_context(**LAPTOP)
+    laptop = browser.new_context(viewport={"width": 1366, "height": 1400})  # drag source and target in view
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
     projector = laptop.new_page()
@@ -268,6 +281,8 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
             phone.get_by_label("Votre note").fill(text)
             phone.get_by_role("button", name="Envoyer la note").click()
         expect(phone.locator("#my-notes .note")).to_have_count(2)
+        expect(phone.locator("#my-notes .pending")).to_have_count(0)
+    expect(console.locator("#note-count")).to_have_text("4")
 
     console.get_by_role("button", name="Regroupement", exact=True).click()
     console.get_by_role("button", name="Proposer des regroupements").click()
@@ -288,7 +303,7 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
     expect(projector.locator(".wall .cluster h3")).to_have_text([re.compile("ommunauté.*\\(2\\)"), "Valeurs (2)"])
 
     # With the mouse: drag a note into another group, then undo.
-    valeurs.locator(".note", has_text="Solidarité").drag_to(communaute)
+    drag(console, valeurs.locator(".note", has_text="Solidarité"), communaute)
     expect(communaute.locator("h4")).to_contain_text("(3)")
     console.get_by_role("button", name="Annuler", exact=True).click()
     expect(valeurs.locator("h4")).to_have_text("Valeurs (2)")
@@ -353,7 +368,7 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
     page = browser.new_page(viewport={"width": 1366, "height": 2000})  # board and volets both in view
     page.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
     volet = page.get_by_role("region", name="Volet Communications")
-    page.get_by_role("region", name="Regroupement Solidarité").locator(".cluster-head").drag_to(volet)
+    drag(page, page.get_by_role("region", name="Regroupement Solidarité").locator(".cluster-head"), volet)
     expect(volet.get_by_label("Action", exact=True)).to_have_value("Solidarité")
     soutien = volet.get_by_label("Soutien de « Solidarité »")
     soutien.fill("Comité des membres")

@@ -110,11 +110,13 @@ $("note-form").addEventListener("submit", (event) => {
 });
 
 // Send the outbox in order; each note leaves it only once acknowledged.
+// Notes written while a send is in flight are picked up by the same loop.
 async function flushOutbox() {
   if (flushing || !live || !live.socket.connected) return;
   flushing = true;
   try {
-    for (const item of readOutbox()) {
+    let item;
+    while ((item = readOutbox()[0]) && live.socket.connected) {
       const ack = await request(live.socket, "note:add", item);
       if (!ack.ok && ack.error.code === "timeout") break; // still offline: retry on reconnect
       writeOutbox(readOutbox().filter((i) => i.client_id !== item.client_id));
