@@ -377,6 +377,7 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
     impacts.get_by_label("Nouvelle action du volet « Impacts »").fill("Mesurer les retombées")
     impacts.get_by_role("button", name="Ajouter").click()
     expect(impacts.get_by_label("Action", exact=True)).to_have_value("Mesurer les retombées")
+    expect(impacts.get_by_label("Nouvelle action du volet « Impacts »")).to_have_value("")
     # Without a mouse: choose the volet beside the cluster.
     cluster = page.get_by_role("region", name="Regroupement Solidarité")
     cluster.get_by_label("Volet pour « Solidarité »").select_option(label="Reconnaissance")

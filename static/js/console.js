@@ -444,7 +444,7 @@ function synthesisPanel(volets) {
   return volets.map((v, i) => {
     const title = el("input", { "data-key": `v${v.id}-title`, "aria-label": `Titre du volet ${i + 1}`, value: v.title, class: "volet-title" });
     title.addEventListener("change", () => act("volet:update", { volet: v.id, title: title.value }));
-    const typed = el("input", { "data-key": `v${v.id}-new`, "aria-label": `Nouvelle action du volet « ${v.title} »`, placeholder: "Nouvelle action…" });
+    const typed = el("input", { "data-key": `v${v.id}-new`, "data-draft": true, "aria-label": `Nouvelle action du volet « ${v.title} »`, placeholder: "Nouvelle action…" });
     return el("section", { class: "volet", "aria-label": `Volet ${v.title}`, ...voletDrop(v.id) },
       el("div", { class: "toolbar" },
         el("span", { class: "volet-number" }, `${i + 1}-`), title,
@@ -457,7 +457,12 @@ function synthesisPanel(volets) {
       el("ol", { class: "actions" }, v.actions.map((a) => actionRow(a, v, volets))),
       el("form", { class: "toolbar", onsubmit: (event) => {
         event.preventDefault();
-        if (typed.value.trim()) act("action:add", { volet: v.id, text: typed.value }).then((ack) => ack.ok && (typed.value = ""));
+        if (!typed.value.trim()) return;
+        act("action:add", { volet: v.id, text: typed.value }).then((ack) => {
+          // The volets may have been redrawn meanwhile: clear the field that is on screen now.
+          const field = $("volets").querySelector(`[data-key="v${v.id}-new"]`);
+          if (ack.ok && field) field.value = "";
+        });
       } }, typed, el("button", { type: "submit" }, "Ajouter")));
   });
 }

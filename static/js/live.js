@@ -189,16 +189,24 @@ export function columnLabel(bloc, columnId) {
   return column ? column.label : "";
 }
 
-// Replace a container's content without losing the field being typed in:
-// fields carry data-key, and focus and caret come back to the same key.
+// Replace a container's content without losing what is being typed: fields
+// carry data-key; the focused one keeps its value, focus and caret, and
+// drafts (data-draft, e.g. a new action not yet added) keep their text.
 export function replaceKeepingFocus(container, children) {
   const active = document.activeElement;
   const key = active && container.contains(active) ? active.dataset.key : null;
+  const typing = key && "value" in active ? active.value : null;
   const caret = key && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+  const drafts = new Map([...container.querySelectorAll("[data-draft]")].map((f) => [f.dataset.key, f.value]));
   container.replaceChildren(...children);
+  for (const [draftKey, value] of drafts) {
+    const field = container.querySelector(`[data-key="${CSS.escape(draftKey)}"]`);
+    if (field && value) field.value = value;
+  }
   if (!key) return;
   const again = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
   if (!again) return;
+  if (typing !== null && again.value !== typing) again.value = typing;
   again.focus();
   if (caret && "setSelectionRange" in again) {
     try {
