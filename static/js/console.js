@@ -78,7 +78,7 @@ function clusterCard(group) {
   const box = el("input", { type: "checkbox", checked: selectedClusters.has(c.id), "aria-label": `Cocher le regroupement « ${c.label} »` });
   box.addEventListener("change", () => (box.checked ? selectedClusters.add(c.id) : selectedClusters.delete(c.id)));
   const volets = live.state.synthesis;
-  const volet = el("select", { "aria-label": `Volet pour « ${c.label} »` }, volets.map((v) => el("option", { value: String(v.id) }, v.title)));
+  const volet = el("select", { "data-key": `c${c.id}-volet`, "data-draft": true, "aria-label": `Volet pour « ${c.label} »` }, volets.map((v) => el("option", { value: String(v.id) }, v.title)));
   return el(
     "section",
     { class: "cluster", "aria-label": `Regroupement ${c.label}`, ...dropTarget(c.id) },
@@ -121,7 +121,7 @@ function boardOf(bloc, column) {
 
 function groupingToolbar(bloc) {
   const clusters = [...live.state.clusters.values()].filter((c) => c.bloc === bloc.id);
-  const target = el("select", { id: "move-target", "aria-label": "Regroupement de destination" },
+  const target = el("select", { id: "move-target", "data-key": "move-target", "data-draft": true, "aria-label": "Regroupement de destination" },
     clusters.map((c) => el("option", { value: String(c.id) }, c.label)));
   const selection = [...selectedNotes].filter((id) => live.state.notes.has(id));
   const done = () => {
@@ -182,7 +182,7 @@ function suggestionsPanel(bloc) {
 function resultsPanel(bloc) {
   const result = live.state.results.get(bloc.id);
   if (bloc.phase !== "clos" || !result) return null;
-  const editor = el("textarea", { id: "retained-editor", rows: "5", "aria-label": "Grands fondamentaux retenus, un par ligne" });
+  const editor = el("textarea", { id: "retained-editor", "data-key": "retained", "data-draft": true, rows: "5", "aria-label": "Grands fondamentaux retenus, un par ligne" });
   editor.value = result.retained.join("\n");
   return el(
     "section",
@@ -302,13 +302,13 @@ function drawPanel(w) {
         },
       },
       el("label", { for: "draw-mode" }, "Formule"),
-      el("select", { id: "draw-mode", name: "mode" },
+      el("select", { id: "draw-mode", name: "mode", "data-key": "draw-mode", "data-draft": true },
         el("option", { value: "teams" }, "Équipes"),
         el("option", { value: "1-2-4" }, "1-2-4-Tous (paires puis quatre)")),
       el("label", { for: "draw-size" }, "Personnes par équipe"),
-      el("input", { id: "draw-size", name: "team_size", type: "number", min: "1", max: "20", value: "4" }),
+      el("input", { id: "draw-size", name: "team_size", "data-key": "draw-size", "data-draft": true, type: "number", min: "1", max: "20", value: "4" }),
       el("label", { for: "draw-teams" }, "Nombre d'équipes (vide : le plus possible)"),
-      el("input", { id: "draw-teams", name: "teams", type: "number", min: "1" }),
+      el("input", { id: "draw-teams", name: "teams", "data-key": "draw-teams", "data-draft": true, type: "number", min: "1" }),
       el("button", { type: "submit", class: "primary" }, "Tirer au sort"),
     ),
     w.draw ? el("p", { class: "hint" }, `${w.draw.waiting} volontaire(s) en réserve`) : null,
@@ -511,7 +511,7 @@ function render(state) {
   $("join-code").textContent = w.code;
   const blocs = state.sortedBlocs();
   $("plan").replaceChildren(...blocs.map((b, i) => planItem(b, i, blocs, w.current_bloc)));
-  $("draw").replaceChildren(...drawPanel(w));
+  replaceKeepingFocus($("draw"), drawPanel(w));
   replaceKeepingFocus($("volets"), synthesisPanel(state.synthesis));
   const bloc = state.currentBloc;
   if (!bloc) return;
@@ -533,7 +533,7 @@ function render(state) {
   );
   $("timer-controls").replaceChildren(...timerControls(bloc));
   $("timer-duration").textContent = bloc.timer_seconds ? `durée prévue ${formatDuration(bloc.timer_seconds)}` : "";
-  $("bloc-notes").replaceChildren(notesPanel(bloc));
+  replaceKeepingFocus($("bloc-notes"), [notesPanel(bloc)]);
   $("writers").replaceChildren(writersPanel(bloc));
   $("note-count").textContent = String(state.notesOf(bloc.id).length);
 }
