@@ -968,11 +968,13 @@ def _position(payload: dict[str, Any], length: int) -> int:
 
 
 def _renumber(conn: Any, order: list[Bloc], seq: int) -> None:
-    """Positions 0..n-1 in this order; only blocs that moved are marked changed."""
-    for position, bloc in enumerate(order):
-        if bloc.position != position or bloc.seq == seq:
-            bloc.position, bloc.seq = position, seq
-            store.update_bloc(conn, bloc)
+    """Blocs at positions 0..n-1 in this order; the ones that moved are marked changed."""
+
+    def save(conn: Any, bloc: Bloc) -> None:
+        bloc.seq = seq
+        store.update_bloc(conn, bloc)
+
+    _reorder(order, save, conn)
 
 
 def _int_field(payload: Any, name: str) -> int:
