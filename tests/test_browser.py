@@ -384,6 +384,11 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
     cluster.get_by_role("button", name="→ Synthèse").click()
     reconnaissance = page.get_by_role("region", name="Volet Reconnaissance")
     expect(reconnaissance.get_by_label("Action", exact=True)).to_have_value("Solidarité")
+    # Or tick notes and send the selection.
+    page.get_by_label("Sélectionner « Entraide »").check()
+    page.get_by_label("Volet pour la sélection").select_option(label="Membres")
+    page.get_by_role("button", name="Sélection → Synthèse").click()
+    expect(page.get_by_role("region", name="Volet Membres").get_by_label("Action", exact=True)).to_have_value("Entraide")
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Word").click()

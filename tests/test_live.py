@@ -228,3 +228,32 @@ def test_private_writing_visibility_with_live_clients(live_server):
         assert screen.wait_for(lambda s: ack["note"]["id"] in s.notes)
     for screen in (facilitator, projector, alice, bob):
         screen.close()
+
+
+def test_vote_rules_with_live_clients(live_server):
+    """Over real sockets: budget, per-item limit, secrecy, then the ranking."""
+    server = live_server()
+    workshop = create_workshop(server)
+    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+    staff_auth = {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]}
+    facilitator = Screen(server.url, staff_auth)
+    results: list[dict] = []
+    facilitator.client.on("change", lambda p: results.append(p.get("results")) or facilitator._apply(p))
+    ana, ben = Screen(server.url, {"code": workshop["code"]}), Screen(server.url, {"code": workshop["code"]})
+    notes = [ana.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"] for t in ("Solidarité", "Entraide", "Passion")]
+    assert facilitator.call("cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Entraide", "notes": notes[:2]}]})["ok"]
+    assert facilitator.call("bloc:update", {"bloc": bloc["id"], "vote_budget": 1})["ok"]
+    assert ana.call("vote", {"bloc": bloc["id"], "item": f"n{notes[2]}", "dots": 1})["error"]["code"] == "vote_closed"
+    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "vote"})["ok"]
+    cluster = next(f"c{c}" for c in {n.get("cluster") for n in facilitator.notes.values()} if c)
+    assert ana.call("vote", {"bloc": bloc["id"], "item": cluster, "dots": 1})["ok"]
+    assert ana.call("vote", {"bloc": bloc["id"], "item": f"n{notes[2]}", "dots": 1})["error"]["code"] == "over_budget"
+    assert ben.call("vote", {"bloc": bloc["id"], "item": cluster, "dots": 2})["error"]["code"] == "item_limit"
+    assert ben.call("vote", {"bloc": bloc["id"], "item": cluster, "dots": 1})["ok"]
+    assert not any(results), "votes must stay secret while the vote is open"
+    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "clos"})["ok"]
+    assert facilitator.wait_for(lambda s: any(results))
+    ranking = [r for r in results if r][-1][str(bloc["id"])]["ranking"]
+    assert (ranking[0]["label"], ranking[0]["dots"], ranking[0]["size"]) == ("Entraide", 2, 2)
+    for screen in (facilitator, ana, ben):
+        screen.close()

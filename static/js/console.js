@@ -124,6 +124,8 @@ function groupingToolbar(bloc) {
   const target = el("select", { id: "move-target", "data-key": "move-target", "data-draft": true, "aria-label": "Regroupement de destination" },
     clusters.map((c) => el("option", { value: String(c.id) }, c.label)));
   const selection = [...selectedNotes].filter((id) => live.state.notes.has(id));
+  const synthesisTarget = el("select", { "data-key": "selection-volet", "data-draft": true, "aria-label": "Volet pour la sélection" },
+    live.state.synthesis.map((v) => el("option", { value: String(v.id) }, v.title)));
   const done = () => {
     selectedNotes.clear();
     selectedClusters.clear();
@@ -146,6 +148,12 @@ function groupingToolbar(bloc) {
     el("button", { type: "button", onclick: () => {
       act("cluster:merge", { clusters: [...selectedClusters] }).then(done);
     } }, "Fusionner les regroupements cochés"),
+    live.state.synthesis.length ? synthesisTarget : null,
+    live.state.synthesis.length
+      ? el("button", { type: "button", disabled: !selection.length, onclick: () => {
+          act("action:add", { volet: Number(synthesisTarget.value), source: { notes: selection } }).then(done);
+        } }, "Sélection → Synthèse")
+      : null,
     el("button", { type: "button", onclick: () => act("cluster:undo", { bloc: bloc.id }) }, "Annuler"),
     el("button", { type: "button", class: "primary-inline", onclick: async () => {
       const ack = await act("cluster:suggest", { bloc: bloc.id });
