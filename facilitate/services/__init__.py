@@ -1,0 +1,21 @@
+"""Use cases, one module per area. Each mutation is one transaction that
+bumps the atelier's seq and returns a `Change` saying who must hear about it;
+callers broadcast after the commit, never before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facilitate.services.common import Change, Identity, utc_now
+from facilitate.services.flow import FlowCases
+from facilitate.services.grouping import GroupingCases
+from facilitate.services.notes import NoteCases
+from facilitate.services.synthesis import SynthesisCases
+from facilitate.services.workshops import WorkshopCases
+
+__all__ = ["Change", "Identity", "Service", "utc_now"]
+
+
+@dataclass
+class Service(WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases):
+    """Every use case of facilitate over one database (see common.Base for the fields)."""

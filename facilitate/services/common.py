@@ -1,0 +1,98 @@
+"""What every use case shares: the change a mutation reports, who a
+connection is, the dependencies of the service, and payload helpers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from facilitate import store
+from facilitate.db import Database
+from facilitate.errors import FacilitateError, bad_request
+from facilitate.model import Bloc, Participant, Workshop
+from facilitate.rules import Viewer
+from facilitate.session_templates import SessionTemplate
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A committed mutation: the atelier, its new seq, and the participants who
+    must get a personal patch (the author of a private note, for instance)."""
+
+    workshop_id: str
+    seq: int
+    participant_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a connection is, established once at connect."""
+
+    workshop: Workshop
+    viewer: Viewer
+    participant: Participant | None = None
+
+
+@dataclass
+class Base:
+    """The service's dependencies; each area of use cases is a mixin over it."""
+
+    db: Database
+    templates: dict[str, SessionTemplate]
+    join_url_for: Callable[[str], str]
+    user_templates_dir: Path
+    max_participants: int = 500
+    now: Callable[[], str] = field(default=utc_now)
+    clock: Callable[[], float] = field(default=time.time)  # for countdowns, Unix seconds
+
+
+def find_or_fail(items: list[Any], item_id: int, code: str, message: str) -> Any:
+    found = next((i for i in items if i.id == item_id), None)
+    if found is None:
+        raise FacilitateError(code, message, 404)
+    return found
+
+
+def reorder(items: list[Any], save: Callable[[Any, Any], None], conn: Any) -> None:
+    """Positions 0..n-1 in list order, saving only what moved."""
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            save(conn, item)
+
+
+def id_list(value: Any, name: str) -> list[int]:
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise bad_request(f"« {name} » est une liste d'identifiants.")
+    return list(dict.fromkeys(value))
+
+
+def position_in(payload: dict[str, Any], length: int) -> int:
+    position = payload.get("position", length)
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise bad_request("« position » doit être un nombre entier.")
+    return max(0, min(length, position))
+
+
+def int_field(payload: Any, name: str) -> int:
+    if not isinstance(payload, dict):
+        raise bad_request("un objet est attendu.")
+    value = payload.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request(f"« {name} » doit être un identifiant numérique.")
+    return value
+
+
+def existing_bloc(conn: Any, workshop_id: str, bloc_id: int) -> Bloc:
+    bloc = store.get_bloc(conn, workshop_id, bloc_id)
+    if bloc is None:
+        raise FacilitateError("unknown_bloc", "Ce bloc n'existe pas (ou plus) dans cet atelier.", 404)
+    return bloc

@@ -1,0 +1,295 @@
+"""The rhythm of an atelier: current bloc and phase, countdowns, "j'ai terminé", team draws, and the plan itself."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from facilitate import countdown, store
+from facilitate.draw import answer, draw_teams
+from facilitate.errors import FacilitateError, bad_request
+from facilitate.model import Bloc, BlocKind, Phase, Role
+from facilitate.rules import (
+    apply_bloc_settings,
+    check_facilitator,
+)
+from facilitate.services.common import (
+    Base,
+    Change,
+    Identity,
+    existing_bloc,
+    int_field,
+    position_in,
+    reorder,
+)
+from facilitate.session_templates import (
+    BlocTemplate,
+    SessionTemplate,
+    TemplateError,
+    save_template,
+    slugify,
+)
+
+
+class FlowCases(Base):
+    # -- facilitation -------------------------------------------------------------
+
+    def goto_bloc(self, identity: Identity, payload: Any) -> Change:
+        check_facilitator(identity.viewer)
+        bloc_id = int_field(payload, "bloc")
+        with self.db.transaction() as conn:
+            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_current_bloc(conn, identity.workshop.id, bloc.id, seq)
+        return Change(identity.workshop.id, seq)
+
+    def set_phase(self, identity: Identity, payload: Any) -> Change:
+        check_facilitator(identity.viewer)
+        bloc_id = int_field(payload, "bloc")
+        try:
+            phase = Phase(payload.get("phase"))
+        except ValueError:
+            raise FacilitateError(
+                "unknown_phase", "Phase inconnue : choisissez " + ", ".join(p.value for p in Phase) + "."
+            ) from None
+        with self.db.transaction() as conn:
+            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_bloc_phase(conn, bloc.id, phase, seq)
+        return Change(identity.workshop.id, seq)
+    # -- rhythm: timers, "j'ai terminé" -------------------------------------------
+
+    def control_timer(self, identity: Identity, payload: Any) -> Change:
+        """{"bloc", "action": start|pause|extend|reset, "seconds"?}: extend adds
+        `seconds` (negative removes); reset goes back to `seconds` or the bloc's duration."""
+        check_facilitator(identity.viewer)
+        bloc_id = int_field(payload, "bloc")
+        action = payload.get("action")
+        seconds = payload.get("seconds")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
+            raise bad_request("« seconds » doit être un nombre.")
+        now = self.clock()
+        with self.db.transaction() as conn:
+            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
+            timer = bloc.timer or countdown.reset(bloc.timer_seconds or 0)
+            if action == "start":
+                timer = countdown.start(timer, now)
+            elif action == "pause":
+                timer = countdown.pause(timer, now)
+            elif action == "extend":
+                timer = countdown.extend(timer, seconds if seconds is not None else 60, now)
+            elif action == "reset":
+                timer = countdown.reset(min(countdown.MAX_TIMER_SECONDS, max(0, seconds or bloc.timer_seconds or 0)))
+            else:
+                raise bad_request("« action » est start, pause, extend ou reset.")
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_timer(conn, bloc.id, timer, seq)
+        return Change(identity.workshop.id, seq)
+
+    def set_done(self, identity: Identity, payload: Any) -> Change:
+        """A participant says "j'ai terminé" for a bloc ({"bloc", "done": bool})."""
+        if identity.viewer.role != Role.PARTICIPANT:
+            raise FacilitateError("forbidden", "Seuls les participants signalent qu'ils ont terminé.", 403)
+        bloc_id = int_field(payload, "bloc")
+        done = payload.get("done", True)
+        if not isinstance(done, bool):
+            raise bad_request("« done » doit valoir true ou false.")
+        with self.db.transaction() as conn:
+            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_done(conn, identity.viewer.participant_id, bloc.id, done, seq)
+        return Change(identity.workshop.id, seq, (identity.viewer.participant_id,))
+    # -- tirage au sort ---------------------------------------------------------
+
+    def open_volunteering(self, identity: Identity, payload: Any) -> Change:
+        """Facilitator: {"open": bool} lets participants volunteer (or stops it)."""
+        check_facilitator(identity.viewer)
+        open_ = payload.get("open", True) if isinstance(payload, dict) else None
+        if not isinstance(open_, bool):
+            raise bad_request("« open » doit valoir true ou false.")
+        with self.db.transaction() as conn:
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_volunteering(conn, identity.workshop.id, open_, seq)
+        return Change(identity.workshop.id, seq)
+
+    def volunteer(self, identity: Identity, payload: Any) -> Change:
+        """Participant: {"volunteer": bool} while volunteering is open."""
+        if identity.viewer.role != Role.PARTICIPANT:
+            raise FacilitateError("forbidden", "Seuls les participants se portent volontaires.", 403)
+        wanted = payload.get("volunteer", True) if isinstance(payload, dict) else None
+        if not isinstance(wanted, bool):
+            raise bad_request("« volunteer » doit valoir true ou false.")
+        with self.db.transaction() as conn:
+            workshop = store.get_workshop(conn, identity.workshop.id)
+            if not workshop.volunteering:
+                raise FacilitateError("volunteering_closed", "L'appel aux volontaires n'est pas ouvert.", 409)
+            seq = store.bump_seq(conn, workshop.id)
+            store.set_volunteer(conn, identity.viewer.participant_id, wanted, seq)
+            store.touch_workshop(conn, workshop.id, seq)  # the volunteer count shows on the projector
+        return Change(workshop.id, seq, (identity.viewer.participant_id,))
+
+    def run_draw(self, identity: Identity, payload: Any) -> Change:
+        """Facilitator: {"mode": "teams"|"1-2-4", "team_size", "teams"?, "seed"?}
+        draws the volunteers at random (a seed replays a draw exactly); the draw
+        is kept with the atelier and closes the call for volunteers."""
+        check_facilitator(identity.viewer)
+        if not isinstance(payload, dict):
+            raise bad_request("un objet est attendu.")
+        mode = payload.get("mode", "teams")
+        team_size = payload.get("team_size", 2)
+        teams = payload.get("teams")
+        seed = payload.get("seed")
+        for name, value in (("team_size", team_size), ("teams", teams), ("seed", seed)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise bad_request(f"« {name} » doit être un nombre entier.")
+        with self.db.transaction() as conn:
+            volunteers = store.volunteer_ids(conn, identity.workshop.id)
+            rng = random.Random(seed) if seed is not None else random.SystemRandom()
+            members = draw_teams(volunteers, mode, team_size, teams, rng)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.insert_draw(conn, identity.workshop.id, mode, 2 if mode == "1-2-4" else team_size, members, self.now())
+            store.set_volunteering(conn, identity.workshop.id, False, seq)
+        return Change(identity.workshop.id, seq)
+
+    def answer_draw(self, identity: Identity, payload: Any) -> Change:
+        """Drawn participant: {"accept": bool}; a decline frees the place for the next volunteer."""
+        accept = payload.get("accept") if isinstance(payload, dict) else None
+        if not isinstance(accept, bool):
+            raise bad_request("« accept » doit valoir true ou false.")
+        with self.db.transaction() as conn:
+            draw = store.latest_draw(conn, identity.workshop.id)
+            if draw is None:
+                raise FacilitateError("no_draw", "Aucun tirage au sort n'a eu lieu.", 409)
+            changed = answer(draw, identity.viewer.participant_id, accept)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.update_draw_members(conn, draw.id, changed)
+            store.touch_workshop(conn, identity.workshop.id, seq)
+        return Change(identity.workshop.id, seq)
+    # -- the atelier's plan ---------------------------------------------------------
+
+    def add_bloc(self, identity: Identity, payload: Any) -> Change:
+        """Facilitator: {"kind", "title", "prompt"?, "columns"?, "timer_seconds"?,
+        "vote_budget"?, "private_writing"?, "position"?} (default: at the end)."""
+        check_facilitator(identity.viewer)
+        if not isinstance(payload, dict):
+            raise bad_request("un objet est attendu.")
+        try:
+            kind = BlocKind(payload.get("kind"))
+        except ValueError:
+            raise FacilitateError("bloc_invalid", "Type de bloc inconnu : brainstorm, columns ou questions.") from None
+        if "title" not in payload:
+            raise FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
+        blank = Bloc(0, identity.workshop.id, 0, "", kind, "")
+        if kind != BlocKind.BRAINSTORM and "columns" not in payload:
+            payload = {**payload, "columns": []}  # reports "au moins ..." below
+        bloc = apply_bloc_settings(blank, payload)
+        with self.db.transaction() as conn:
+            seq = store.bump_seq(conn, identity.workshop.id)
+            bloc.seq = seq
+            bloc.id = store.insert_bloc(conn, bloc)
+            order = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
+            order.insert(position_in(payload, len(order)), bloc)
+            _renumber(conn, order, seq)
+        return Change(identity.workshop.id, seq)
+
+    def update_bloc(self, identity: Identity, payload: Any) -> Change:
+        """Facilitator: {"bloc", and any of title, prompt, columns, timer_seconds,
+        vote_budget, private_writing, fondamentaux}."""
+        check_facilitator(identity.viewer)
+        bloc_id = int_field(payload, "bloc")
+        with self.db.transaction() as conn:
+            bloc = apply_bloc_settings(existing_bloc(conn, identity.workshop.id, bloc_id), payload)
+            kept = {c.id for c in bloc.columns}
+            orphans = sum(n for column, n in store.note_counts_by_column(conn, bloc.id).items() if column not in kept)
+            if bloc.columns and orphans:
+                raise FacilitateError(
+                    "column_has_notes",
+                    f"Cette colonne contient encore {orphans} note(s) : déplacez-les ou supprimez-les d'abord.",
+                    409,
+                )
+            bloc.seq = store.bump_seq(conn, identity.workshop.id)
+            store.update_bloc(conn, bloc)
+        return Change(identity.workshop.id, bloc.seq)
+
+    def move_bloc(self, identity: Identity, payload: Any) -> Change:
+        """Facilitator: {"bloc", "position"} (0-based) reorders the plan."""
+        check_facilitator(identity.viewer)
+        bloc_id = int_field(payload, "bloc")
+        with self.db.transaction() as conn:
+            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
+            order = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
+            order.insert(position_in(payload, len(order)), bloc)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            _renumber(conn, order, seq)
+        return Change(identity.workshop.id, seq)
+
+    def remove_bloc(self, identity: Identity, payload: Any) -> Change:
+        """Facilitator: {"bloc"}. Its notes are kept in the database, out of sight."""
+        check_facilitator(identity.viewer)
+        bloc_id = int_field(payload, "bloc")
+        with self.db.transaction() as conn:
+            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
+            others = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
+            if not others:
+                raise FacilitateError("bloc_invalid", "Un atelier garde au moins un bloc.", 409)
+            seq = store.bump_seq(conn, identity.workshop.id)
+            bloc.deleted, bloc.seq = True, seq
+            store.update_bloc(conn, bloc)
+            _renumber(conn, others, seq)
+            workshop = store.get_workshop(conn, identity.workshop.id)
+            if workshop.current_bloc == bloc.id:
+                following = [b for b in others if b.position > bloc.position]
+                store.set_current_bloc(conn, workshop.id, (following or others[-1:])[0].id, seq)
+        return Change(identity.workshop.id, seq)
+
+    def save_as_template(self, workshop_id: str, payload: Any) -> SessionTemplate:
+        """The atelier's current plan as a new template file in the user's folder."""
+        if not isinstance(payload, dict):
+            raise bad_request("un objet est attendu.")
+        with self.db.reading() as conn:
+            workshop = store.get_workshop(conn, workshop_id)
+            blocs = store.list_blocs(conn, workshop_id)
+            volets = store.synthesis(conn, workshop_id)
+        title = payload.get("title") or workshop.title
+        if not isinstance(title, str) or len(title) > 200:
+            raise bad_request("« title » doit être un texte de 200 caractères au plus.")
+        template = SessionTemplate(
+            id=slugify(title),
+            title=title.strip(),
+            description=str(payload.get("description") or ""),
+            event=workshop.event,
+            volets=tuple(v.title for v in volets),
+            blocs=tuple(
+                BlocTemplate(
+                    id=slugify(b.title, fallback=f"bloc-{i + 1}") + ("" if i == 0 else f"-{i + 1}"),
+                    title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
+                    timer=b.timer_seconds, vote_budget=b.vote_budget, private=b.private_writing,
+                    fondamentaux=b.fondamentaux,
+                )
+                for i, b in enumerate(blocs)
+            ),
+        )
+        if template.id in self.templates:
+            raise FacilitateError(
+                "template_exists", f"Un modèle « {template.id} » existe déjà : choisissez un autre titre.", 409
+            )
+        try:
+            save_template(template, self.user_templates_dir)
+        except TemplateError as error:
+            raise FacilitateError("template_invalid", str(error)) from None
+        except FileExistsError:
+            raise FacilitateError(
+                "template_exists", f"Un modèle « {template.id} » existe déjà : choisissez un autre titre.", 409
+            ) from None
+        self.templates[template.id] = template
+        return template
+
+
+def _renumber(conn: Any, order: list[Bloc], seq: int) -> None:
+    """Blocs at positions 0..n-1 in this order; the ones that moved are marked changed."""
+
+    def save(conn: Any, bloc: Bloc) -> None:
+        bloc.seq = seq
+        store.update_bloc(conn, bloc)
+
+    reorder(order, save, conn)

@@ -1,0 +1,217 @@
+"""Ateliers: creating one, who connects, and what each viewer may see."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from facilitate import store
+from facilitate.errors import FacilitateError, bad_key, bad_request, unknown_workshop
+from facilitate.model import Bloc, Column, Phase, Role, Workshop
+from facilitate.projection import build_patch
+from facilitate.rules import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Viewer,
+    clean_display_name,
+)
+from facilitate.services.common import (
+    Base,
+    Change,
+    Identity,
+)
+from facilitate.voting import items_of, ranking, retained
+
+
+class WorkshopCases(Base):
+    # -- ateliers ---------------------------------------------------------------
+
+    def create_workshop(self, payload: Any) -> Workshop:
+        if not isinstance(payload, dict):
+            raise bad_request("un objet JSON est attendu.")
+        template = self.templates.get(payload.get("template"))  # type: ignore[arg-type]
+        if template is None:
+            raise FacilitateError(
+                "unknown_template",
+                f"Modèle inconnu : {payload.get('template')!r}. Modèles disponibles : "
+                + ", ".join(sorted(self.templates)),
+                400,
+            )
+        fields = {}
+        for name in ("title", "event", "date", "facilitator_name", "organisation"):
+            value = payload.get(name, "")
+            if value is None:
+                value = ""
+            if not isinstance(value, str) or len(value) > 200:
+                raise bad_request(f"le champ « {name} » doit être un texte de 200 caractères au plus.")
+            fields[name] = value.strip()
+        now = self.now()
+        with self.db.transaction() as conn:
+            workshop = Workshop(
+                id=secrets.token_hex(4),
+                code=self.new_code(conn),
+                title=fields["title"] or template.title,
+                facilitator_key=secrets.token_urlsafe(24),
+                template_id=template.id,
+                event=fields["event"] or template.event,
+                date=fields["date"],
+                facilitator_name=fields["facilitator_name"],
+                organisation=fields["organisation"],
+                seq=1,
+                meta_seq=1,
+                created_at=now,
+                synthesis_seq=1,
+            )
+            store.insert_workshop(conn, workshop)
+            for position, title in enumerate(template.volets):
+                store.insert_volet(conn, workshop.id, position, title)
+            first_bloc = None
+            for position, bt in enumerate(template.blocs):
+                bloc_id = store.insert_bloc(
+                    conn,
+                    Bloc(
+                        id=0,
+                        workshop_id=workshop.id,
+                        position=position,
+                        title=bt.title,
+                        kind=bt.kind,
+                        prompt=bt.prompt,
+                        columns=[Column(f"c{i + 1}", label) for i, label in enumerate(bt.columns)],
+                        timer_seconds=bt.timer,
+                        vote_budget=bt.vote_budget,
+                        private_writing=bt.private,
+                        fondamentaux=bt.fondamentaux,
+                        seq=1,
+                    ),
+                )
+                first_bloc = first_bloc or bloc_id
+            if first_bloc is not None:
+                store.set_current_bloc(conn, workshop.id, first_bloc, 1)
+                workshop.current_bloc = first_bloc
+            # The facilitator is a participant row too, so every note has an author.
+            store.insert_participant(
+                conn, workshop.id, secrets.token_urlsafe(24), workshop.facilitator_name or None,
+                Role.FACILITATOR, 1, now,
+            )
+        return workshop
+
+    def new_code(self, conn: Any) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if not store.code_in_use(conn, code):
+                return code
+
+    def list_workshops(self) -> list[Workshop]:
+        with self.db.reading() as conn:
+            return store.list_workshops(conn)
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        with self.db.transaction() as conn:
+            if not store.delete_workshop(conn, workshop_id):
+                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+
+    def workshop_for_key(self, workshop_id: str, key: object) -> Workshop:
+        """The atelier if `key` is its facilitator key (compared in constant time)."""
+        with self.db.reading() as conn:
+            workshop = store.get_workshop(conn, workshop_id)
+        if workshop is None:
+            raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+        if not isinstance(key, str) or not secrets.compare_digest(key, workshop.facilitator_key):
+            raise bad_key()
+        return workshop
+    # -- identities ------------------------------------------------------------
+
+    def identify(self, auth: Any) -> tuple[Identity, Change | None]:
+        """Turn Socket.IO connect auth into an identity. A new participant is a
+        mutation (the staff see them arrive), hence the optional Change."""
+        if not isinstance(auth, dict) or not isinstance(auth.get("code"), str):
+            raise FacilitateError("bad_request", "Code d'atelier manquant.")
+        code = auth["code"].strip().upper()
+        with self.db.reading() as conn:
+            workshop = store.get_workshop_by_code(conn, code)
+        if workshop is None:
+            raise unknown_workshop()
+        if "facilitator_key" in auth:
+            workshop = self.workshop_for_key(workshop.id, auth["facilitator_key"])
+            role = Role.PROJECTOR if auth.get("role") == "projector" else Role.FACILITATOR
+            with self.db.reading() as conn:
+                me = store.get_facilitator_participant(conn, workshop.id)
+            return Identity(workshop, Viewer(role, me.id), me), None
+        token = auth.get("token")
+        if isinstance(token, str) and token:
+            with self.db.reading() as conn:
+                known = store.find_participant_by_token(conn, workshop.id, token)
+            if known is not None and known.role == Role.PARTICIPANT:
+                return Identity(workshop, Viewer(Role.PARTICIPANT, known.id), known), None
+        name = clean_display_name(auth.get("name"))
+        with self.db.transaction() as conn:
+            if store.count_participants(conn, workshop.id) >= self.max_participants:
+                raise FacilitateError(
+                    "workshop_full",
+                    f"L'atelier est complet ({self.max_participants} participants). Parlez-en à l'animation.",
+                    409,
+                )
+            seq = store.bump_seq(conn, workshop.id)
+            participant = store.insert_participant(
+                conn, workshop.id, secrets.token_urlsafe(24), name, Role.PARTICIPANT, seq, self.now()
+            )
+        identity = Identity(workshop, Viewer(Role.PARTICIPANT, participant.id), participant)
+        return identity, Change(workshop.id, seq)
+    # -- reading -----------------------------------------------------------------
+
+    def patch(self, workshop_id: str, viewer: Viewer, since: int = 0) -> dict[str, Any]:
+        """What `viewer` may see that changed after `since` (0: everything)."""
+        with self.db.reading() as conn:
+            workshop = store.get_workshop(conn, workshop_id)
+            if workshop is None:
+                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+            if since > workshop.seq or since < 0:
+                since = 0  # a seq from another life of the database: start afresh
+            blocs = store.list_blocs(conn, workshop_id, with_deleted=True)
+            changed_bloc_ids = [b.id for b in blocs if b.seq > since]
+            notes = store.notes_for_patch(conn, workshop_id, since, changed_bloc_ids)
+            if viewer.is_staff:
+                participants = store.participants_since(conn, workshop_id, since)
+            elif viewer.participant_id is not None:
+                participants = store.participants_since(conn, workshop_id, since, only=viewer.participant_id)
+            else:
+                participants = []
+            ids = [p.id for p in participants]
+            counts, done, votes = store.note_counts(conn, ids), store.done_blocs(conn, ids), store.my_votes(conn, ids)
+            clusters = store.clusters_since(conn, workshop_id, since, changed_bloc_ids)
+            touched = set(changed_bloc_ids) | {n.bloc_id for n, _ in notes} | {c.bloc_id for c in clusters}
+            results = {
+                b.id: self._results(conn, b) for b in blocs if b.id in touched and b.phase == Phase.CLOS and not b.deleted
+            }
+            meta_changed = workshop.meta_seq > since
+            draw = store.latest_draw(conn, workshop_id) if meta_changed else None
+            names = store.participant_names(conn, workshop_id) if draw else {}
+            volunteers = len(store.volunteer_ids(conn, workshop_id)) if meta_changed else 0
+            wants_synthesis = viewer.is_staff and workshop.synthesis_seq > since
+            volets = store.synthesis(conn, workshop_id) if wants_synthesis else None
+        return build_patch(
+            viewer=viewer,
+            since=since,
+            seq=workshop.seq,
+            workshop=workshop,
+            join_url=self.join_url_for(workshop.code),
+            blocs=blocs,
+            notes=notes,
+            participants=participants,
+            counts=counts,
+            done=done,
+            draw=draw,
+            names=names,
+            volunteers=volunteers,
+            now=self.clock(),
+            clusters=clusters,
+            votes=votes,
+            results=results,
+            synthesis=volets,
+        )
+
+    def _results(self, conn: Any, bloc: Bloc) -> dict[str, Any]:
+        """The vote's ranking and the fondamentaux of a closed bloc."""
+        items = items_of(store.clusters_of_bloc(conn, bloc.id), store.notes_of_bloc(conn, bloc.id))
+        ranked = ranking(items, store.vote_totals(conn, [bloc.id])[bloc.id])
+        return {"ranking": ranked, "retained": retained(bloc, ranked)}
