@@ -397,7 +397,7 @@ def demo_archive() -> dict:
         if bloc.clusters:
             items = [f"c{c['ref']}" for c in clusters if c["bloc"] == bloc_ref]
             for participant in participants[1:]:
-                for item in rng.sample(items, min(DEMO_VOTE_BUDGET, len(items))):
+                for item in rng.sample(items, rng.randint(1, min(DEMO_VOTE_BUDGET, len(items)))):
                     votes.append({"participant": participant["ref"], "bloc": bloc_ref, "item": item, "dots": 1})
     return {
         "format": ARCHIVE_FORMAT,

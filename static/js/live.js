@@ -255,7 +255,9 @@ export function foldIdentical(notes) {
 
 // A horizontal bar chart of the ranking (text, not an image: readable by
 // screen readers and from the back of the room).
-export function rankingChart(ranking) {
+export function rankingChart(ranking, most = 12) {
+  const voted = ranking.some((r) => r.dots > 0);
+  ranking = ranking.filter((r) => !voted || r.dots > 0).slice(0, most); // what got dots, best first
   const max = Math.max(1, ...ranking.map((r) => r.dots));
   return el(
     "ol",
