@@ -396,3 +396,34 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Solidarité" in cells and "Comité des membres" in cells and "Mesurer les retombées" in cells
     page.close()
+
+
+def test_a_vote_made_while_the_server_is_down_waits_and_counts_once(browser, live_server, tmp_path):
+    import sqlite3
+
+    server = live_server()
+    workshop = requests.post(f"{server.url}/api/workshops", json={"template": "mutualisation"}, timeout=10).json()
+    facilitator = socketio.Client()
+    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+                        transports=["websocket"])
+    bloc = next(b for b in api_state(server, workshop)["blocs"] if not b["private_writing"])
+    facilitator.call("bloc:goto", {"bloc": bloc["id"]})
+    column = bloc["columns"][0]["id"] if bloc["columns"] else None
+    assert facilitator.call("note:add", {"bloc": bloc["id"], "text": "Billetterie commune", "column": column})["ok"]
+    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "vote"})["ok"]
+    facilitator.disconnect()
+    phone = join(browser, workshop["join_url"], "Fanny")
+    expect(phone.locator("#dots-left")).to_have_text("Points restants : 5 sur 5")
+
+    server.kill()
+    expect(phone.locator("#status")).to_contain_text("Hors ligne")
+    phone.get_by_role("button", name="Ajouter un point à « Billetterie commune »").click()
+    expect(phone.locator(".vote-item")).to_contain_text("Vote en attente d'envoi")
+    expect(phone.locator("#dots-left")).to_have_text("Points restants : 4 sur 5")
+
+    live_server(data_dir=tmp_path, port=server.port)
+    expect(phone.locator("#status")).to_have_text("En ligne", timeout=15000)
+    expect(phone.locator(".vote-item")).not_to_contain_text("en attente")
+    with sqlite3.connect(tmp_path / "facilitate.sqlite3") as db:
+        assert db.execute("SELECT sum(dots) FROM vote").fetchone()[0] == 1
+    phone.context.close()

@@ -213,6 +213,7 @@ function renderVote(state, bloc) {
   card.hidden = !bloc || bloc.phase !== "vote";
   if (card.hidden) return;
   const mine = myDots(state, bloc);
+  const waiting = new Set(Object.values(pendingVotes()).filter((v) => v.bloc === bloc.id).map((v) => v.item));
   const used = Object.values(mine).reduce((a, b) => a + b, 0);
   const perItem = bloc.vote_stacking ? bloc.vote_budget : 1;
   $("dots-left").textContent = `Points restants : ${bloc.vote_budget - used} sur ${bloc.vote_budget}`;
@@ -222,7 +223,8 @@ function renderVote(state, bloc) {
       return el(
         "li",
         { class: `vote-item${dots ? " voted" : ""}` },
-        el("span", { class: "vote-label" }, item.label, item.size > 1 ? ` (${item.size})` : ""),
+        el("span", { class: "vote-label" }, item.label, item.size > 1 ? ` (${item.size})` : "",
+          waiting.has(item.key) ? el("span", { class: "note-state" }, "Vote en attente d'envoi") : null),
         el(
           "span",
           { class: "vote-controls" },
