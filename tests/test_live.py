@@ -257,3 +257,18 @@ def test_vote_rules_with_live_clients(live_server):
     assert (ranking[0]["label"], ranking[0]["dots"], ranking[0]["size"]) == ("Entraide", 2, 2)
     for screen in (facilitator, ana, ben):
         screen.close()
+
+
+@pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
+def test_word_export_renders_in_an_os_thread_under_each_async_mode(live_server, async_mode):
+    import io
+
+    import docx
+
+    server = live_server(async_mode)
+    workshop = create_workshop(server)
+    response = requests.get(f"{server.url}/api/workshops/{workshop['id']}/export.docx",
+                            headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=30)
+    assert response.status_code == 200
+    headings = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs if p.style.name.startswith("Heading")]
+    assert any("Bilan croisé des acquis" in h for h in headings)

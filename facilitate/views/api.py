@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from facilitate import archive
@@ -86,7 +86,7 @@ def save_as_template(workshop_id: str) -> Any:
 def export(workshop_id: str, fmt: str) -> Any:
     """The Word synthesis, Markdown, CSV (one row per note) or the JSON archive."""
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
-    body = archive.render_export(service(), workshop.id, fmt)
+    body = archive.render_export(service(), workshop.id, fmt, offload=in_os_thread)
     return Response(body, mimetype=archive.EXPORT_FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="{archive.export_filename(workshop, fmt)}"',
     })
@@ -107,6 +107,21 @@ def delete_workshop(workshop_id: str) -> Any:
     service().delete_workshop(workshop.id)
     announce_deleted(workshop.id)
     return "", 204
+
+
+def in_os_thread(fn: Any, *args: Any) -> Any:
+    """Run pure CPU work (the Word rendering) in a real OS thread, so that the
+    eventlet or gevent loop keeps serving the room meanwhile."""
+    mode = current_app.config["ASYNC_MODE"]
+    if mode == "eventlet":
+        from eventlet import tpool
+
+        return tpool.execute(fn, *args)
+    if mode == "gevent":
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args)
+    return fn(*args)
 
 
 def _summary(workshop: Any) -> dict[str, Any]:
