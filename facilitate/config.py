@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ASYNC_MODES = ("eventlet", "gevent", "threading")
+ASYNC_MODES = ("gevent", "eventlet", "threading")
+DEFAULT_ASYNC_MODE = "gevent"
 
 
 def default_data_dir() -> Path:
@@ -33,9 +34,10 @@ def defaults() -> dict[str, Any]:
         "TEMPLATES_DIR": os.environ.get("FACILITATE_TEMPLATES") or None,  # None: the bundled ones
         "HOST": os.environ.get("FACILITATE_HOST", "0.0.0.0"),
         "PORT": _env_int("FACILITATE_PORT", 5000),
-        # eventlet is the design card's choice and measured fastest; it is
-        # deprecated upstream, so gevent is one setting away.
-        "ASYNC_MODE": os.environ.get("FACILITATE_ASYNC_MODE", "eventlet"),
+        # gevent by bench/load.py (docs/benchmarks.md): the same latency as
+        # eventlet with less CPU and no dropped connections in a join storm,
+        # and eventlet is deprecated upstream. eventlet stays one setting away.
+        "ASYNC_MODE": os.environ.get("FACILITATE_ASYNC_MODE", DEFAULT_ASYNC_MODE),
         # The address phones use; None: detected from the network interfaces.
         "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
         "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),

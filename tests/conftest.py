@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from facilitate import create_app
+from facilitate.config import DEFAULT_ASYNC_MODE
 from facilitate.events import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def free_port() -> int:
 class LiveServer:
     """`python -m facilitate serve` in a subprocess, as a facilitator runs it."""
 
-    def __init__(self, data_dir: Path, async_mode: str = "eventlet", port: int | None = None,
+    def __init__(self, data_dir: Path, async_mode: str = DEFAULT_ASYNC_MODE, port: int | None = None,
                  extra_args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
         self.async_mode = async_mode
@@ -121,7 +122,7 @@ class LiveServer:
 def live_server(tmp_path):
     servers = []
 
-    def _start(async_mode: str = "eventlet", data_dir: Path | None = None, port: int | None = None,
+    def _start(async_mode: str = DEFAULT_ASYNC_MODE, data_dir: Path | None = None, port: int | None = None,
                extra_args: tuple[str, ...] = ()) -> LiveServer:
         server = LiveServer(data_dir or tmp_path, async_mode, port, extra_args).start()
         servers.append(server)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from facilitate.config import ASYNC_MODES
+from facilitate.config import ASYNC_MODES, DEFAULT_ASYNC_MODE
 
 
 def _monkey_patch(mode: str) -> None:
@@ -31,12 +31,12 @@ def _monkey_patch(mode: str) -> None:
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Dossier des modèles de séance (défaut : les modèles fournis).")
 @click.option("--async-mode", type=click.Choice(ASYNC_MODES), default=None,
-              help="Moteur réseau (défaut : eventlet ; gevent fonctionne aussi).")
+              help="Moteur réseau (défaut : gevent ; eventlet fonctionne aussi).")
 @click.option("--public-url", default=None, help="Adresse annoncée aux téléphones (défaut : détectée).")
 def serve(host: str | None, port: int | None, data_dir: Path | None, templates_dir: Path | None,
           async_mode: str | None, public_url: str | None) -> None:
     """Lance le serveur de l'atelier."""
-    mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or "eventlet"
+    mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
     _monkey_patch(mode)
 
     from facilitate import create_app
