@@ -52,7 +52,7 @@ class SynthesisCases(Base):
         volet_id = int_field(payload, "volet")
 
         def apply(conn: Any, volets: list[Volet]) -> None:
-            volet = find_or_fail(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
+            volet = _volet(volets, volet_id)
             if "title" in payload:
                 volet.title = clean_synthesis_text(payload, "title", required=True)
             if "position" in payload:
@@ -67,7 +67,7 @@ class SynthesisCases(Base):
         volet_id = int_field(payload, "volet")
 
         def apply(conn: Any, volets: list[Volet]) -> None:
-            volet = find_or_fail(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
+            volet = _volet(volets, volet_id)
             if volet.actions:
                 raise FacilitateError(
                     "volet_not_empty", "Ce volet contient des actions : déplacez-les ou supprimez-les d'abord.", 409
@@ -89,7 +89,7 @@ class SynthesisCases(Base):
         source = {kind: id_list(source[kind], kind) for kind in ("clusters", "notes") if source.get(kind)}
 
         def apply(conn: Any, volets: list[Volet]) -> None:
-            volet = find_or_fail(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
+            volet = _volet(volets, volet_id)
             labels = [
                 *(self._source_label(conn, identity, "clusters", i) for i in source.get("clusters", [])),
                 *(self._source_label(conn, identity, "notes", i) for i in source.get("notes", [])),
@@ -130,7 +130,7 @@ class SynthesisCases(Base):
                 action.soutien = clean_synthesis_text(payload, "soutien", required=False)
             target = volet
             if "volet" in payload:
-                target = find_or_fail(volets, int_field(payload, "volet"), "unknown_volet", "Ce volet n'existe pas.")
+                target = _volet(volets, int_field(payload, "volet"))
             if target is not volet or "position" in payload:
                 volet.actions.remove(action)
                 action.volet_id = target.id
@@ -156,3 +156,7 @@ class SynthesisCases(Base):
             raise FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
 
         return self._synthesis(identity, apply)
+
+
+def _volet(volets: list[Volet], volet_id: int) -> Volet:
+    return find_or_fail(volets, volet_id, "unknown_volet", "Ce volet n'existe pas.")
