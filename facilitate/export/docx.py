@@ -128,7 +128,9 @@ class _Writer:
     # -- tables -------------------------------------------------------------
 
     def table(self, header: list[str], rows: int, widths: list[float] | None = None) -> Table:
-        """A Table Grid table with a bold, shaded header row repeated on each page."""
+        """A Table Grid table with a bold, shaded header row repeated on each
+        page, and rows kept whole: an action never starts on one page and ends
+        on the next, away from its Soutien."""
         table = self.doc.add_table(rows=1 + rows, cols=len(header))
         table.style = TABLE_STYLE
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -137,6 +139,7 @@ class _Writer:
         for column, width in zip(table.columns, column_widths):
             column.width = width
         for row in table.rows:
+            _keep_whole(row)
             for cell, width in zip(row.cells, column_widths):
                 cell.width = width
         head = table.rows[0]
@@ -329,6 +332,11 @@ def _repeat_header(row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
+
+
+def _keep_whole(row) -> None:
+    # cantSplit comes first in w:trPr's schema sequence (before trHeight, tblHeader).
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
 
 
 def _shade(cell: _Cell, fill: str) -> None:
