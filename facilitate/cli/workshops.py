@@ -21,6 +21,11 @@ data_option = click.option(
     help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
 )
 
+# The console address printed after an import names the port the server
+# listens on, which this command cannot guess: same option as `serve`.
+port_option = click.option("--port", type=int, default=None,
+                           help="Port du serveur qui l'affichera (défaut : FACILITATE_PORT ou 5000).")
+
 
 def _app(data_dir: Path | None) -> Any:
     from facilitate import create_app
@@ -75,7 +80,8 @@ def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | Non
 @click.command("import")
 @click.argument("archive_file", type=click.File("rb"))
 @data_option
-def import_workshop(archive_file: Any, data_dir: Path | None) -> None:
+@port_option
+def import_workshop(archive_file: Any, data_dir: Path | None, port: int | None) -> None:
     """Charge une archive JSON (facilitate export --format json) comme nouvel atelier."""
     from facilitate import archive
     from facilitate.errors import FacilitateError
@@ -89,7 +95,7 @@ def import_workshop(archive_file: Any, data_dir: Path | None) -> None:
         workshop = archive.import_archive(app.extensions["facilitate"], data)
     except FacilitateError as error:
         _fail(error)
-    _announce(app, workshop)
+    _announce(app, workshop, port)
 
 
 @click.command()
@@ -112,16 +118,17 @@ def delete(workshop_id: str, yes: bool, data_dir: Path | None) -> None:
 
 @click.command()
 @data_option
-def demo(data_dir: Path | None) -> None:
+@port_option
+def demo(data_dir: Path | None, port: int | None) -> None:
     """Crée l'atelier de démonstration « Raviver nos couleurs ! » (notes regroupées, votées, synthèse)."""
     from facilitate import archive
     from facilitate.demo import demo_archive
 
     app = _app(data_dir)
-    _announce(app, archive.import_archive(app.extensions["facilitate"], demo_archive()))
+    _announce(app, archive.import_archive(app.extensions["facilitate"], demo_archive()), port)
 
 
-def _announce(app: Any, workshop: Any) -> None:
-    port = app.config["PORT"]
+def _announce(app: Any, workshop: Any, port: int | None) -> None:
+    port = port or app.config["PORT"]
     click.echo(workshop.id)
     click.echo(f"Console : http://127.0.0.1:{port}/w/{workshop.id}/console#key={workshop.facilitator_key}")

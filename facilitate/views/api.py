@@ -13,6 +13,7 @@ from facilitate.events import announce_deleted
 from facilitate.model import Role
 from facilitate.rules import Viewer
 from facilitate.views import is_facilitator_request, service
+from facilitate.views.pages import error_page
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,9 +25,10 @@ def facilitate_error(error: FacilitateError) -> Any:
 
 @blueprint.app_errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
-    """JSON errors for every /api path, matched by a route or not."""
+    """JSON errors for every /api path, matched by a route or not; a page in
+    French for the others."""
     if not request.path.startswith(blueprint.url_prefix or "/api"):
-        return error
+        return error_page(error)
     code = {404: "not_found", 405: "method_not_allowed"}.get(error.code or 500, "http_error")
     return jsonify(error={"code": code, "message": error.description}), error.code
 

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from facilitate import store
 from facilitate.errors import too_many_attempts, unknown_workshop
@@ -95,3 +96,18 @@ def qr(code: str) -> Any:
     if workshop is None:
         abort(404)
     return Response(qr_svg(service().join_url_for(workshop.code)), mimetype="image/svg+xml")
+
+
+# Error pages in French (Werkzeug's own are in English): what happened, what to do.
+ERROR_PAGES = {
+    404: ("Page introuvable", "Cette adresse ne mène à aucune page. Vérifiez-la, ou repartez de l'accueil."),
+    405: ("Action impossible", "Cette page ne s'utilise pas de cette façon."),
+    500: ("Erreur du serveur", "Le serveur a rencontré un problème. Rien de ce qui était enregistré n'est perdu : "
+                               "réessayez dans un instant."),
+}
+
+
+def error_page(error: HTTPException) -> Any:
+    status = error.code or 500
+    title, text = ERROR_PAGES.get(status, ("Requête impossible", "Le serveur n'a pas pu répondre à cette demande."))
+    return render_template("error.html", title=title, text=text, status=status), status
