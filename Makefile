@@ -23,11 +23,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Browser libraries come from the npm registry (package-lock.json), never from git.
-browser-libs: static/vendor/socket.io.min.js
+browser-libs: static/vendor/socket.io.min.js static/vendor/preact.module.js
 static/vendor/socket.io.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+# Preact + htm for the console (ES modules, no build step: templates/_modules.html
+# maps the bare names to these files). axe-core stays in node_modules: tests only.
+static/vendor/preact.module.js: static/vendor/socket.io.min.js
+	cp node_modules/preact/dist/preact.module.js static/vendor/preact.module.js
+	cp node_modules/preact/hooks/dist/hooks.module.js static/vendor/preact-hooks.module.js
+	cp node_modules/htm/dist/htm.module.js static/vendor/htm.module.js
 
 # Debian's Chromium for the Playwright tests (a test tool's own browser
 # download does not work offline), LibreOffice to convert the Word export,

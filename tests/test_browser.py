@@ -210,6 +210,7 @@ def test_volunteers_are_drawn_into_teams_and_confirm_on_their_phones(browser, ro
     projector = laptop.new_page()
     projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
     phones = [join(browser, workshop["join_url"], name) for name in ("Ana", "Ben", "Chloé")]
+    console.get_by_role("button", name="Tirage au sort", exact=True).click()  # the draw's own view
     console.get_by_role("button", name="Appeler des volontaires").click()
     for phone in phones:
         phone.get_by_role("button", name="Je me porte volontaire").click()
@@ -297,7 +298,9 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
     console.get_by_label("Sélectionner « Humain au cœur »").check()
     console.get_by_role("button", name="Regrouper la sélection (2)").click()
     console.once("dialog", lambda dialog: dialog.accept("Valeurs"))
-    console.get_by_role("region", name="Regroupement Solidarité").get_by_role("button", name="Renommer").click()
+    solidarite = console.get_by_role("region", name="Regroupement Solidarité")
+    solidarite.get_by_label("Actions pour « Solidarité »").click()  # the cluster's compact menu
+    solidarite.get_by_role("button", name="Renommer").click()
     valeurs = console.get_by_role("region", name="Regroupement Valeurs")
     expect(valeurs.locator("h4")).to_have_text("Valeurs (2)")
     expect(projector.locator(".wall .cluster h3")).to_have_text([re.compile("ommunauté.*\\(2\\)"), "Valeurs (2)"])
@@ -367,8 +370,9 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
 
     page = browser.new_page(viewport={"width": 1366, "height": 2000})  # board and volets both in view
     page.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    page.get_by_role("button", name="Synthèse", exact=True).click()  # the synthesis has its own view
     volet = page.get_by_role("region", name="Volet Communications")
-    drag(page, page.get_by_role("region", name="Regroupement Solidarité").locator(".cluster-head"), volet)
+    drag(page, page.locator(".chip", has_text="Solidarité"), volet)
     expect(volet.get_by_label("Action", exact=True)).to_have_value("Solidarité")
     soutien = volet.get_by_label("Soutien de « Solidarité »")
     soutien.fill("Comité des membres")
@@ -378,18 +382,21 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
     impacts.get_by_role("button", name="Ajouter").click()
     expect(impacts.get_by_label("Action", exact=True)).to_have_value("Mesurer les retombées")
     expect(impacts.get_by_label("Nouvelle action du volet « Impacts »")).to_have_value("")
-    # Without a mouse: choose the volet beside the cluster.
+    # Without a mouse: the cluster's menu on the board sends it to a volet.
+    page.get_by_role("button", name="Tableau", exact=True).click()
     cluster = page.get_by_role("region", name="Regroupement Solidarité")
-    cluster.get_by_label("Volet pour « Solidarité »").select_option(label="Reconnaissance")
-    cluster.get_by_role("button", name="→ Synthèse").click()
-    reconnaissance = page.get_by_role("region", name="Volet Reconnaissance")
-    expect(reconnaissance.get_by_label("Action", exact=True)).to_have_value("Solidarité")
+    cluster.get_by_label("Actions pour « Solidarité »").click()
+    cluster.get_by_role("button", name="→ Synthèse : Reconnaissance").click()
     # Or tick notes and send the selection.
     page.get_by_label("Sélectionner « Entraide »").check()
-    page.get_by_label("Volet pour la sélection").select_option(label="Membres")
-    page.get_by_role("button", name="Sélection → Synthèse").click()
+    page.get_by_text("Sélection…").click()
+    page.get_by_role("button", name="→ Synthèse : Membres").click()
+    page.get_by_role("button", name="Synthèse", exact=True).click()
+    reconnaissance = page.get_by_role("region", name="Volet Reconnaissance")
+    expect(reconnaissance.get_by_label("Action", exact=True)).to_have_value("Solidarité")
     expect(page.get_by_role("region", name="Volet Membres").get_by_label("Action", exact=True)).to_have_value("Entraide")
 
+    page.get_by_text("Télécharger").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Word").click()
     document = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
