@@ -222,19 +222,22 @@ export function formatDuration(seconds) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-// Keep a countdown element ticking every half second between patches.
+// Keep a countdown element ticking every half second between patches
+// (`element` may be a function: a screen that redraws it finds it anew).
 export function tickCountdown(element, state, blocFn) {
-  const update = () => {
-    const bloc = blocFn();
-    const left = state.secondsLeft(bloc);
-    element.hidden = left === null;
-    if (left === null) return;
-    element.textContent = left > 0 ? formatDuration(left) : "Temps écoulé";
-    element.classList.toggle("paused", !bloc.timer.running);
-    element.classList.toggle("over", left <= 0);
-  };
+  const update = () => showCountdown(typeof element === "function" ? element() : element, state, blocFn());
   update();
   return setInterval(update, 500);
+}
+
+function showCountdown(element, state, bloc) {
+  if (!element) return;
+  const left = state.secondsLeft(bloc);
+  element.hidden = left === null;
+  if (left === null) return;
+  element.textContent = left > 0 ? formatDuration(left) : "Temps écoulé";
+  element.classList.toggle("paused", !bloc.timer.running);
+  element.classList.toggle("over", left <= 0);
 }
 
 // Identical or near-identical notes (case, accents, punctuation) fold into
