@@ -56,10 +56,12 @@ function Wall({ columns, signature }) {
     if (current.size < SIZES - 1) setFit({ ...current, size: current.size + 1 });
     else setFit({ ...current, perPage: Math.max(1, ...lists.map(visibleItems)) });
   });
+  // New notes bring the first page (the newest) back; pages turn when the room is quiet.
   useEffect(() => {
+    setPage(0);
     const timer = setInterval(() => setPage((p) => p + 1), PAGE_SECONDS * 1000);
     return () => clearInterval(timer);
-  }, []);
+  }, [signature]);
 
   return html`<div ref=${ref} class=${`wall columns-${columns.length} size-${current.size}`}>
     ${columns.map((c, i) => {
