@@ -32,11 +32,12 @@ const noteCards = (notes) =>
     ${f.text}${f.notes.length > 1 ? ` (${f.notes.length})` : ""}</li>`);
 
 // A column's items (cluster sections or note cards), newest first.
-function columnItems(state, bloc, column) {
-  const { clusters, loose } = state.board(bloc.id, column);
+function columnItems(state, bloc, column, level) {
+  const { clusters, loose } = state.board(bloc.id, column.id);
+  const H = `h${level}`;
   return [
     ...clusters.map((g) => html`<li key=${`c${g.cluster.id}`} class="cluster">
-      <h3>${g.cluster.label} (${g.notes.length})</h3><ul class="notes">${noteCards(g.notes)}</ul></li>`),
+      <${H} class="cluster-label">${g.cluster.label} (${g.notes.length})</${H}><ul class="notes">${noteCards(g.notes)}</ul></li>`),
     ...noteCards(loose),
   ];
 }
@@ -108,7 +109,7 @@ function Stage({ state }) {
   const columns = byColumn.map((c) => ({
     label: c.label,
     count: state.notesOf(bloc.id, c.id).length,
-    items: columnItems(state, bloc, c.id),
+    items: columnItems(state, bloc, c, c.label ? 3 : 2), // under the column's h2, or the bloc's h1
   }));
   // The fit starts over for a new bloc or phase; new notes only shrink it further.
   const signature = `${bloc.id}:${bloc.phase}|${state.notesOf(bloc.id).length}`;

@@ -74,15 +74,16 @@ function ClusterMenu({ cluster, volets }) {
   </details>`;
 }
 
-function ClusterCard({ state, group }) {
+function ClusterCard({ state, group, level }) {
   const c = group.cluster;
+  const H = `h${level}`; // under its column's h3, or right under the bloc's h2
   return html`<section class="cluster" aria-label=${t("Regroupement {label}", { label: c.label })} ...${dropTarget(c.id)}>
     <div class="cluster-head" draggable="true"
         ondragstart=${(e) => e.dataTransfer.setData("application/x-facilitate-cluster", String(c.id))}>
       <input type="checkbox" checked=${ui.selectedClusters.has(c.id)}
         aria-label=${t("Cocher le regroupement « {label} »", { label: c.label })}
         onchange=${(e) => toggle(ui.selectedClusters, [c.id], e.currentTarget.checked)} />
-      <h4>${c.label} <span class="count">(${group.notes.length})</span></h4>
+      <${H} class="cluster-label">${c.label} <span class="count">(${group.notes.length})</span></${H}>
       <${ClusterMenu} cluster=${c} volets=${state.synthesis} />
     </div>
     <ul class="notes">${noteCards(state, group.notes)}</ul>
@@ -94,9 +95,9 @@ function Column({ state, bloc, column }) {
   const count = clusters.reduce((n, g) => n + g.notes.length, loose.length);
   return html`<section class="column" aria-label=${column ? column.label : t("Notes du bloc")}>
     ${column ? html`<h3>${column.label} <span class="count">(${count})</span></h3>` : null}
-    ${clusters.map((g) => html`<${ClusterCard} key=${g.cluster.id} state=${state} group=${g} />`)}
+    ${clusters.map((g) => html`<${ClusterCard} key=${g.cluster.id} state=${state} group=${g} level=${column ? 4 : 3} />`)}
     <section class="loose" aria-label=${t("Notes sans regroupement")} ...${dropTarget(null)}>
-      ${clusters.length ? html`<h4>${t("Sans regroupement ({n})", { n: loose.length })}</h4>` : null}
+      ${clusters.length ? html`<p class="loose-title">${t("Sans regroupement ({n})", { n: loose.length })}</p>` : null}
       <ul class="notes">${noteCards(state, loose)}</ul>
     </section>
   </section>`;
