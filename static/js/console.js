@@ -44,10 +44,17 @@ function Main({ state }) {
     <${ShortcutsHelp} />`;
 }
 
-// Patches can arrive 10 times a second: draw at most once per frame.
+// Patches can arrive 10 times a second or more: draw at most every 250 ms,
+// up to a second for a board of 1,000 notes (a click's own redraw comes at
+// once), so the main thread stays free for typing and dragging.
+const redrawMs = () => Math.min(1000, Math.max(250, app.live.state.notes.size));
 let pending = false;
+let drawnAt = 0;
+let fallback = 0;
 function draw() {
   pending = false;
+  clearTimeout(fallback);
+  drawnAt = performance.now();
   const state = app.live.state;
   const w = state.workshop;
   if (!w) return;
@@ -58,11 +65,14 @@ function draw() {
   render(html`<${Plan} state=${state} />`, $("plan"));
   render(html`<${Main} state=${state} />`, $("main"));
 }
-app.refresh = () => {
+app.refresh = (soon = true) => {
   if (pending || !app.live) return;
   pending = true;
-  requestAnimationFrame(draw);
-  setTimeout(() => pending && draw(), 100); // a hidden tab gets no frames
+  const wait = soon ? 0 : Math.max(0, drawnAt + redrawMs() - performance.now());
+  setTimeout(() => {
+    const frame = requestAnimationFrame(draw);
+    fallback = setTimeout(() => cancelAnimationFrame(frame) || draw(), 100); // a hidden tab gets no frames
+  }, wait);
 };
 
 // -- the top bar: exports, template, deletion ------------------------------------------
@@ -104,7 +114,7 @@ if (!app.key) {
   setupShortcuts();
   app.live = connectLive({
     auth: { code: root.dataset.code, facilitator_key: app.key },
-    render: () => app.refresh(),
+    render: () => app.refresh(false),
     onStatus: (online) => {
       $("status").textContent = online ? t("En ligne") : t("Hors ligne — reconnexion…");
       $("status").className = `status ${online ? "online" : "offline"}`;

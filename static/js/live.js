@@ -242,8 +242,15 @@ function showCountdown(element, state, bloc) {
 
 // Identical or near-identical notes (case, accents, punctuation) fold into
 // one card with a count, as "Communauté de pratiques (2)" in seed 001.
+const foldKeys = new Map(); // text -> key: a board redraw folds 600 notes, mostly the same texts as before
+
 export function foldKey(text) {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  let key = foldKeys.get(text);
+  if (key === undefined) {
+    key = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+    foldKeys.set(text, key);
+  }
+  return key;
 }
 
 export function foldIdentical(notes) {

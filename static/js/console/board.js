@@ -90,7 +90,23 @@ function ClusterCard({ state, group, level }) {
   </section>`;
 }
 
-function Column({ state, bloc, column }) {
+// A column redraws only when what it shows changed (its notes, clusters,
+// the selection): a note arriving in one column leaves the others alone.
+class Column extends Pure {
+  render({ state, bloc, column }) {
+    return html`<${ColumnBody} state=${state} bloc=${bloc} column=${column} />`;
+  }
+}
+
+function columnSignature(state, bloc, column) {
+  const notes = state.notesOf(bloc.id, column ? column.id : undefined);
+  const clusters = [...state.clusters.values()].filter((c) => c.bloc === bloc.id).map((c) => `${c.id}:${c.label}`);
+  return [bloc.phase, clusters.join(","), [...ui.selectedClusters].join(","), state.synthesis.map((v) => v.title).join(","),
+    state.participants.size,
+    notes.map((n) => `${n.id}.${n.cluster}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`).join(",")].join("|");
+}
+
+function ColumnBody({ state, bloc, column }) {
   const { clusters, loose } = state.board(bloc.id, column ? column.id : undefined);
   const count = clusters.reduce((n, g) => n + g.notes.length, loose.length);
   return html`<section class="column" aria-label=${column ? column.label : t("Notes du bloc")}>
@@ -284,7 +300,8 @@ export function Board({ state, bloc }) {
         ? html`<${Results} result=${result}><${RetainedEditor} key=${bloc.id} bloc=${bloc} result=${result} /><//>`
         : null}
       <div id="bloc-notes" class=${`board columns-${columns.length} phase-${bloc.phase}`}>
-        ${columns.map((c) => html`<${Column} key=${c ? c.id : "all"} state=${state} bloc=${bloc} column=${c} />`)}
+        ${columns.map((c) => html`<${Column} key=${c ? c.id : "all"} state=${state} bloc=${bloc} column=${c}
+          signature=${columnSignature(state, bloc, c)} />`)}
       </div>
     </div>
     ${side ? html`<${Writers} state=${state} bloc=${bloc} />` : null}

@@ -1,7 +1,7 @@
 // The atelier plan: go to a bloc, reorder, edit or remove it, add one (the
 // bloc form is the <dialog> of console.html).
 import { phaseLabel } from "../live.js";
-import { act, html, t } from "./ui.js";
+import { Pure, act, html, t } from "./ui.js";
 
 const KIND_LABELS = { brainstorm: "Remue-méninges", columns: "Colonnes", questions: "Questions" };
 
@@ -50,8 +50,10 @@ export function setupBlocForm() {
   document.getElementById("add-bloc").addEventListener("click", () => openBlocForm(null));
 }
 
-function PlanItem({ bloc: b, i, last, current }) {
-  return html`<li class="plan-item">
+// Redrawn only when its bloc (a new object on each patch of it) or its place changed.
+class PlanItem extends Pure {
+  render({ bloc: b, i, last, current }) {
+    return html`<li class="plan-item">
     <button type="button" class=${current ? "bloc current" : "bloc"} aria-current=${current ? "step" : null}
         onclick=${() => act("bloc:goto", { bloc: b.id })}>
       ${i + 1}. ${b.title}
@@ -68,6 +70,7 @@ function PlanItem({ bloc: b, i, last, current }) {
           && act("bloc:remove", { bloc: b.id })}>✕</button>
     </div>
   </li>`;
+  }
 }
 
 export function Plan({ state }) {
