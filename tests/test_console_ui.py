@@ -144,9 +144,9 @@ def test_keyboard_shortcuts_listed_by_question_mark(browser, room):
 
     page.keyboard.press("t")  # the timer starts
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
-    page.keyboard.press("n")
-    page.keyboard.press("n")
-    expect(page.get_by_role("button", name="Regroupement", exact=True)).to_have_attribute("aria-pressed", "true")
+    for phase in ("Dévoilement", "Regroupement"):
+        page.keyboard.press("n")
+        expect(page.get_by_role("button", name=phase, exact=True)).to_have_attribute("aria-pressed", "true")
     page.get_by_label("Sélectionner « Solidarité »").check()
     page.get_by_label("Sélectionner « Entraide »").check()
     page.locator("body").click(position={"x": 5, "y": 300})  # focus leaves the checkbox

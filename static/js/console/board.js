@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { PHASES, foldIdentical, formatDuration, isPrivateNow } from "../live.js";
 import { Results } from "../results.js";
+import { Component } from "preact";
 import { Pure, act, app, clearSelection, closeMenu, html, showMessage, t, ui } from "./ui.js";
 
 function authorsOf(state, notes) {
@@ -36,12 +37,35 @@ class NoteCard extends Pure {
   }
 }
 
-function noteCards(state, notes) {
-  return foldIdentical(notes).map((g) => {
-    const ids = g.notes.map((n) => n.id);
-    return html`<${NoteCard} key=${ids[0]} ids=${ids.join(",")} text=${g.text} count=${ids.length}
-      authors=${authorsOf(state, g.notes)} selected=${ids.every((id) => ui.selectedNotes.has(id))} />`;
-  });
+function noteCard(state, g) {
+  const ids = g.notes.map((n) => n.id);
+  return html`<${NoteCard} key=${ids[0]} ids=${ids.join(",")} text=${g.text} count=${ids.length}
+    authors=${authorsOf(state, g.notes)} selected=${ids.every((id) => ui.selectedNotes.has(id))} />`;
+}
+
+// Redrawn only when its signature changed.
+class Keyed extends Component {
+  shouldComponentUpdate(next) {
+    return next.sig !== this.props.sig;
+  }
+
+  render({ draw }) {
+    return draw();
+  }
+}
+
+// Notes in lists of 48 cards (full rows of 2, 3 or 4): a note arriving
+// among 600 redraws and lays out the last list only.
+const CHUNK = 48;
+
+function NoteLists({ state, notes }) {
+  const groups = foldIdentical(notes);
+  const lists = [];
+  for (let i = 0; i < groups.length; i += CHUNK) lists.push(groups.slice(i, i + CHUNK));
+  const mark = (n) => `${n.id}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`;
+  return lists.map((list) => html`<${Keyed} key=${list[0].notes[0].id}
+    sig=${`${state.participants.size}|${list.map((g) => g.notes.map(mark).join("+")).join(",")}`}
+    draw=${() => html`<ul class="notes">${list.map((g) => noteCard(state, g))}</ul>`} />`);
 }
 
 function dropTarget(clusterId) {
@@ -86,7 +110,7 @@ function ClusterCard({ state, group, level }) {
       <${H} class="cluster-label">${c.label} <span class="count">(${group.notes.length})</span></${H}>
       <${ClusterMenu} cluster=${c} volets=${state.synthesis} />
     </div>
-    <ul class="notes">${noteCards(state, group.notes)}</ul>
+    <${NoteLists} state=${state} notes=${group.notes} />
   </section>`;
 }
 
@@ -114,7 +138,7 @@ function ColumnBody({ state, bloc, column }) {
     ${clusters.map((g) => html`<${ClusterCard} key=${g.cluster.id} state=${state} group=${g} level=${column ? 4 : 3} />`)}
     <section class="loose" aria-label=${t("Notes sans regroupement")} ...${dropTarget(null)}>
       ${clusters.length ? html`<p class="loose-title">${t("Sans regroupement ({n})", { n: loose.length })}</p>` : null}
-      <ul class="notes">${noteCards(state, loose)}</ul>
+      <${NoteLists} state=${state} notes=${loose} />
     </section>
   </section>`;
 }
