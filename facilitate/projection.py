@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitate.model import Bloc, Cluster, Draw, DrawStatus, Note, Participant, Role, Volet, Workshop
-from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing
+from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing, participant_offers
 
 
 def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any] | None:
@@ -64,6 +64,7 @@ def bloc_json(b: Bloc) -> dict[str, Any]:
         "fondamentaux": b.fondamentaux,
         "participants_group": b.participants_group,
         "vote_stacking": b.vote_stacking,
+        "offers": participant_offers(b),
         "timer": None if b.timer is None else {
             "running": b.timer.running,
             "remaining": round(b.timer.remaining, 3),

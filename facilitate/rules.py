@@ -81,10 +81,22 @@ def can_read_note(viewer: Viewer, note: Note, bloc: Bloc, author_role: Role) -> 
     return viewer.is_staff and author_role == Role.FACILITATOR
 
 
+def participant_offers(bloc: Bloc) -> dict[str, object]:
+    """What a participant's screen may offer on this bloc now. Sent with the
+    bloc (`offers`) so that screens follow these rules instead of re-coding
+    them, and used by the checks below so that both never disagree."""
+    return {
+        "write": bloc.phase in WRITING_PHASES,
+        "group": bloc.participants_group and bloc.phase == Phase.REGROUPEMENT,
+        "vote": bloc.phase == Phase.VOTE,
+        "dots_per_item": bloc.vote_budget if bloc.vote_stacking else 1,
+    }
+
+
 def check_can_write(viewer: Viewer, bloc: Bloc) -> None:
     if viewer.role == Role.PROJECTOR:
         raise FacilitateError("forbidden", "Le projecteur ne peut pas écrire de notes.", 403)
-    if viewer.role == Role.PARTICIPANT and bloc.phase not in WRITING_PHASES:
+    if viewer.role == Role.PARTICIPANT and not participant_offers(bloc)["write"]:
         raise FacilitateError(
             "writing_closed", f"L'écriture est terminée pour le bloc « {bloc.title} ».", 409
         )
@@ -103,7 +115,7 @@ def check_can_group(viewer: Viewer, bloc: Bloc) -> None:
     """The facilitator groups any time; participants during regroupement, if allowed."""
     if viewer.role == Role.FACILITATOR:
         return
-    if viewer.role == Role.PARTICIPANT and bloc.participants_group and bloc.phase == Phase.REGROUPEMENT:
+    if viewer.role == Role.PARTICIPANT and participant_offers(bloc)["group"]:
         return
     raise FacilitateError("forbidden", "Le regroupement est réservé à l'animation pour ce bloc.", 403)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facilitate.errors import FacilitateError
-from facilitate.model import Bloc, Cluster, Note, Phase
+from facilitate.model import Bloc, Cluster, Note
+from facilitate.rules import participant_offers
 
 MAX_RETAINED = 7  # seed 001 kept seven fondamentaux
 
@@ -33,13 +34,14 @@ def items_of(clusters: list[Cluster], notes: list[Note]) -> list[Item]:
 
 def check_vote(bloc: Bloc, item_keys: set[str], mine: dict[str, int], item: str, dots: int) -> None:
     """May this participant put `dots` dots on `item` (replacing what they had there)?"""
-    if bloc.phase != Phase.VOTE:
+    offers = participant_offers(bloc)
+    if not offers["vote"]:
         raise FacilitateError("vote_closed", "Le vote n'est pas ouvert pour ce bloc.", 409)
     if item not in item_keys:
         raise FacilitateError("unknown_item", "Cet élément n'existe pas dans ce bloc.", 404)
     if dots < 0:
         raise FacilitateError("bad_request", "Requête invalide : « dots » ne peut pas être négatif.")
-    limit = bloc.vote_budget if bloc.vote_stacking else 1
+    limit = offers["dots_per_item"]
     if dots > limit:
         raise FacilitateError(
             "item_limit",

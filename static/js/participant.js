@@ -210,12 +210,12 @@ async function flushVotes() {
 
 function renderVote(state, bloc) {
   const card = $("vote-card");
-  card.hidden = !bloc || bloc.phase !== "vote";
+  card.hidden = !bloc || !bloc.offers.vote; // the server's rules (docs/api.md, `offers`)
   if (card.hidden) return;
   const mine = myDots(state, bloc);
   const waiting = new Set(Object.values(pendingVotes()).filter((v) => v.bloc === bloc.id).map((v) => v.item));
   const used = Object.values(mine).reduce((a, b) => a + b, 0);
-  const perItem = bloc.vote_stacking ? bloc.vote_budget : 1;
+  const perItem = bloc.offers.dots_per_item;
   $("dots-left").textContent = `Points restants : ${bloc.vote_budget - used} sur ${bloc.vote_budget}`;
   $("vote-items").replaceChildren(
     ...state.voteItems(bloc.id).map((item) => {
@@ -365,7 +365,7 @@ function noteItem(note, { pending = false, own = false } = {}) {
 }
 
 function renderGrouping(state, bloc) {
-  const allowed = bloc && bloc.participants_group && bloc.phase === "regroupement";
+  const allowed = bloc && bloc.offers.group;
   $("grouping-card").hidden = !allowed;
   if (!allowed) return;
   $("grouping-notes").replaceChildren(
@@ -398,7 +398,7 @@ function render(state) {
       picker.append(el("label", { class: "choice", for: `col-${c.id}` }, input, el("span", {}, c.label)));
     }
   }
-  const writable = bloc && (bloc.phase === "ecriture" || bloc.phase === "devoilement");
+  const writable = bloc && bloc.offers.write;
   $("note-form").hidden = !writable;
   $("closed-hint").hidden = !bloc || writable;
   $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
