@@ -179,12 +179,15 @@ def test_a_closed_bloc_never_voted_shows_no_results_of_zeros(browser, room):
     room.add_notes(["Solidarité", "Entraide"])
     room.phase("clos")
     console, projector = room.console(browser), room.projector(browser)
-    expect(console.get_by_text("Aucun vote pour ce bloc.")).to_be_visible()
-    for page in (console, projector):
+    phone = join(browser, f"{room.server.url}/j/{room.workshop['code']}", "Ana")
+    for page in (console, phone):
+        expect(page.get_by_text("Aucun vote pour ce bloc.")).to_be_visible()
+    for page in (console, projector, phone):
         expect(page.locator(".ranking")).to_have_count(0)
         expect(page.get_by_text("Résultats du vote")).to_have_count(0)
         expect(page.get_by_text("0 point")).to_have_count(0)
     expect(projector.locator(".wall .note")).to_have_count(2)  # the notes stay on the wall
+    phone.context.close()
     console.close()
     projector.close()
 

@@ -263,27 +263,6 @@ export function foldIdentical(notes) {
   return [...folded.values()];
 }
 
-// A horizontal bar chart of the ranking (text, not an image: readable by
-// screen readers and from the back of the room).
-export function rankingChart(ranking, most = 12) {
-  const voted = ranking.some((r) => r.dots > 0);
-  ranking = ranking.filter((r) => !voted || r.dots > 0).slice(0, most); // what got dots, best first
-  const max = Math.max(1, ...ranking.map((r) => r.dots));
-  return el(
-    "ol",
-    { class: "ranking" },
-    ranking.map((r) =>
-      el(
-        "li",
-        {},
-        el("span", { class: "rank-label" }, r.label, r.size > 1 ? ` (${r.size})` : ""),
-        el("span", { class: "bar", style: `width: ${Math.max(2, (100 * r.dots) / max)}%` }),
-        el("span", { class: "rank-dots" }, `${r.dots} point${r.dots > 1 ? "s" : ""}`),
-      ),
-    ),
-  );
-}
-
 export function isPrivateNow(bloc) {
   return bloc.private_writing && bloc.phase === "ecriture";
 }

@@ -2,8 +2,11 @@
 // Notes wait in a localStorage outbox until the server acknowledges them, so
 // a phone that loses the Wi-Fi, sleeps or reloads loses nothing.
 import {
-  columnLabel, connectLive, el, foldIdentical, isPrivateNow, phaseLabel, rankingChart, request, tickCountdown,
+  columnLabel, connectLive, el, foldIdentical, isPrivateNow, phaseLabel, request, tickCountdown,
 } from "./live.js";
+import { render as renderInto } from "preact";
+import { html } from "./html.js";
+import { Results } from "./results.js";
 
 const root = document.getElementById("app");
 const code = root.dataset.code;
@@ -243,11 +246,7 @@ function renderResults(state, bloc) {
   const result = bloc && state.results.get(bloc.id);
   $("results-card").hidden = !(bloc && bloc.phase === "clos" && result);
   if ($("results-card").hidden) return;
-  $("results").replaceChildren(
-    rankingChart(result.ranking),
-    el("h3", {}, "Grands fondamentaux retenus"),
-    el("ul", {}, result.retained.map((label) => el("li", {}, label))),
-  );
+  renderInto(html`<${Results} result=${result} />`, $("results"));
 }
 
 // When the facilitator lets the room group too: each note gets a "Mettre

@@ -3,15 +3,14 @@
 // shrink as notes arrive, down to a size still readable from the back of the
 // room; past that, each column shows its count and pages that turn on their
 // own. The newest notes come first and arrive with a short animation.
-import { h, render } from "preact";
+import { render } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import htm from "htm";
+import { html } from "./html.js";
 import { connectLive, foldIdentical, isPrivateNow, tickCountdown } from "./live.js";
 import { Ranking, hasVotes, teamLabel } from "./results.js";
 import { facilitatorKey } from "./staff.js";
 import { t } from "./i18n.js";
 
-const html = htm.bind(h);
 const root = document.getElementById("app");
 const $ = (id) => document.getElementById(id);
 const key = facilitatorKey(root.dataset.workshop);

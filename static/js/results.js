@@ -1,10 +1,7 @@
-// The results block of a closed bloc, shared by the console and the
-// projector: the ranking (only when someone voted) and the grands fondamentaux.
-import { h } from "preact";
-import htm from "htm";
+// The results block of a closed bloc, shared by the console, the projector
+// and the phones: the ranking (only when someone voted) and the grands fondamentaux.
+import { html } from "./html.js";
 import { t } from "./i18n.js";
-
-const html = htm.bind(h);
 
 // A closed bloc that never had a vote has no results to show, only zeros.
 export function hasVotes(result) {
@@ -27,7 +24,7 @@ export function Ranking({ ranking, most = 12 }) {
 
 export function Results({ result, headingLevel = 3, children }) {
   const H = `h${headingLevel}`;
-  return html`<section class="results" aria-label=${t("Résultats")}>
+  return html`<div class="results">
     ${hasVotes(result)
       ? html`<${H}>${t("Résultats du vote")}</${H}><${Ranking} ranking=${result.ranking} />`
       : html`<p class="hint">${t("Aucun vote pour ce bloc.")}</p>`}
@@ -36,7 +33,7 @@ export function Results({ result, headingLevel = 3, children }) {
           <ul class="retained">${result.retained.map((label) => html`<li key=${label}>${label}</li>`)}</ul>`
       : null}
     ${children}
-  </section>`;
+  </div>`;
 }
 
 // "Équipe 2 : " or, in 1-2-4-Tous, "Paire 3 (quatre n° 2) : ".

@@ -1,12 +1,12 @@
 // What every console panel shares: htm bound to Preact, the live link, the
 // facilitator's requests and the message line, and the local UI state
 // (selection, suggestions, open view) that is not the atelier's.
-import { Component, h } from "preact";
+import { Component } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import htm from "htm";
+import { html } from "../html.js";
 import { request } from "../live.js";
 
-export const html = htm.bind(h);
+export { html };
 export { t } from "../i18n.js";
 
 export const app = {
