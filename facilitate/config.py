@@ -45,9 +45,17 @@ def defaults() -> dict[str, Any]:
         "ADMIN_PASSWORD": os.environ.get("FACILITATE_ADMIN_PASSWORD") or None,
         # Socket.IO connections from other web origins (comma-separated); none by default.
         "ALLOWED_ORIGINS": [o for o in os.environ.get("FACILITATE_ALLOWED_ORIGINS", "").split(",") if o],
+        # Extra Host names to answer (a DNS name given by the venue's router); IP
+        # addresses, localhost, this machine's name and the public URL's host always are.
+        "ALLOWED_HOSTS": [h for h in os.environ.get("FACILITATE_ALLOWED_HOSTS", "").split(",") if h],
         # Per participant, per minute: notes, and messages of any kind.
         "NOTES_PER_MINUTE": _env_int("FACILITATE_NOTES_PER_MINUTE", 30),
         "MESSAGES_PER_MINUTE": _env_int("FACILITATE_MESSAGES_PER_MINUTE", 100),
         # Wrong join codes tolerated per client address and minute.
         "JOIN_ATTEMPTS_PER_MINUTE": _env_int("FACILITATE_JOIN_ATTEMPTS_PER_MINUTE", 20),
     }
+
+
+def is_hosted(config: dict[str, Any]) -> bool:
+    """Hosted mode: served at a public HTTPS address (the laptop mode has none)."""
+    return str(config.get("PUBLIC_URL") or "").startswith("https://")
