@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         join_url_for=lambda code: f"{base_url}/j/{code}",
         user_templates_dir=user_templates_dir,
         max_participants=settings["MAX_PARTICIPANTS"],
+        idle_seats_per_address=settings["IDLE_SEATS_PER_ADDRESS"],
     )
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)

@@ -41,6 +41,9 @@ def defaults() -> dict[str, Any]:
         # The address phones use; None: detected from the network interfaces.
         "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
         "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),
+        # Seats one address may hold with newcomers who have not written or voted
+        # yet; None: 80 % of MAX_PARTICIPANTS, never fewer than 300 (see seats.py).
+        "IDLE_SEATS_PER_ADDRESS": _env_int("FACILITATE_IDLE_SEATS_PER_ADDRESS", 0) or None,
         # Without it, the facilitator's home answers only on the laptop itself.
         "ADMIN_PASSWORD": os.environ.get("FACILITATE_ADMIN_PASSWORD") or None,
         # Socket.IO connections from other web origins (comma-separated); none by default.

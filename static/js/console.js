@@ -252,10 +252,26 @@ function writersPanel(bloc) {
           " note(s)",
           bloc.phase === "vote" ? ` · ${p.dots[bloc.id] || 0}/${bloc.vote_budget} point(s)` : "",
           p.done.includes(bloc.id) ? el("span", { class: "badge" }, "✓ terminé") : el("span", { class: "badge writing" }, "en cours"),
+          removeButton(p),
         ),
       ),
     ),
   );
+}
+
+// -- the room: closed to new arrivals, removing someone ---------------------------
+
+function removeButton(p) {
+  const who = p.name || `Anonyme n° ${p.id}`;
+  return el("button", { type: "button", class: "danger", "aria-label": `Retirer ${who}`, onclick: () => {
+    if (confirm(`Retirer ${who} de l'atelier ? Ses notes restent.`)) act("participant:remove", { participant: p.id });
+  } }, "Retirer");
+}
+
+function renderLock(w) {
+  $("lock-workshop").textContent = w.locked ? "Rouvrir aux arrivées" : "Fermer aux arrivées";
+  $("lock-workshop").setAttribute("aria-pressed", w.locked ? "true" : "false");
+  $("lock-workshop").onclick = () => act("workshop:lock", { locked: !w.locked });
 }
 
 // -- countdown --------------------------------------------------------------------
@@ -517,6 +533,7 @@ function render(state) {
   $("workshop-title").textContent = w.title;
   $("join-url").textContent = w.join_url;
   $("join-code").textContent = w.code;
+  renderLock(w);
   const blocs = state.sortedBlocs();
   $("plan").replaceChildren(...blocs.map((b, i) => planItem(b, i, blocs, w.current_bloc)));
   replaceKeepingFocus($("draw"), drawPanel(w));
