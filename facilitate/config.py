@@ -54,6 +54,8 @@ def defaults() -> dict[str, Any]:
         # Per participant, per minute: notes, and messages of any kind.
         "NOTES_PER_MINUTE": _env_int("FACILITATE_NOTES_PER_MINUTE", 30),
         "MESSAGES_PER_MINUTE": _env_int("FACILITATE_MESSAGES_PER_MINUTE", 100),
+        # Hosted mode: daily backups kept in <data>/sauvegardes.
+        "BACKUPS_KEPT": _env_int("FACILITATE_BACKUPS_KEPT", 7),
         # Wrong join codes tolerated per client address and minute.
         "JOIN_ATTEMPTS_PER_MINUTE": _env_int("FACILITATE_JOIN_ATTEMPTS_PER_MINUTE", 20),
     }

@@ -39,10 +39,11 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
     mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
     _monkey_patch(mode)
 
-    from facilitate import create_app
-    from facilitate.config import defaults
+    from facilitate.cli.startup import open_app
+    from facilitate.config import defaults, is_hosted
     from facilitate.events import socketio
     from facilitate.network import qr_terminal
+    from facilitate.resources import bundled_path
 
     overrides = {"ASYNC_MODE": mode}
     for key, value in (("HOST", host), ("PORT", port), ("DATA_DIR", data_dir),
@@ -50,14 +51,26 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
         if value is not None:
             overrides[key] = value
     settings = {**defaults(), **overrides}
-    app = create_app(settings)
+    app, lock = open_app(settings, lock=True)  # `lock` stays open (held) while serving
     base_url = app.config["BASE_URL"]
     for problem in app.config["TEMPLATE_PROBLEMS"]:
         click.echo(f"Modèle ignoré : {problem}", err=True)
+    if not (bundled_path("static") / "vendor" / "socket.io.min.js").is_file():
+        click.echo("Attention : la bibliothèque du navigateur static/vendor/socket.io.min.js manque, les pages des "
+                   "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
+                   "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
+                   "avant « pip install . ».", err=True)
     click.echo(qr_terminal(f"{base_url}/"))
     click.echo(f"Participants (téléphones, même réseau Wi-Fi) : {base_url}/")
     click.echo(f"Animation (sur ce portable) : http://127.0.0.1:{settings['PORT']}/")
     click.echo(f"Données : {Path(settings['DATA_DIR']).resolve()}  ·  moteur : {mode}")
+    if is_hosted(settings):
+        from facilitate.backups import BACKUP_DIRNAME, run_daily
+        from facilitate.db import DB_FILENAME
+
+        data = Path(settings["DATA_DIR"])
+        socketio.start_background_task(run_daily, data / DB_FILENAME, data / BACKUP_DIRNAME, settings["BACKUPS_KEPT"])
+        click.echo(f"Sauvegarde quotidienne : {(data / BACKUP_DIRNAME).resolve()} ({settings['BACKUPS_KEPT']} gardées)")
     click.echo("Ctrl-C pour arrêter.", nl=True)
     socketio.run(app, host=settings["HOST"], port=settings["PORT"], log_output=False,
                  allow_unsafe_werkzeug=True)
