@@ -184,3 +184,16 @@ def test_which_backups_go():
     names = ["facilitate-20260103-0.sqlite3", "autre.txt", "facilitate-20260101-0.sqlite3", "facilitate-20260102-0.sqlite3"]
     assert to_delete(names, 2) == ["facilitate-20260101-0.sqlite3"]
     assert to_delete(names, 5) == []
+
+
+def test_accepted_sockets_inherit_tcp_nodelay():
+    """serve sets TCP_NODELAY on its listening socket (network.no_delay): every phone's socket has it."""
+    import socket
+
+    from facilitate.network import no_delay
+
+    with no_delay(socket.create_server(("127.0.0.1", 0))) as listener:
+        with socket.create_connection(listener.getsockname()):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

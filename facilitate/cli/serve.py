@@ -72,5 +72,31 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
         socketio.start_background_task(run_daily, data / DB_FILENAME, data / BACKUP_DIRNAME, settings["BACKUPS_KEPT"])
         click.echo(f"Sauvegarde quotidienne : {(data / BACKUP_DIRNAME).resolve()} ({settings['BACKUPS_KEPT']} gardées)")
     click.echo("Ctrl-C pour arrêter.", nl=True)
-    socketio.run(app, host=settings["HOST"], port=settings["PORT"], log_output=False,
-                 allow_unsafe_werkzeug=True)
+    _run(app, settings["HOST"], settings["PORT"], mode)
+
+
+def _run(app: object, host: str, port: int, mode: str) -> None:
+    """What socketio.run does, on a listening socket with TCP_NODELAY, which the
+    sockets it accepts inherit: acks and patches leave at once instead of
+    waiting for the phone's delayed ACK (bench/ack_latency.py, docs/benchmarks.md)."""
+    from facilitate.network import no_delay
+
+    if mode == "gevent":
+        from gevent import pywsgi
+        from geventwebsocket.handler import WebSocketHandler
+
+        server = pywsgi.WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None)
+        server.init_socket()
+        no_delay(server.socket)
+        server.serve_forever()
+    elif mode == "eventlet":
+        import eventlet
+        import eventlet.wsgi
+
+        family, *_, address = eventlet.green.socket.getaddrinfo(host, port)[0]
+        listener = no_delay(eventlet.listen(address, family))
+        eventlet.wsgi.server(listener, app, log_output=False)
+    else:
+        from facilitate.events import socketio
+
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
