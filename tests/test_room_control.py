@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from facilitate.network import lan_address
 from facilitate.seats import admission, idle_seats_per_address
-from test_browser import LAPTOP, browser  # noqa: F401  (the module-scoped Chromium fixture)
+from test_browser import LAPTOP, PHONE, browser  # noqa: F401  (the module-scoped Chromium fixture)
 from test_events import public_bloc
 from test_live import create_workshop, fetch_state
 
@@ -192,3 +192,27 @@ def test_console_closes_the_door_and_removes_someone(browser, live_server):  # n
     expect(console.get_by_role("button", name="Fermer aux arrivées")).to_be_visible()
     assert refusal(server.url, {"code": workshop["code"]}) is None
     laptop.close()
+
+
+@needs_lan
+def test_a_phone_turned_away_by_the_address_share_gets_in_when_seats_free_up(browser, live_server, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("FACILITATE_MAX_PARTICIPANTS", "10")
+    monkeypatch.setenv("FACILITATE_IDLE_SEATS_PER_ADDRESS", "2")
+    server = live_server(extra_args=("--host", "0.0.0.0"))
+    workshop = create_workshop(server)
+    assert workshop["join_url"].startswith(f"http://{LAN}:")
+    bloc = public_bloc(fetch_state(server, workshop))
+    lan_url = f"http://{LAN}:{server.port}"
+    idle: list[Phone] = []
+    assert [join(lan_url, workshop["code"], idle) for _ in range(2)] == [None, None]
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(workshop["join_url"])
+    page.get_by_role("button", name="Participer").click()
+    expect(page.locator("#message")).to_contain_text("Trop de nouvelles connexions")
+    assert idle[0].client.call("note:add", {"bloc": bloc["id"], "text": "me voici"}, timeout=10)["ok"]
+    expect(page.locator("#bloc-title")).not_to_be_empty(timeout=20_000)
+    assert len(fetch_state(server, workshop)["participants"]) == 3
+    context.close()
+    for phone in idle:
+        phone.close()

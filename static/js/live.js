@@ -139,6 +139,8 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
       onRefused(err.data);
       const final = ["unknown_workshop", "bad_key", "workshop_full", "workshop_locked", "participant_removed"];
       if (final.includes(err.data.code)) socket.disconnect();
+      // Seats free up as newcomers from this network write or leave: try again shortly.
+      else if (err.data.code === "too_many_arrivals") setTimeout(() => socket.connect(), 5000 + Math.random() * 5000);
     }
   });
   document.addEventListener("visibilitychange", () => {
