@@ -45,6 +45,14 @@ def test_a_second_server_on_the_same_folder_refuses_to_start(live_server, tmp_pa
     live_server()
 
 
+def test_a_port_already_taken_gives_a_clear_message(live_server, tmp_path):
+    first = live_server()
+    (tmp_path / "autre").mkdir()
+    second = facilitate("serve", "--host", "127.0.0.1", "--port", str(first.port), "--data", str(tmp_path / "autre"))
+    assert second.returncode == 1 and f"impossible d'écouter sur 127.0.0.1:{first.port}" in second.stderr
+    assert "Traceback" not in second.stderr + second.stdout
+
+
 def test_a_worker_of_the_lock_owner_is_let_through(tmp_path):
     """The hook for a future --workers: a child started by the owner with FACILITATE_LOCK_OWNER=<owner pid>."""
     owner = f"""

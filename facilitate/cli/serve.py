@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from facilitate.cli import CliError
 from facilitate.config import ASYNC_MODES, DEFAULT_ASYNC_MODE
 
 
@@ -60,6 +62,11 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
                    "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
                    "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
                    "avant « pip install . ».", err=True)
+    try:
+        serve_forever = _bind(app, settings["HOST"], settings["PORT"], mode)
+    except OSError as error:
+        raise CliError(f"impossible d'écouter sur {settings['HOST']}:{settings['PORT']} ({error.strerror or error}). "
+                       "Le port est peut-être déjà pris : choisissez-en un autre avec --port.") from None
     click.echo(qr_terminal(f"{base_url}/"))
     click.echo(f"Participants (téléphones, même réseau Wi-Fi) : {base_url}/")
     click.echo(f"Animation (sur ce portable) : http://127.0.0.1:{settings['PORT']}/")
@@ -72,13 +79,14 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
         socketio.start_background_task(run_daily, data / DB_FILENAME, data / BACKUP_DIRNAME, settings["BACKUPS_KEPT"])
         click.echo(f"Sauvegarde quotidienne : {(data / BACKUP_DIRNAME).resolve()} ({settings['BACKUPS_KEPT']} gardées)")
     click.echo("Ctrl-C pour arrêter.", nl=True)
-    _run(app, settings["HOST"], settings["PORT"], mode)
+    serve_forever()
 
 
-def _run(app: object, host: str, port: int, mode: str) -> None:
-    """What socketio.run does, on a listening socket with TCP_NODELAY, which the
-    sockets it accepts inherit: acks and patches leave at once instead of
-    waiting for the phone's delayed ACK (bench/ack_latency.py, docs/benchmarks.md)."""
+def _bind(app: object, host: str, port: int, mode: str) -> Callable[[], None]:
+    """Listen now (so that the address printed next already answers) and return
+    the serving loop. What socketio.run does, on a listening socket with
+    TCP_NODELAY, which the sockets it accepts inherit: acks and patches leave at
+    once instead of waiting for the phone's delayed ACK (bench/ack_latency.py)."""
     from facilitate.network import no_delay
 
     if mode == "gevent":
@@ -88,15 +96,14 @@ def _run(app: object, host: str, port: int, mode: str) -> None:
         server = pywsgi.WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None)
         server.init_socket()
         no_delay(server.socket)
-        server.serve_forever()
-    elif mode == "eventlet":
+        return server.serve_forever
+    if mode == "eventlet":
         import eventlet
         import eventlet.wsgi
 
         family, *_, address = eventlet.green.socket.getaddrinfo(host, port)[0]
         listener = no_delay(eventlet.listen(address, family))
-        eventlet.wsgi.server(listener, app, log_output=False)
-    else:
-        from facilitate.events import socketio
+        return lambda: eventlet.wsgi.server(listener, app, log_output=False)
+    from facilitate.events import socketio
 
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    return lambda: socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
