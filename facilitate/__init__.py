@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     from facilitate import events
     from facilitate.config import defaults
     from facilitate.db import DB_FILENAME, Database
+    from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
     from facilitate.ratelimit import Limits
     from facilitate.resources import bundled_path
@@ -61,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         join_url_for=lambda code: f"{base_url}/j/{code}",
         user_templates_dir=user_templates_dir,
         max_participants=settings["MAX_PARTICIPANTS"],
+        idle_seats_per_address=settings["IDLE_SEATS_PER_ADDRESS"],
     )
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -78,4 +80,6 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         max_http_buffer_size=16 * 1024,  # no sticky note needs more; bigger messages are refused
         cors_allowed_origins=origin_allowed,
     )
+    # Outermost, so that Socket.IO is covered too (DNS rebinding).
+    app.wsgi_app = HostCheck(app.wsgi_app, served_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"]))
     return app

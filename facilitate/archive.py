@@ -8,6 +8,7 @@ their list, so exporting an imported atelier gives the same document."""
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -294,7 +295,17 @@ def render_export(
 
 
 def export_filename(workshop: Workshop, fmt: str) -> str:
+    """A safe ASCII file name: slugs only, because the date is free text
+    ("20 – 22 mai", "2026/05/20") and the name goes into a header and a path."""
     from facilitate.session_templates import slugify
 
-    stem = slugify(workshop.title, fallback="atelier")
-    return f"{stem}-{workshop.date}.{fmt}" if workshop.date else f"{stem}.{fmt}"
+    stem = "-".join(filter(None, (slugify(workshop.title, fallback="atelier"), slugify(workshop.date, fallback=""))))
+    return f"{stem}.{fmt}"
+
+
+def readable_filename(workshop: Workshop, fmt: str) -> str:
+    """The title and date as typed, for browsers that read RFC 5987's filename*:
+    only path separators and control characters go."""
+    stem = " ".join(filter(None, (workshop.title.strip(), workshop.date.strip())))
+    stem = "".join(" " if c in '/\\' or unicodedata.category(c).startswith("C") else c for c in stem).strip(" .")
+    return f"{stem or 'atelier'}.{fmt}"

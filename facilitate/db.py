@@ -36,21 +36,58 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Apply every migration newer than the database, each in its own transaction."""
+    """Apply every migration newer than the database, each in its own
+    transaction. The script runs whole through executescript (no splitting
+    on ";", which would break a trigger or a string holding one); BEGIN and
+    the version bump are part of the script, so a failure leaves the
+    transaction open and it is rolled back."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     for version, script in _migrations():
         if version <= current:
             continue
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in script.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version:d}")
-            conn.execute("COMMIT")
+            conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {version:d};\nCOMMIT;")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+
+
+def backup(source: Path, target: Path) -> None:
+    """Copy a live database with SQLite's online backup API: a consistent
+    snapshot even while the server writes (WAL), unlike copying the file."""
+    if not source.is_file():
+        raise FileNotFoundError(source)
+    partial = target.with_name(target.name + ".partiel")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)  # never a half-written backup under the final name
+
+
+def restore(source: Path, target: Path) -> None:
+    """Put a backup in place through SQLite itself (so the target's WAL stays
+    consistent), after checking it is a sound facilitate database."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("contrôle d'intégrité échoué")
+        if src.execute("PRAGMA user_version").fetchone()[0] < 1:
+            raise sqlite3.DatabaseError("ce n'est pas une base facilitate")
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 class Database:

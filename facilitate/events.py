@@ -36,6 +36,8 @@ socketio = SocketIO()
 
 # sid -> who that connection is, set once at connect and checked on every event.
 _identities: dict[str, Identity] = {}
+# sid -> the client's address, for the seats a single source may hold (seats.py).
+_addresses: dict[str, str] = {}
 
 ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
 STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
@@ -111,11 +113,21 @@ def _identify(auth: Any) -> tuple[Identity, Change | None]:
     if limits().wrong_codes.exceeded(client_address(), time.monotonic()):
         raise too_many_attempts()
     try:
-        return service().identify(auth)
+        return service().identify(auth, client_address(), _present)
     except FacilitateError as error:
         if error.code in ("unknown_workshop", "bad_key"):
             limits().wrong_codes.allow(client_address(), time.monotonic())
         raise
+
+
+def _present(workshop_id: str) -> dict[int, str]:
+    """The atelier's connected participants, each with the address they came from."""
+    return {
+        identity.viewer.participant_id: _addresses.get(sid, "?")
+        for sid, identity in list(_identities.items())
+        if identity.workshop.id == workshop_id and identity.viewer.role == Role.PARTICIPANT
+        and identity.viewer.participant_id is not None
+    }
 
 
 @socketio.on("connect")
@@ -127,6 +139,7 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error.message, error.to_dict()) from None
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
+    _addresses[request.sid] = client_address()
     if identity.viewer.is_staff:
         join_room(staff_room_of(workshop_id))
     else:
@@ -143,6 +156,7 @@ def on_connect(auth: Any = None) -> None:
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
     _identities.pop(request.sid, None)
+    _addresses.pop(request.sid, None)
 
 
 def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any]]], Callable[..., dict[str, Any]]]:
@@ -264,3 +278,24 @@ def _register_simple(name: str, method: str) -> None:
 
 for _name, _method in SIMPLE_EVENTS.items():
     _register_simple(_name, _method)
+
+
+@client_event("workshop:lock")
+def on_workshop_lock(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"locked": bool} closes (or reopens) the atelier to new arrivals."""
+    publish(service().lock_workshop(identity, payload))
+    return {}
+
+
+@client_event("participant:remove")
+def on_participant_remove(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"participant": ID}. Their screens get `participant:removed`
+    and are disconnected; their token no longer opens the atelier."""
+    publish(service().remove_participant(identity, payload))
+    removed = payload["participant"]
+    for sid, other in list(_identities.items()):
+        if other.workshop.id == identity.workshop.id and other.viewer.participant_id == removed and not other.viewer.is_staff:
+            socketio.emit("participant:removed", {"message": "L'animation vous a retiré de cet atelier."}, to=sid)
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+    return {}

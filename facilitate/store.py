@@ -45,6 +45,7 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         created_at=row["created_at"],
         volunteering=bool(row["volunteering"]),
         synthesis_seq=row["synthesis_seq"],
+        locked=bool(row["locked"]),
     )
 
 
@@ -206,6 +207,7 @@ def _participant(row: sqlite3.Row) -> Participant:
         role=Role(row["role"]),
         volunteer=bool(row["volunteer"]),
         seq=row["seq"],
+        removed=bool(row["removed"]),
     )
 
 
@@ -222,6 +224,13 @@ def insert_participant(
 def find_participant_by_token(conn: sqlite3.Connection, workshop_id: str, token: str) -> Participant | None:
     row = conn.execute(
         "SELECT * FROM participant WHERE workshop_id = ? AND token = ?", (workshop_id, token)
+    ).fetchone()
+    return _participant(row) if row else None
+
+
+def get_participant(conn: sqlite3.Connection, workshop_id: str, participant_id: int) -> Participant | None:
+    row = conn.execute(
+        "SELECT * FROM participant WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
     ).fetchone()
     return _participant(row) if row else None
 
@@ -287,10 +296,26 @@ def done_blocs(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dict
     return done
 
 
-def count_participants(conn: sqlite3.Connection, workshop_id: str) -> int:
-    return conn.execute(
-        "SELECT count(*) FROM participant WHERE workshop_id = ? AND role = 'participant'", (workshop_id,)
-    ).fetchone()[0]
+def set_locked(conn: sqlite3.Connection, workshop_id: str, locked: bool, seq: int) -> None:
+    conn.execute("UPDATE workshop SET locked = ?, meta_seq = ? WHERE id = ?", (int(locked), seq, workshop_id))
+
+
+def remove_participant(conn: sqlite3.Connection, participant_id: int, seq: int) -> None:
+    conn.execute("UPDATE participant SET removed = 1, volunteer = 0, seq = ? WHERE id = ?", (seq, participant_id))
+
+
+def contributor_ids(conn: sqlite3.Connection, workshop_id: str) -> set[int]:
+    """Participants who wrote, voted, said "j'ai terminé" or volunteered (they keep their seat)."""
+    rows = conn.execute(
+        "SELECT participant_id FROM note WHERE workshop_id = ?1"
+        " UNION SELECT v.participant_id FROM vote v JOIN bloc b ON b.id = v.bloc_id WHERE b.workshop_id = ?1"
+        " UNION SELECT d.participant_id FROM done d JOIN bloc b ON b.id = d.bloc_id WHERE b.workshop_id = ?1"
+        " UNION SELECT id FROM participant WHERE workshop_id = ?1 AND volunteer = 1",
+        (workshop_id,),
+    ).fetchall()
+    removed = {r[0] for r in conn.execute(
+        "SELECT id FROM participant WHERE workshop_id = ? AND (removed = 1 OR role != 'participant')", (workshop_id,))}
+    return {r[0] for r in rows} - removed
 
 
 def touch_participant(conn: sqlite3.Connection, participant_id: int, seq: int) -> None:
@@ -506,8 +531,19 @@ def set_note_cluster(conn: sqlite3.Connection, note_ids: Iterable[int], cluster_
     )
 
 
+# A bloc keeps its last UNDO_DEPTH grouping snapshots: enough to walk back
+# a session's mistakes, bounded so that a long regroupement does not grow
+# the database by a copy of the board per action.
+UNDO_DEPTH = 50
+
+
 def push_undo(conn: sqlite3.Connection, bloc_id: int, snapshot: dict) -> None:
     conn.execute("INSERT INTO grouping_undo (bloc_id, snapshot) VALUES (?, ?)", (bloc_id, json.dumps(snapshot)))
+    conn.execute(
+        "DELETE FROM grouping_undo WHERE bloc_id = ? AND id NOT IN"
+        " (SELECT id FROM grouping_undo WHERE bloc_id = ? ORDER BY id DESC LIMIT ?)",
+        (bloc_id, bloc_id, UNDO_DEPTH),
+    )
 
 
 def pop_undo(conn: sqlite3.Connection, bloc_id: int) -> dict | None:

@@ -19,6 +19,8 @@ COMMANDS = {
     "import": "facilitate.cli.workshops:import_workshop",
     "delete": "facilitate.cli.workshops:delete",
     "demo": "facilitate.cli.workshops:demo",
+    "backup": "facilitate.cli.backup:backup",
+    "restore": "facilitate.cli.backup:restore",
 }
 
 

@@ -28,12 +28,12 @@ port_option = click.option("--port", type=int, default=None,
 
 
 def _app(data_dir: Path | None) -> Any:
-    from facilitate import create_app
+    from facilitate.cli.startup import open_app
 
     config: dict[str, Any] = {"ASYNC_MODE": "threading"}
     if data_dir is not None:
         config["DATA_DIR"] = data_dir
-    return create_app(config)
+    return open_app(config)[0]
 
 
 def _fail(error: Exception) -> None:

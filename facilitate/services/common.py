@@ -50,6 +50,7 @@ class Base:
     join_url_for: Callable[[str], str]
     user_templates_dir: Path
     max_participants: int = 500
+    idle_seats_per_address: int | None = None  # None: seats.idle_seats_per_address decides
     now: Callable[[], str] = field(default=utc_now)
     clock: Callable[[], float] = field(default=time.time)  # for countdowns, Unix seconds
 

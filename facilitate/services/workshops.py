@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, bad_key, bad_request, unknown_workshop
 from facilitate.model import Bloc, Column, Phase, Role, Workshop
 from facilitate.projection import build_patch
+from facilitate.seats import admission, idle_seats_per_address
 from facilitate.rules import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -121,9 +123,12 @@ class WorkshopCases(Base):
         return workshop
     # -- identities ------------------------------------------------------------
 
-    def identify(self, auth: Any) -> tuple[Identity, Change | None]:
+    def identify(self, auth: Any, address: str = "?",
+                 present: Callable[[str], Mapping[int, str]] = lambda _: {}) -> tuple[Identity, Change | None]:
         """Turn Socket.IO connect auth into an identity. A new participant is a
-        mutation (the staff see them arrive), hence the optional Change."""
+        mutation (the staff see them arrive), hence the optional Change.
+        `address` is the client's; `present(workshop_id)` maps the atelier's
+        connected participants to theirs (see seats.admission)."""
         if not isinstance(auth, dict) or not isinstance(auth.get("code"), str):
             raise FacilitateError("bad_request", "Code d'atelier manquant.")
         code = auth["code"].strip().upper()
@@ -142,14 +147,29 @@ class WorkshopCases(Base):
             with self.db.reading() as conn:
                 known = store.find_participant_by_token(conn, workshop.id, token)
             if known is not None and known.role == Role.PARTICIPANT:
+                if known.removed:
+                    raise FacilitateError("participant_removed", "L'animation vous a retiré de cet atelier.", 403)
                 return Identity(workshop, Viewer(Role.PARTICIPANT, known.id), known), None
         name = clean_display_name(auth.get("name"))
+        if workshop.locked:
+            raise FacilitateError(
+                "workshop_locked", "L'atelier est fermé aux nouvelles arrivées. Parlez-en à l'animation.", 403
+            )
         with self.db.transaction() as conn:
-            if store.count_participants(conn, workshop.id) >= self.max_participants:
+            per_address = idle_seats_per_address(self.max_participants, self.idle_seats_per_address)
+            refusal = admission(store.contributor_ids(conn, workshop.id), present(workshop.id), address,
+                                self.max_participants, per_address)
+            if refusal == "workshop_full":
                 raise FacilitateError(
                     "workshop_full",
                     f"L'atelier est complet ({self.max_participants} participants). Parlez-en à l'animation.",
                     409,
+                )
+            if refusal == "too_many_arrivals":
+                raise FacilitateError(
+                    "too_many_arrivals",
+                    "Trop de nouvelles connexions depuis ce réseau : réessayez dans un moment, ou parlez-en à l'animation.",
+                    429,
                 )
             seq = store.bump_seq(conn, workshop.id)
             participant = store.insert_participant(

@@ -10,7 +10,7 @@ import { Draw } from "./console/draw.js";
 import { Plan, setupBlocForm } from "./console/plan.js";
 import { ShortcutsHelp, setupShortcuts } from "./console/shortcuts.js";
 import { Synthesis } from "./console/synthesis.js";
-import { app, html, showMessage, staffFetch, t, ui } from "./console/ui.js";
+import { act, app, html, showMessage, staffFetch, t, ui } from "./console/ui.js";
 
 const root = document.getElementById("app");
 const $ = (id) => document.getElementById(id);
@@ -62,6 +62,7 @@ function draw() {
   $("workshop-title").textContent = w.title;
   $("join-url").textContent = w.join_url;
   $("join-code").textContent = w.code;
+  renderLock(w);
   render(html`<${Plan} state=${state} />`, $("plan"));
   render(html`<${Main} state=${state} />`, $("main"));
 }
@@ -76,6 +77,13 @@ app.refresh = (soon = true) => {
 };
 
 // -- the top bar: exports, template, deletion ------------------------------------------
+
+// The room closed to new arrivals, or open again.
+function renderLock(w) {
+  $("lock-workshop").textContent = w.locked ? t("Rouvrir aux arrivées") : t("Fermer aux arrivées");
+  $("lock-workshop").setAttribute("aria-pressed", w.locked ? "true" : "false");
+  $("lock-workshop").onclick = () => act("workshop:lock", { locked: !w.locked });
+}
 
 async function download(fmt) {
   const response = await staffFetch(`/export.${fmt}`);

@@ -43,6 +43,7 @@ export class LiveState {
     }
     for (const id of patch.deleted_notes || []) this.notes.delete(id);
     for (const p of patch.participants || []) this.participants.set(p.id, p);
+    for (const id of patch.deleted_participants || []) this.participants.delete(id);
     this.seq = Math.max(this.seq, patch.seq);
     return true;
   }
@@ -124,17 +125,22 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
     if (state.apply(patch)) render(state);
     else resync();
   });
-  socket.on("workshop:deleted", (data) => {
+  const leave = (title) => (data) => {
     socket.disconnect();
-    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, "Atelier supprimé"), el("p", {}, data.message)));
-  });
+    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, title), el("p", {}, data.message)));
+  };
+  socket.on("workshop:deleted", leave("Atelier supprimé"));
+  socket.on("participant:removed", leave("Retiré de l'atelier"));
   socket.on("connect", () => onStatus(true));
   socket.on("disconnect", () => onStatus(false));
   socket.on("connect_error", (err) => {
     onStatus(false);
     if (err && err.data && err.data.code) {
       onRefused(err.data);
-      if (["unknown_workshop", "bad_key", "workshop_full"].includes(err.data.code)) socket.disconnect();
+      const final = ["unknown_workshop", "bad_key", "workshop_full", "workshop_locked", "participant_removed"];
+      if (final.includes(err.data.code)) socket.disconnect();
+      // Seats free up as newcomers from this network write or leave: try again shortly.
+      else if (err.data.code === "too_many_arrivals") setTimeout(() => socket.connect(), 5000 + Math.random() * 5000);
     }
   });
   document.addEventListener("visibilitychange", () => {

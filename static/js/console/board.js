@@ -285,7 +285,7 @@ function RetainedEditor({ bloc, result }) {
 
 function Writers({ state, bloc }) {
   const rows = [...state.participants.values()].sort((a, b) => a.id - b.id);
-  return html`<aside class="side" aria-labelledby="writers-title">
+  return html`<aside id="writers" class="side" aria-labelledby="writers-title">
     <h2 id="writers-title">${t("Participants ({n})", { n: rows.length })}</h2>
     ${isPrivateNow(bloc) ? html`<p class="hint">${t("Écriture privée : les textes s'afficheront au dévoilement.")}</p>` : null}
     <ul class="writers">${rows.map((p) => {
@@ -294,9 +294,19 @@ function Writers({ state, bloc }) {
         ${t("{name} — {n} note(s)", { name: p.name || t("Anonyme"), n: p.notes[bloc.id] || 0 })}
         ${bloc.phase === "vote" ? t(" · {dots}/{budget} point(s)", { dots: p.dots[bloc.id] || 0, budget: bloc.vote_budget }) : ""}
         ${done ? html`<span class="badge">${t("✓ terminé")}</span>` : html`<span class="badge writing">${t("en cours")}</span>`}
+        <${RemoveButton} participant=${p} />
       </li>`;
     })}</ul>
   </aside>`;
+}
+
+// Removing someone from the atelier (their notes stay).
+function RemoveButton({ participant: p }) {
+  const who = p.name || t("Anonyme n° {id}", { id: p.id });
+  const remove = () => confirm(t("Retirer {who} de l'atelier ? Ses notes restent.", { who }))
+    && act("participant:remove", { participant: p.id });
+  return html`<button type="button" class="danger remove" aria-label=${t("Retirer {who}", { who })} onclick=${remove}>
+    ${t("Retirer")}</button>`;
 }
 
 export function nextPhase(bloc) {
