@@ -9,6 +9,7 @@ from facilitate import countdown, store
 from facilitate.draw import answer, draw_teams
 from facilitate.errors import FacilitateError, bad_request
 from facilitate.model import Bloc, BlocKind, Phase, Role
+from facilitate.payloads import TemplateSave, read
 from facilitate.rules import (
     apply_bloc_settings,
     check_facilitator,
@@ -28,6 +29,7 @@ from facilitate.session_templates import (
     TemplateError,
     save_template,
     slugify,
+    unique_slugs,
 )
 
 
@@ -244,29 +246,25 @@ class FlowCases(Base):
 
     def save_as_template(self, workshop_id: str, payload: Any) -> SessionTemplate:
         """The atelier's current plan as a new template file in the user's folder."""
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
+        payload = read(TemplateSave, payload)
         with self.db.reading() as conn:
             workshop = store.get_workshop(conn, workshop_id)
             blocs = store.list_blocs(conn, workshop_id)
             volets = store.synthesis(conn, workshop_id)
-        title = payload.get("title") or workshop.title
-        if not isinstance(title, str) or len(title) > 200:
-            raise bad_request("« title » doit être un texte de 200 caractères au plus.")
+        title = (payload.get("title") or workshop.title).strip()
         template = SessionTemplate(
             id=slugify(title),
-            title=title.strip(),
-            description=str(payload.get("description") or ""),
+            title=title,
+            description=payload.get("description") or "",
             event=workshop.event,
             volets=tuple(v.title for v in volets),
             blocs=tuple(
                 BlocTemplate(
-                    id=slugify(b.title, fallback=f"bloc-{i + 1}") + ("" if i == 0 else f"-{i + 1}"),
-                    title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
+                    id=bloc_id, title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
                     timer=b.timer_seconds, vote_budget=b.vote_budget, private=b.private_writing,
                     fondamentaux=b.fondamentaux,
                 )
-                for i, b in enumerate(blocs)
+                for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)
             ),
         )
         if template.id in self.templates:
