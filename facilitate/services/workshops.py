@@ -121,8 +121,6 @@ class WorkshopCases(Base):
     def identify(self, auth: Any) -> tuple[Identity, Change | None]:
         """Turn Socket.IO connect auth into an identity. A new participant is a
         mutation (the staff see them arrive), hence the optional Change."""
-        if not isinstance(auth, dict) or not isinstance(auth.get("code"), str):
-            raise FacilitateError("bad_request", "Code d'atelier manquant.")
         auth = read(Auth, auth)
         code = auth["code"].strip().upper()
         with self.db.reading() as conn:
