@@ -13,11 +13,11 @@ as null" keep their different meanings for the services)."""
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
-from facilitate.errors import FacilitateError, bad_request
+from facilitate.errors import FacilitateError
 
 # What JavaScript holds exactly, and far inside SQLite's 64-bit integers:
 # a bigger number can only be a mistake or an attack.
@@ -288,6 +288,105 @@ class TemplateSave(Payload):
     description: Optional[Annotated[Text, Field(max_length=2000)]] = None
 
 
+# -- the JSON archive (POST /api/workshops/import, facilitate import) ------------------
+# Types and ranges here; references between rows are checked by archive.py.
+
+Short = Annotated[Text, Field(max_length=200)]
+Long = Annotated[Text, Field(max_length=5000)]
+Ref = Annotated[StrictInt, Field(ge=0, le=MAX_INT)]
+
+
+class ArchiveWorkshop(Payload):
+    title: Short
+    event: Short = ""
+    date: Short = ""
+    facilitator_name: Short = ""
+    organisation: Short = ""
+    template: Optional[Short] = None
+    created_at: Optional[Short] = None
+    current_bloc: Optional[Ref] = None
+
+
+class ArchiveParticipant(Payload):
+    ref: Ref
+    name: Optional[Annotated[Text, Field(max_length=60)]] = None
+    role: Literal["facilitator", "participant"]
+
+
+class ArchiveColumn(Payload):
+    id: Annotated[Text, Field(min_length=1, max_length=40)]
+    label: Short
+
+
+class ArchiveBloc(Payload):
+    ref: Ref
+    title: Short
+    kind: Literal["brainstorm", "columns", "questions"]
+    prompt: Long = ""
+    columns: Annotated[list[ArchiveColumn], Field(max_length=50)] = []
+    timer_seconds: Optional[Annotated[StrictInt, Field(ge=1, le=4 * 3600)]] = None
+    vote_budget: Annotated[StrictInt, Field(ge=1, le=20)] = 5
+    private_writing: Flag = False
+    phase: Literal["ecriture", "devoilement", "regroupement", "vote", "clos"] = "ecriture"
+    fondamentaux: Flag = False
+    participants_group: Flag = False
+    vote_stacking: Flag = False
+    retained: Optional[Annotated[list[Long], Field(max_length=50)]] = None
+
+
+class ArchiveCluster(Payload):
+    ref: Ref
+    bloc: Ref
+    label: Long
+    column: Optional[Short] = None
+
+
+class ArchiveNote(Payload):
+    ref: Ref
+    bloc: Ref
+    column: Optional[Short] = None
+    cluster: Optional[Ref] = None
+    author: Ref
+    text: Long
+    created_at: Optional[Short] = None
+    updated_at: Optional[Short] = None
+
+
+class ArchiveVote(Payload):
+    participant: Ref
+    bloc: Ref
+    item: Annotated[Text, Field(pattern=r"^[cn][0-9]{1,15}$")]
+    dots: Annotated[StrictInt, Field(ge=1, le=20)]
+
+
+class ArchiveSource(Source):
+    clusters: list[Ref] = []
+    notes: list[Ref] = []
+
+
+class ArchiveAction(Payload):
+    text: Long
+    soutien: Long = ""
+    source: ArchiveSource = ArchiveSource()
+
+
+class ArchiveVolet(Payload):
+    title: Long
+    actions: list[ArchiveAction] = []
+
+
+class Archive(Payload):
+    format: Literal["facilitate-atelier"]
+    version: Literal[1]
+    workshop: ArchiveWorkshop
+    participants: list[ArchiveParticipant] = []
+    blocs: Annotated[list[ArchiveBloc], Field(min_length=1)]
+    clusters: list[ArchiveCluster] = []
+    notes: list[ArchiveNote] = []
+    votes: list[ArchiveVote] = []
+    synthesis: list[ArchiveVolet] = []
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 _PROBLEMS = {
@@ -325,12 +424,21 @@ def describe(error: ValidationError) -> str:
     return f"« {name} » doit être {expected}."
 
 
+def _validated(model: type[Payload], payload: Any, code: str) -> Payload:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        problem = describe(error)
+    except RecursionError:
+        problem = "imbrication trop profonde."
+    raise FacilitateError(code, f"{'Archive' if code == 'bad_archive' else 'Requête'} invalide : {problem}")
+
+
 def read(model: type[Payload], payload: Any) -> dict[str, Any]:
     """The payload's fields as sent, once they have the declared shape."""
-    try:
-        checked = model.model_validate(payload)
-    except ValidationError as error:
-        raise bad_request(describe(error)) from None
-    except RecursionError:
-        raise FacilitateError("bad_request", "Requête invalide : imbrication trop profonde.") from None
-    return checked.model_dump(exclude_unset=True)
+    return _validated(model, payload, "bad_request").model_dump(exclude_unset=True)
+
+
+def read_archive(archive: Any) -> dict[str, Any]:
+    """An archive of the declared shape, every absent field at its default."""
+    return _validated(Archive, archive, "bad_archive").model_dump()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,9 +30,20 @@ class Viewer:
         return self.role in (Role.FACILITATOR, Role.PROJECTOR)
 
 
+# Characters that draw nothing although Unicode does not class them as
+# format or space: Hangul fillers, the braille blank, the Khmer vowel inherents.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader would see: spaces, zero-width and bidi marks (Unicode
+    categories Cc, Cf, Z*), invisible fillers."""
+    return all(c in _INVISIBLE or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
+
+
 def clean_note_text(text: str) -> str:
     cleaned = text.strip()
-    if not cleaned:
+    if is_blank(cleaned):
         raise FacilitateError("note_empty", "La note est vide : écrivez quelques mots avant d'envoyer.")
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise FacilitateError(

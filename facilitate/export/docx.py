@@ -39,6 +39,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from facilitate.export.document import (
+    without_controls,
     FONDAMENTAUX_HEADING,
     NO_ACTIONS,
     NO_NOTES,
@@ -70,13 +71,9 @@ BULLET = "List Bullet"
 SUB_BULLET = "List Bullet 2"
 HEADER_FILL = "DCE6F2"  # a light blue behind table header rows
 
-# Characters XML 1.0 cannot hold (a phone can still send them).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def _t(text: str) -> str:
     """Text as written into the document: XML-safe, French spacing."""
-    return french_typography(_XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return french_typography(without_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 class _Writer:

@@ -1,0 +1,178 @@
+"""Hostile events against the real server: a seeded generator sends a few
+thousand payloads (every event of the contract, shapes from its declared
+payload, then broken: wrong types, null, huge integers, Infinity, lone
+surrogates, deep nesting) through real python-socketio clients. Every ack
+must be ok or a coded error of docs/api.md, never `internal`; afterwards the
+server is up and the atelier still opens, exports and imports."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from facilitate import create_app
+from facilitate.events import socketio as server_socketio
+from facilitate.payloads import EVENTS
+from tests.conftest import LiveServer
+
+API_MD = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+SEED = 20261123
+EVENTS_PER_RUN = 3000
+
+
+def documented_events() -> set[str]:
+    section = API_MD.split("### Client events", 1)[1].split("\n#", 1)[0]
+    return set(re.findall(r"^\| `([a-z:]+)` \|", section, re.MULTILINE))
+
+
+def documented_error_codes() -> set[str]:
+    section = API_MD.split("## Errors", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (.+?) \|", section, re.MULTILINE)
+    return {code for row in rows for code in re.findall(r"`([a-z_]+)`", row)}
+
+
+def test_every_event_is_documented_declared_and_registered(tmp_path):
+    create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading"})
+    registered = set(server_socketio.server.handlers["/"]) - {"connect", "disconnect"}
+    assert registered == set(EVENTS), "an event without a declared payload (facilitate/payloads.py EVENTS)"
+    assert documented_events() == set(EVENTS), "docs/api.md's client events and payloads.EVENTS differ"
+
+
+# -- the generator --------------------------------------------------------------------------
+
+HUGE = [2**53 + 1, 2**63, 2**64, -(2**63) - 1, 10**30, float("inf"), float("-inf"), float("nan"), 1e308]
+ODD_TEXT = ["\ud800", "a\udfffb", "\x00\x1b[31m", "\u202eevil", "\u200b\u200b", "", " ", "日本", "x" * 600,
+            "=1+1", "<img src=x onerror=alert(1)>", "Ünïcödé\r\nligne"]
+WORDS = ["ecriture", "devoilement", "regroupement", "vote", "clos", "brainstorm", "columns", "questions",
+         "teams", "1-2-4", "start", "pause", "extend", "reset", "c1", "c2", "n1", "n3", "c99", "Idée"]
+
+
+class Generator:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def small_id(self) -> int:
+        return self.rng.choice([self.rng.randint(1, 12), self.rng.randint(0, 40), -1])
+
+    def hostile(self, depth: int = 0) -> object:
+        r = self.rng.random()
+        if r < 0.25:
+            return self.rng.choice(HUGE)
+        if r < 0.45:
+            return self.rng.choice(ODD_TEXT)
+        if r < 0.55:
+            return None
+        if r < 0.65:
+            return self.rng.choice([True, False, 0, -5, 3.5, "12", [], {}])
+        if r < 0.75 and depth < 3:
+            return [self.hostile(depth + 1) for _ in range(self.rng.randint(0, 3))]
+        if r < 0.85 and depth < 3:
+            return {self.rng.choice(["bloc", "notes", "label", "x", "\ud800"]): self.hostile(depth + 1)}
+        if r < 0.9:
+            nested: object = 1
+            for _ in range(self.rng.choice([50, 200])):
+                nested = [nested]
+            return nested
+        return self.rng.choice(WORDS)
+
+    def plausible(self, name: str) -> object:
+        """A value that often means something to the server."""
+        rng = self.rng
+        if name in ("notes", "clusters") and rng.random() < 0.5:
+            return [self.small_id() for _ in range(rng.randint(0, 4))]
+        if name == "clusters":
+            return [{"label": rng.choice(WORDS), "notes": [self.small_id() for _ in range(rng.randint(1, 3))]}]
+        if name == "source":
+            return {"clusters": [self.small_id()], "notes": [self.small_id()]}
+        if name == "columns":
+            return rng.choice([["Pour", "Contre"], [{"id": "c1", "label": "Un"}, "Deux"], ["Seule"], []])
+        if name == "retained":
+            return rng.choice([None, ["Idée"], [" "]])
+        if name in ("text", "label", "title", "prompt", "soutien", "client_id"):
+            return rng.choice(["Une idée", "Autre idée", rng.choice(ODD_TEXT)])
+        if name in ("phase", "kind", "mode", "action", "item", "column"):
+            return rng.choice(WORDS)
+        if name in ("done", "open", "volunteer", "accept", "private_writing", "fondamentaux",
+                    "participants_group", "vote_stacking"):
+            return rng.choice([True, False])
+        if name in ("timer_seconds", "seconds"):
+            return rng.choice([60, 300, 0, -30, 14400, 14401, 2.5])
+        return self.small_id()
+
+    def payload(self, event: str) -> object:
+        rng = self.rng
+        if rng.random() < 0.05:
+            return self.hostile()  # not even an object
+        fields = {name: self.plausible(name) for name in EVENTS[event].model_fields if rng.random() < 0.85}
+        for _ in range(rng.choice([0, 0, 1, 2])):  # break a field, or add an unknown one
+            name = rng.choice([*fields, "extra"]) if fields else "extra"
+            fields[name] = self.hostile()
+        return fields
+
+
+def connect(url: str, auth: dict) -> socketio.Client:
+    client = socketio.Client(reconnection=False)
+    client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+    return client
+
+
+@pytest.fixture
+def server(tmp_path):
+    # Rate limits are lifted so that the fuzzing reaches the handlers (they have their own tests).
+    live = LiveServer(tmp_path)
+    live.extra_env = {"FACILITATE_MESSAGES_PER_MINUTE": "1000000", "FACILITATE_NOTES_PER_MINUTE": "1000000"}
+    yield live.start()
+    live.stop()
+
+
+def test_thousands_of_hostile_events_get_coded_answers_and_the_atelier_survives(server):
+    codes = documented_error_codes() - {"internal"}
+    created = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs", "date": "20 – 22 mai"})
+    workshop = created.json()
+    staff = connect(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
+    phones = [connect(server.url, {"code": workshop["code"], "name": name}) for name in ("Alice", "Benoît")]
+    for phone in phones:
+        phone.call("draw:volunteer", {"volunteer": True}, timeout=10)
+    generator = Generator(SEED)
+    events = sorted(EVENTS)
+    refused: dict[str, int] = {}
+    for _ in range(EVENTS_PER_RUN):
+        event = generator.rng.choice(events)
+        client = generator.rng.choice([staff, staff, *phones])
+        payload = generator.payload(event)
+        ack = client.call(event, payload, timeout=15)
+        assert isinstance(ack, dict) and isinstance(ack.get("ok"), bool), (event, payload, ack)
+        if not ack["ok"]:
+            code = ack["error"]["code"]
+            assert code in codes and ack["error"]["message"], (event, payload, ack)
+            refused[code] = refused.get(code, 0) + 1
+    assert refused.get("bad_request", 0) > EVENTS_PER_RUN // 10  # the generator did break payloads
+    assert sum(refused.values()) < EVENTS_PER_RUN  # and some got through
+
+    # Hostile connections are refused with a coded error, or accepted.
+    for auth in ({"code": workshop["code"], "facilitator_key": "clé-é"}, {"code": "\ud800"},
+                 {"code": workshop["code"], "name": "\ud800"}, {"code": workshop["code"], "since": 2**70},
+                 {"code": workshop["code"], "token": 12}, {"code": [workshop["code"]]}):
+        client, reasons = socketio.Client(reconnection=False), []
+        client.on("connect_error", reasons.append)
+        try:
+            client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=10)
+            client.disconnect()
+        except socketio.exceptions.ConnectionError:
+            assert reasons and reasons[0]["data"]["code"] in codes, (auth, reasons)
+
+    assert "Traceback" not in server.output()
+    for client in (staff, *phones):
+        client.disconnect()
+    key = {"X-Facilitator-Key": workshop["facilitator_key"]}
+    assert requests.get(f"{server.url}/api/workshops/{workshop['id']}", headers=key).ok
+    for fmt in ("docx", "md", "csv", "json"):
+        exported = requests.get(f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}", headers=key)
+        assert exported.status_code == 200, (fmt, exported.text[:300])
+    again = requests.post(f"{server.url}/api/workshops/import", json=exported.json())
+    assert again.status_code == 201, again.text
