@@ -7,6 +7,7 @@ server is up and the atelier still opens, exports and imports."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -176,3 +177,87 @@ def test_thousands_of_hostile_events_get_coded_answers_and_the_atelier_survives(
         assert exported.status_code == 200, (fmt, exported.text[:300])
     again = requests.post(f"{server.url}/api/workshops/import", json=exported.json())
     assert again.status_code == 201, again.text
+
+
+# -- hostile archives and templates (in-process: thousands of files, seconds) ------------------
+
+HOSTILE_VALUES = [10**20, 2**63, -1, 0, 1.5, float("inf"), "texte", "", [], {}, True, None, "x" * 6000, "\ud800",
+                  [[[[[["x"]]]]]], "c1", "n1", 1, 2, "columns", "clos"]
+
+
+def mutate(value: object, rng: random.Random) -> object:
+    """The value with one place inside it replaced by a hostile value, or removed."""
+    if isinstance(value, dict) and value and rng.random() < 0.8:
+        key = rng.choice(sorted(value, key=str))
+        copy = dict(value)
+        if rng.random() < 0.15:
+            del copy[key]
+        else:
+            copy[key] = mutate(copy[key], rng)
+        return copy
+    if isinstance(value, list) and value and rng.random() < 0.8:
+        copy = list(value)
+        index = rng.randrange(len(copy))
+        if rng.random() < 0.1:
+            copy.append(copy[index])  # a duplicate
+        else:
+            copy[index] = mutate(copy[index], rng)
+        return copy
+    return rng.choice(HOSTILE_VALUES)
+
+
+def test_hostile_archives_are_refused_as_bad_archive_or_open(app):
+    from facilitate.demo import demo_archive
+
+    http, rng, accepted = app.test_client(), random.Random(SEED), 0
+    original = demo_archive()
+    for _ in range(400):
+        archive = original
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            archive = mutate(archive, rng)
+        body = json.dumps(archive)  # Infinity included, as Python's json reads it
+        answer = http.post("/api/workshops/import", data=body, content_type="application/json")
+        assert answer.status_code in (201, 400), (answer.status_code, body[:300])
+        if answer.status_code == 400:
+            assert answer.get_json()["error"]["code"] in ("bad_archive", "not_json"), answer.get_json()
+            continue
+        accepted += 1
+        workshop = answer.get_json()
+        key = {"X-Facilitator-Key": workshop["facilitator_key"]}
+        assert http.get(f"/api/workshops/{workshop['id']}", headers=key).status_code == 200
+        for fmt in ("md", "csv", "json") + (("docx",) if accepted <= 5 else ()):
+            assert http.get(f"/api/workshops/{workshop['id']}/export.{fmt}", headers=key).status_code == 200, fmt
+    assert accepted > 10  # the mutations did not only break the format
+
+
+def test_hostile_templates_are_named_errors_or_create_an_atelier(app, tmp_path):
+    import tomli_w
+
+    from facilitate.session_templates import TemplateError, load_template, tomllib
+
+    service, http, rng = app.extensions["facilitate"], app.test_client(), random.Random(SEED)
+    original = tomllib.loads((Path(__file__).resolve().parent.parent / "session_templates"
+                              / "raviver-nos-couleurs.toml").read_text(encoding="utf-8"))
+    valid = 0
+    for number in range(400):
+        data = mutate(original, rng)
+        try:
+            text = tomli_w.dumps(data)
+        except (TypeError, ValueError, AttributeError, UnicodeEncodeError):
+            text = json.dumps(data)  # not TOML at all: a syntax error to report
+        if rng.random() < 0.2:  # raw damage: a stray character, a cut, a deep nesting
+            cut = rng.randrange(len(text) + 1)
+            text = text[:cut] + rng.choice(['"', "[", "\\uD800", "\x00", "]]", "\n[[blocs]]\n",
+                                                      "\nx = " + "[" * 3000 + "]" * 3000 + "\n"]) + text[cut:]
+        path = tmp_path / f"fuzz-{number}.toml"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))  # as a file on disk, however broken
+        try:
+            template = load_template(path)
+        except TemplateError as error:
+            assert f"fuzz-{number}.toml" in str(error)
+            continue
+        valid += 1
+        service.templates[template.id] = template
+        created = http.post("/api/workshops", json={"template": template.id})
+        assert created.status_code == 201, (created.get_json(), text[:500])
+    assert valid > 10
