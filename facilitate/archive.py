@@ -21,8 +21,8 @@ from facilitate.export.document import (
     ExportVolet,
     ExportWorkshop,
 )
-from facilitate.payloads import read_archive
 from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, Note, Phase, Role, Workshop
+from facilitate.payloads import read_archive
 from facilitate.services import Service
 from facilitate.voting import items_of, ranking, retained
 

@@ -270,6 +270,7 @@ def test_a_deeply_nested_template_is_a_named_error_and_serve_skips_it(live_serve
     server = live_server(data_dir=data)
     ids = [t["id"] for t in requests.get(f"{server.url}/api/templates", timeout=10).json()]
     assert TEMPLATE in ids and "piege" not in ids
+    assert "piege.toml" in server.output() and "RecursionError" not in server.output()  # named, then skipped
 
 
 def test_saving_as_a_template_gives_a_short_file_and_distinct_bloc_ids_and_it_creates_an_atelier(live_server):

@@ -25,7 +25,6 @@ participant, goes through :func:`french_typography`. Authors are not shown.
 from __future__ import annotations
 
 import io
-import re
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -39,7 +38,6 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from facilitate.export.document import (
-    without_controls,
     FONDAMENTAUX_HEADING,
     NO_ACTIONS,
     NO_NOTES,
@@ -60,6 +58,7 @@ from facilitate.export.document import (
     synthesis_heading,
     title_line,
     volet_heading,
+    without_controls,
 )
 from facilitate.model import BlocKind
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 
 from facilitate.export.document import (
-    without_controls,
     FONDAMENTAUX_HEADING,
     NO_ACTIONS,
     NO_NOTES,
@@ -40,6 +39,7 @@ from facilitate.export.document import (
     synthesis_heading,
     title_line,
     volet_heading,
+    without_controls,
 )
 from facilitate.model import BlocKind
 
