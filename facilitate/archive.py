@@ -279,13 +279,10 @@ def _import(service: Service, archive: dict[str, Any]) -> Workshop:
             bloc = Bloc(
                 0, workshop.id, position, b["title"], BlocKind(b["kind"]), b["prompt"],
                 [Column(c["id"], c["label"]) for c in b["columns"]], b["timer_seconds"],
-                b["vote_budget"], b["private_writing"], Phase(b["phase"]), b["fondamentaux"], seq=1,
+                b["vote_budget"], b["private_writing"], Phase(b["phase"]), b["fondamentaux"],
+                participants_group=b["participants_group"], vote_stacking=b["vote_stacking"], retained=b["retained"], seq=1,
             )
-            bloc.id = store.insert_bloc(conn, bloc)
-            bloc.participants_group, bloc.vote_stacking = b["participants_group"], b["vote_stacking"]
-            bloc.retained = b["retained"]
-            store.update_bloc(conn, bloc)
-            blocs[b["ref"]] = bloc.id
+            blocs[b["ref"]] = store.insert_bloc(conn, bloc)
         clusters = {
             c["ref"]: store.insert_cluster(conn, Cluster(0, workshop.id, blocs[c["bloc"]], c["label"], c["column"], seq=1))
             for c in archive["clusters"]

@@ -200,7 +200,7 @@ def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
 @client_event("sync")
 def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
-    return {"state": service().patch(identity.workshop.id, identity.viewer, _since(payload))}
+    return {"state": service().patch(identity.workshop.id, identity.viewer, payload.get("since", 0))}
 
 
 @client_event("note:add")

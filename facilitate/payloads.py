@@ -102,6 +102,8 @@ class BlocSettings(Payload):
     vote_budget: Int = 5
     private_writing: Flag = False
     fondamentaux: Flag = False
+    participants_group: Flag = False
+    vote_stacking: Flag = False
     position: Int = 0
 
 
@@ -111,8 +113,6 @@ class BlocAdd(BlocSettings):
 
 class BlocUpdate(BlocSettings):
     bloc: Id
-    participants_group: Flag = False
-    vote_stacking: Flag = False
 
 
 class BlocMove(BlocRef):

@@ -289,3 +289,17 @@ def test_saving_as_a_template_gives_a_short_file_and_distinct_bloc_ids_and_it_cr
     assert [len(f.name) <= 65 for f in files] == [True]
     created = requests.post(f"{server.url}/api/workshops", json={"template": template["id"]}, timeout=10)
     assert created.status_code == 201, created.text
+
+
+def test_the_declared_shapes_keep_every_field_the_console_sends(live_server):
+    """Unknown keys are ignored: a field missing from a declaration would be lost silently."""
+    server = live_server()
+    workshop = create(server)
+    facilitator = staff(server, workshop)
+    form = {"title": "Mur", "prompt": "?", "timer_seconds": 600, "vote_budget": 3, "private_writing": True,
+            "fondamentaux": True, "participants_group": True, "vote_stacking": True, "columns": ["Pour", "Contre"]}
+    assert facilitator.call("bloc:add", {"kind": "columns", **form, "position": 0}, timeout=10)["ok"]
+    state = requests.get(f"{server.url}/api/workshops/{workshop['id']}", headers=workshop["headers"], timeout=10).json()
+    added = state["blocs"][0]
+    assert {k: added[k] for k in form if k != "columns"} == {k: v for k, v in form.items() if k != "columns"}
+    assert [c["label"] for c in added["columns"]] == ["Pour", "Contre"]
