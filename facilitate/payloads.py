@@ -54,10 +54,6 @@ class Payload(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
 
-class Empty(Payload):
-    pass
-
-
 # -- Socket.IO events ------------------------------------------------------------------
 
 

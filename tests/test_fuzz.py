@@ -158,7 +158,7 @@ def test_thousands_of_hostile_events_get_coded_answers_and_the_atelier_survives(
     # Hostile connections are refused with a coded error, or accepted.
     for auth in ({"code": workshop["code"], "facilitator_key": "clé-é"}, {"code": "\ud800"},
                  {"code": workshop["code"], "name": "\ud800"}, {"code": workshop["code"], "since": 2**70},
-                 {"code": workshop["code"], "token": 12}, {"code": [workshop["code"]]}):
+                 {"code": workshop["code"], "token": 12}, {"code": [workshop["code"]]}, "texte", [1], {}):
         client, reasons = socketio.Client(reconnection=False), []
         client.on("connect_error", reasons.append)
         try:
