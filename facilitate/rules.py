@@ -60,7 +60,7 @@ def clean_display_name(name: str | None) -> str | None:
     cleaned = " ".join(name.split())
     if len(cleaned) > MAX_NAME_LENGTH:
         raise FacilitateError("name_too_long", f"Le nom dépasse {MAX_NAME_LENGTH} caractères.")
-    return cleaned or None
+    return None if is_blank(cleaned) else cleaned
 
 
 def check_column(bloc: Bloc, column: object) -> str | None:
@@ -119,7 +119,7 @@ def check_can_group(viewer: Viewer, bloc: Bloc) -> None:
 
 def clean_cluster_label(label: str) -> str:
     cleaned = " ".join(label.split())
-    if not cleaned:
+    if is_blank(cleaned):
         raise FacilitateError("label_empty", "Donnez un nom au regroupement.")
     return cleaned[:MAX_NOTE_LENGTH]
 
@@ -130,7 +130,7 @@ MAX_SYNTHESIS_TEXT = 1000
 def clean_synthesis_text(payload: dict[str, str | None], name: str, *, required: bool) -> str:
     """A volet title, an action or its soutien: trimmed text, 1000 characters at most."""
     value = (payload.get(name) or "").strip()
-    if required and not value:
+    if required and is_blank(value):
         raise FacilitateError("text_empty", "Ce texte ne peut pas être vide.")
     if len(value) > MAX_SYNTHESIS_TEXT:
         raise FacilitateError("text_too_long", f"Ce texte dépasse {MAX_SYNTHESIS_TEXT} caractères.")
@@ -153,7 +153,7 @@ MAX_TIMER_SECONDS = 4 * 3600
 def _text(payload: dict[str, Any], name: str, limit: int, *, required: bool) -> str:
     value: str = payload.get(name, "")
     value = " ".join(value.split()) if name == "title" else value.strip()
-    if required and not value:
+    if required and is_blank(value):
         raise FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
     if len(value) > limit:
         raise FacilitateError("bloc_invalid", f"« {name} » dépasse {limit} caractères.")

@@ -118,6 +118,13 @@ def test_a_note_of_invisible_characters_is_empty(live_server):
     for text in ("\u200b\u200b", "\u2060\ufeff \u200d", "\u202e", "\u3164\u3164", "\u00a0\u200c"):
         ack = phone.call("note:add", {"bloc": brainstorm(workshop)["id"], "text": text}, timeout=10)
         assert ack["ok"] is False and ack["error"]["code"] == "note_empty", (text, ack)
+    # The same for what must not be empty elsewhere: a cluster's label, a volet's title, a bloc's title.
+    facilitator = staff(server, workshop)
+    for event, payload, code in [("volet:add", {"title": "\u200b"}, "text_empty"),
+                                 ("bloc:add", {"kind": "brainstorm", "title": "\u2060"}, "bloc_invalid"),
+                                 ("bloc:retained", {"bloc": brainstorm(workshop)["id"], "retained": ["\u200b"]}, "label_empty")]:
+        ack = facilitator.call(event, payload, timeout=10)
+        assert ack["ok"] is False and ack["error"]["code"] == code, (event, ack)
 
 
 DATES = ["20 – 22 mai", "日本", "20 mai\r\n2026", '2026"; filename=x.exe', "2026/05/20"]
