@@ -412,6 +412,10 @@ def describe(error: ValidationError) -> str:
         return f"« {name} » est hors des bornes permises."
     if kind in ("too_long", "too_short", "string_too_long", "string_too_short"):
         return f"« {name} » n'a pas une longueur permise."
+    if kind == "literal_error":
+        return f"« {name} » doit valoir {first['ctx']['expected'].replace(' or ', ' ou ')}."
+    if kind == "string_pattern_mismatch":
+        return f"« {name} » n'a pas la forme attendue."
     if kind == "extra_forbidden":
         return f"« {name} » n'est pas un champ permis ici."
     if kind == "value_error":
