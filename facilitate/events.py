@@ -26,6 +26,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from facilitate.errors import FacilitateError, too_many_attempts
 from facilitate.model import Role
+from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty
 from facilitate.ratelimit import Limits
 from facilitate.rules import Viewer
@@ -161,7 +162,10 @@ def on_disconnect(*_: Any) -> None:
 
 def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any]]], Callable[..., dict[str, Any]]]:
     """Register a handler taking (identity, payload) and returning the ack's
-    fields; errors become {"ok": false, "error": ...} acks."""
+    fields; errors become {"ok": false, "error": ...} acks. The payload
+    reaches it already read against the event's declared shape
+    (payloads.EVENTS), which every event must have."""
+    shape = EVENTS[name]
 
     def decorator(fn: Callable[[Identity, Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         @functools.wraps(fn)
@@ -174,7 +178,7 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
                     "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
                 ))
             try:
-                return {"ok": True, **fn(identity, args[0] if args else None)}
+                return {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
             except FacilitateError as error:
                 return _error_ack(error)
             except Exception:
@@ -210,7 +214,7 @@ def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
 @client_event("sync")
 def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
-    return {"state": service().patch(identity.workshop.id, identity.viewer, _since(payload))}
+    return {"state": service().patch(identity.workshop.id, identity.viewer, payload.get("since", 0))}
 
 
 @client_event("note:add")

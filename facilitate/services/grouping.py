@@ -18,8 +18,7 @@ from facilitate.services.common import (
     Change,
     Identity,
     existing_bloc,
-    id_list,
-    int_field,
+    distinct,
 )
 from facilitate.voting import check_vote, items_of
 
@@ -42,15 +41,13 @@ class GroupingCases(Base):
         """{"bloc", "clusters": [{"label"?, "notes": [ids]}]}: each list of notes
         becomes a new cluster (its label defaults to its first note). Used to
         group a selection, to split a cluster, and to accept suggestions."""
-        bloc_id = int_field(payload, "bloc")
-        groups = payload.get("clusters")
-        if not isinstance(groups, list) or not groups or not all(isinstance(g, dict) for g in groups):
-            raise bad_request("« clusters » est une liste de groupes {label, notes}.")
+        bloc_id = payload["bloc"]
+        groups = payload["clusters"]
 
         def apply(conn: Any, bloc: Bloc, seq: int) -> None:
             notes = {n.id: n for n in store.notes_of_bloc(conn, bloc.id)}
             for group in groups:
-                ids = id_list(group.get("notes"), "notes")
+                ids = distinct(group["notes"])
                 if not ids or any(i not in notes for i in ids):
                     raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
                 label = clean_cluster_label(group.get("label") or notes[ids[0]].text)
@@ -64,10 +61,8 @@ class GroupingCases(Base):
 
     def move_notes(self, identity: Identity, payload: Any) -> Change:
         """{"notes": [ids], "cluster": id | null}: into a cluster, or out of every one."""
-        note_ids = id_list(payload.get("notes") if isinstance(payload, dict) else None, "notes")
+        note_ids = distinct(payload["notes"])
         target = payload.get("cluster")
-        if target is not None and (isinstance(target, bool) or not isinstance(target, int)):
-            raise bad_request("« cluster » est un identifiant ou null.")
         with self.db.reading() as conn:
             first = store.get_note(conn, identity.workshop.id, note_ids[0]) if note_ids else None
         if first is None:
@@ -88,7 +83,7 @@ class GroupingCases(Base):
     def rename_cluster(self, identity: Identity, payload: Any) -> Change:
         """{"cluster", "label"}."""
         cluster = self._cluster(identity, payload)
-        label = clean_cluster_label(payload.get("label"))
+        label = clean_cluster_label(payload["label"])
 
         def apply(conn: Any, bloc: Bloc, seq: int) -> None:
             cluster.label, cluster.seq = label, seq
@@ -98,7 +93,7 @@ class GroupingCases(Base):
 
     def merge_clusters(self, identity: Identity, payload: Any) -> Change:
         """{"clusters": [ids]}: every note goes to the first cluster, which keeps its label."""
-        ids = id_list(payload.get("clusters") if isinstance(payload, dict) else None, "clusters")
+        ids = distinct(payload["clusters"])
         if len(ids) < 2:
             raise bad_request("il faut au moins deux regroupements à fusionner.")
         first = self._cluster(identity, {"cluster": ids[0]})
@@ -125,7 +120,7 @@ class GroupingCases(Base):
 
     def undo_grouping(self, identity: Identity, payload: Any) -> Change:
         """{"bloc"}: back to the grouping before the last action."""
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             check_can_group(identity.viewer, bloc)
@@ -140,7 +135,7 @@ class GroupingCases(Base):
         """{"bloc"} -> {"clusters": [{"label", "notes": [ids]}]}: a proposal
         computed on this laptop, nothing saved. Singletons are left out."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.reading() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             notes = [n for n in store.notes_of_bloc(conn, bloc.id) if n.cluster is None]
@@ -158,7 +153,7 @@ class GroupingCases(Base):
         return {"clusters": proposals}
 
     def _cluster(self, identity: Identity, payload: Any) -> Cluster:
-        cluster_id = int_field(payload, "cluster")
+        cluster_id = payload["cluster"]
         with self.db.reading() as conn:
             cluster = store.get_cluster(conn, identity.workshop.id, cluster_id)
         if cluster is None:
@@ -172,11 +167,9 @@ class GroupingCases(Base):
         makes a resend after a drop harmless."""
         if identity.viewer.role != Role.PARTICIPANT:
             raise FacilitateError("forbidden", "Seuls les participants votent.", 403)
-        bloc_id = int_field(payload, "bloc")
-        dots = int_field(payload, "dots")
-        item = payload.get("item")
-        if not isinstance(item, str):
-            raise bad_request("« item » désigne un regroupement (c12) ou une note (n34).")
+        bloc_id = payload["bloc"]
+        dots = payload["dots"]
+        item = payload["item"]
         participant_id = identity.viewer.participant_id
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
@@ -190,12 +183,8 @@ class GroupingCases(Base):
     def set_retained(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"bloc", "retained": [labels] | null} (null: automatic again)."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         labels = payload.get("retained")
-        if labels is not None and (
-            not isinstance(labels, list) or not all(isinstance(x, str) and x.strip() for x in labels) or len(labels) > 50
-        ):
-            raise bad_request("« retained » est une liste de textes (50 au plus), ou null.")
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             bloc.retained = None if labels is None else [clean_cluster_label(x) for x in labels]

@@ -325,9 +325,9 @@ function renderDraw(state) {
     const mine = team.find((m) => m.id === state.me.id);
     const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || "Anonyme");
     const four = draw.mode === "1-2-4" ? ` (groupe de quatre n° ${Math.floor(myTeam / 2) + 1})` : "";
-    $("draw-text").textContent = `Vous êtes dans l'équipe ${myTeam + 1}${four}` +
-      (others.length ? ` avec ${others.join(", ")}.` : ".") +
-      (mine.status === "confirmed" ? " Vous avez confirmé." : "");
+    $("draw-text").replaceChildren(`Vous êtes dans l'équipe ${myTeam + 1}${four}`,
+      ...(others.length ? [" avec ", ...others.flatMap((name, i) => [i ? ", " : "", el("bdi", {}, name)])] : []),
+      ".", mine.status === "confirmed" ? " Vous avez confirmé." : "");
     if (mine.status === "pending") {
       actions.append(
         el("button", { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) }, "Je confirme"),
@@ -378,7 +378,7 @@ function render(state) {
   if (!w) return;
   $("workshop-title").textContent = w.title;
   const me = state.me || {};
-  $("who").textContent = me.name ? `Vous : ${me.name}` : "Vous participez de façon anonyme";
+  $("who").replaceChildren(...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]));
   const bloc = state.currentBloc;
   $("bloc-title").textContent = bloc ? bloc.title : "En attente du premier bloc";
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
