@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socketio
 from playwright.sync_api import expect
-from test_browser import api_state, browser, room  # noqa: F401 (fixtures)
+from test_browser import api_state, browser, join, room  # noqa: F401 (fixtures)
 
 NOTES = [
     "Billetterie commune",
@@ -65,15 +65,19 @@ def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, room)
     assert {n["id"]: n["cluster"] for n in state["notes"]}[ids[2]] is None
     assert sorted(c["label"] for c in state["clusters"]) == ["Administration", "Billetterie"]
 
-    # A phone drops a note late: the console offers it to the group it resembles.
-    phone = socketio.Client()
-    phone.connect(server.url, auth={"code": workshop["code"], "name": "Alice"}, transports=["websocket"])
-    assert phone.call("note:add", {"bloc": bloc["id"], "text": "Une billetterie régionale", "column": column})["ok"]
-    phone.disconnect()
+    # A phone drops a note late, during regroupement: the console offers it to the group it resembles.
+    phone = join(browser, workshop["join_url"], "Alice")
+    expect(phone.locator("#bloc-phase")).to_have_text("Phase : Regroupement")
+    phone.get_by_label(bloc["columns"][0]["label"]).check()
+    phone.get_by_label("Votre note").fill("Une billetterie régionale")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .note-text")).to_have_text(["Une billetterie régionale"])
+    expect(phone.locator("#my-notes .pending")).to_have_count(0)
     offers = console.locator(".offers")
     expect(offers.locator("h3")).to_have_text("Notes arrivées en retard (1)", timeout=30000)
     expect(offers).to_contain_text("« Une billetterie régionale » ressemble à Billetterie mots communs : billetterie")
     offers.get_by_role("button", name="Placer dans « Billetterie »").click()
     expect(billetterie.locator("h4")).to_have_text("Billetterie (2)")
     expect(offers).to_have_count(0)
+    phone.context.close()
     console.close()
