@@ -212,7 +212,9 @@ def placement_score(themes: list[str], groups: list[list[int]], result) -> tuple
     return correct, len(result.placements), others, adjusted_rand_score(gold, predicted)
 
 
-def dev_placement(data: dict, rule: PlacementRule = DEFAULT_RULE) -> dict[str, tuple[float, float, float, float]]:
+def dev_placement(
+    data: dict, rule: PlacementRule = DEFAULT_RULE, draws: int = DRAWS
+) -> dict[str, tuple[float, float, float, float]]:
     """Per set: precision, coverage, ARI (means over the draws) and the
     plain char-TF-IDF nearest-centroid accuracy (every note placed)."""
     results = {}
@@ -220,7 +222,7 @@ def dev_placement(data: dict, rule: PlacementRule = DEFAULT_RULE) -> dict[str, t
         texts, themes = [n["text"] for n in s["notes"]], [n["theme"] for n in s["notes"]]
         correct = placed = others = 0
         aris, baseline = [], []
-        for draw in range(DRAWS):
+        for draw in range(draws):
             groups = given_draw(themes, random.Random(draw))
             c, p, o, ari = placement_score(themes, groups, build_on_groups(texts, groups, s["prompt"], rule=rule))
             correct, placed, others = correct + c, placed + p, others + o
