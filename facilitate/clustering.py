@@ -29,6 +29,10 @@ docs/benchmarks.md): a starting point for the facilitator, not a result.
 
 The work is done on the distinct notes sorted by their folded text, so the
 result does not depend on the order of the input.
+
+build_on_groups() starts from the groups the facilitator already made: they
+stay whole and first, a loose note joins one only when clearly closest to it
+(with the shared words as the reason), and the rest is clustered as above.
 """
 
 from __future__ import annotations

@@ -134,7 +134,9 @@ def test_accept_refuses_bad_input_and_changes_nothing(atelier, live_server):
     server, workshop, staff, bloc, ids, clusters = atelier
     before = fetch_state(server, workshop)
     cases = [
+        ("tout", "bad_request"),
         ({"bloc": bloc["id"]}, "bad_request"),
+        ({"bloc": bloc["id"], "clusters": ["camions"]}, "bad_request"),
         ({"bloc": bloc["id"], "placements": "tout"}, "bad_request"),
         ({"bloc": bloc["id"], "placements": [{"note": ids[2]}]}, "bad_request"),
         ({"bloc": bloc["id"], "clusters": [{"notes": []}]}, "unknown_note"),  # as cluster:group
