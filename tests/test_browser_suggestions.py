@@ -42,7 +42,7 @@ def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, room)
     console.get_by_role("button", name="Proposer des regroupements").click()
     panel = console.locator(".suggestions")
     # The first suggestion loads scikit-learn on the server: allow for a cold start.
-    expect(panel.locator("h3")).to_have_text("Regroupements proposés (3)", timeout=30000)
+    expect(panel.locator("h3")).to_have_text("Regroupements proposés (3)", timeout=60000)
     expect(panel.locator(".placements li")).to_have_text([
         "« billetterie partagée entre diffuseurs » → Billetterie mots communs : billetterie",
         "« Paperasse des subventions trop lourde » → Administration mots communs : paperasse",

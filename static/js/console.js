@@ -23,8 +23,8 @@ function showMessage(text, kind = "info") {
 
 let live = null;
 
-async function act(event, payload) {
-  const ack = await request(live.socket, event, payload);
+async function act(event, payload, timeoutMs = undefined) {
+  const ack = await request(live.socket, event, payload, timeoutMs);
   showMessage(ack.ok ? "" : ack.error.message, ack.ok ? "info" : "error");
   return ack;
 }
@@ -156,7 +156,8 @@ function groupingToolbar(bloc) {
       : null,
     el("button", { type: "button", onclick: () => act("cluster:undo", { bloc: bloc.id }) }, "Annuler"),
     el("button", { type: "button", class: "primary-inline", onclick: async () => {
-      const ack = await act("cluster:suggest", { bloc: bloc.id });
+      // The first suggestion loads scikit-learn on the server: give it time on a busy laptop.
+      const ack = await act("cluster:suggest", { bloc: bloc.id }, 60000);
       if (ack.ok) {
         suggestions = { bloc: bloc.id, placements: ack.placements, clusters: ack.clusters };
         unticked.clear();
