@@ -207,7 +207,8 @@ def _error_ack(error: FacilitateError) -> dict[str, Any]:
 
 @client_event("cluster:suggest")
 def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
-    """Facilitator: {"bloc"} -> {"ok", "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
+    """Facilitator: {"bloc"} -> {"ok", "placements": [{"note", "cluster", "words", "closest"}],
+    "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
     return service().suggest_clusters(identity, payload)
 
 
@@ -222,7 +223,36 @@ def on_note_add(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"bloc", "text", "column"?, "client_id"?} -> {"ok", "note"}."""
     note, change = service().add_note(identity, payload)
     publish(change)
+    if change is not None and identity.viewer.role == Role.PARTICIPANT:
+        offer_late_note(identity.workshop.id, note["id"])
     return {"note": note}
+
+
+def offer_late_note(workshop_id: str, note_id: int) -> None:
+    """A note written while its bloc is in regroupement: tell the staff which
+    cluster it resembles (`cluster:offer`). Computed after the ack, off the
+    writer's path."""
+    svc = service()
+
+    def offer() -> None:
+        try:
+            found = svc.offer_late_note(workshop_id, note_id)
+        except Exception:
+            log.exception("late note offer failed")
+            return
+        if found:
+            socketio.emit("cluster:offer", found, to=staff_room_of(workshop_id))
+
+    socketio.start_background_task(offer)
+
+
+@client_event("cluster:accept")
+def on_cluster_accept(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"bloc", "placements": [{"note", "cluster"}], "clusters": [{"label"?, "notes"}]}
+    -> {"ok", "skipped": [note ids grouped meanwhile, left where they are]}: one undo step."""
+    skipped, change = service().accept_suggestions(identity, payload)
+    publish(change)
+    return {"skipped": skipped}
 
 
 @client_event("note:edit")

@@ -152,6 +152,16 @@ class ClusterGroup(BlocRef):
     clusters: Annotated[list[Group], Field(min_length=1, max_length=500)]
 
 
+class Placement(Payload):
+    note: Id
+    cluster: Id
+
+
+class ClusterAccept(BlocRef):
+    placements: Annotated[list[Placement], Field(max_length=5000)] = []
+    clusters: Annotated[list[Group], Field(max_length=500)] = []
+
+
 class ClusterMove(Payload):
     notes: Annotated[list[Id], Field(max_length=5000)]
     cluster: Optional[Id] = None
@@ -248,6 +258,7 @@ EVENTS: dict[str, type[Payload]] = {
     "draw:answer": DrawAnswer,
     "cluster:suggest": BlocRef,
     "cluster:group": ClusterGroup,
+    "cluster:accept": ClusterAccept,
     "cluster:move": ClusterMove,
     "cluster:rename": ClusterRename,
     "cluster:merge": ClusterMerge,

@@ -99,6 +99,14 @@ def check_can_write(viewer: Viewer, bloc: Bloc) -> None:
         )
 
 
+def check_can_add_note(viewer: Viewer, bloc: Bloc) -> None:
+    """Adding stays open one phase longer than editing: a participant's late
+    note during regroupement is offered to the group it resembles."""
+    if viewer.role == Role.PARTICIPANT and bloc.phase == Phase.REGROUPEMENT:
+        return
+    check_can_write(viewer, bloc)
+
+
 def check_can_change_note(viewer: Viewer, note: Note, bloc: Bloc) -> None:
     """Participants change only their own notes; the facilitator may tidy any."""
     if viewer.role == Role.FACILITATOR:

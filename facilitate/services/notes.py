@@ -9,8 +9,8 @@ from facilitate.errors import FacilitateError
 from facilitate.model import Bloc, Note
 from facilitate.projection import note_json
 from facilitate.rules import (
+    check_can_add_note,
     check_can_change_note,
-    check_can_write,
     check_column,
     clean_note_text,
 )
@@ -40,7 +40,7 @@ class NoteCases(Base):
                 if existing is not None:
                     return self._note_view(existing, identity), None
             bloc = existing_bloc(conn, workshop_id, bloc_id)
-            check_can_write(identity.viewer, bloc)
+            check_can_add_note(identity.viewer, bloc)
             column = check_column(bloc, payload.get("column"))
             seq = store.bump_seq(conn, workshop_id)
             note = store.insert_note(

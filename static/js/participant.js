@@ -399,8 +399,10 @@ function render(state) {
     }
   }
   const writable = bloc && (bloc.phase === "ecriture" || bloc.phase === "devoilement");
-  $("note-form").hidden = !writable;
-  $("closed-hint").hidden = !bloc || writable;
+  // A late note is still welcome while the room groups: the facilitator is offered its group.
+  const addable = writable || (bloc && bloc.phase === "regroupement");
+  $("note-form").hidden = !addable;
+  $("closed-hint").hidden = !bloc || addable;
   $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
 
   const pending = readOutbox().filter((i) => bloc && i.bloc === bloc.id);
