@@ -26,6 +26,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from facilitate.errors import FacilitateError, too_many_attempts
 from facilitate.model import Role
+from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty
 from facilitate.ratelimit import Limits
 from facilitate.rules import Viewer
@@ -161,7 +162,10 @@ def on_disconnect(*_: Any) -> None:
 
 def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any]]], Callable[..., dict[str, Any]]]:
     """Register a handler taking (identity, payload) and returning the ack's
-    fields; errors become {"ok": false, "error": ...} acks."""
+    fields; errors become {"ok": false, "error": ...} acks. The payload
+    reaches it already read against the event's declared shape
+    (payloads.EVENTS), which every event must have."""
+    shape = EVENTS[name]
 
     def decorator(fn: Callable[[Identity, Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         @functools.wraps(fn)
@@ -174,7 +178,7 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
                     "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
                 ))
             try:
-                return {"ok": True, **fn(identity, args[0] if args else None)}
+                return {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
             except FacilitateError as error:
                 return _error_ack(error)
             except Exception:
@@ -203,14 +207,15 @@ def _error_ack(error: FacilitateError) -> dict[str, Any]:
 
 @client_event("cluster:suggest")
 def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
-    """Facilitator: {"bloc"} -> {"ok", "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
+    """Facilitator: {"bloc"} -> {"ok", "placements": [{"note", "cluster", "words", "closest"}],
+    "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
     return service().suggest_clusters(identity, payload)
 
 
 @client_event("sync")
 def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
-    return {"state": service().patch(identity.workshop.id, identity.viewer, _since(payload))}
+    return {"state": service().patch(identity.workshop.id, identity.viewer, payload.get("since", 0))}
 
 
 @client_event("note:add")
@@ -218,7 +223,36 @@ def on_note_add(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"bloc", "text", "column"?, "client_id"?} -> {"ok", "note"}."""
     note, change = service().add_note(identity, payload)
     publish(change)
+    if change is not None and identity.viewer.role == Role.PARTICIPANT:
+        offer_late_note(identity.workshop.id, note["id"])
     return {"note": note}
+
+
+def offer_late_note(workshop_id: str, note_id: int) -> None:
+    """A note written while its bloc is in regroupement: tell the staff which
+    cluster it resembles (`cluster:offer`). Computed after the ack, off the
+    writer's path."""
+    svc = service()
+
+    def offer() -> None:
+        try:
+            found = svc.offer_late_note(workshop_id, note_id)
+        except Exception:
+            log.exception("late note offer failed")
+            return
+        if found:
+            socketio.emit("cluster:offer", found, to=staff_room_of(workshop_id))
+
+    socketio.start_background_task(offer)
+
+
+@client_event("cluster:accept")
+def on_cluster_accept(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"bloc", "placements": [{"note", "cluster"}], "clusters": [{"label"?, "notes"}]}
+    -> {"ok", "skipped": [note ids grouped meanwhile, left where they are]}: one undo step."""
+    skipped, change = service().accept_suggestions(identity, payload)
+    publish(change)
+    return {"skipped": skipped}
 
 
 @client_event("note:edit")

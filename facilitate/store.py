@@ -145,11 +145,14 @@ def _columns_json(columns: list[Column]) -> str:
 
 def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
     cur = conn.execute(
-        "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds,"
-        " vote_budget, private_writing, phase, fondamentaux, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds, vote_budget,"
+        " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             b.workshop_id, b.position, b.title, b.kind.value, b.prompt, _columns_json(b.columns),
-            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, int(b.fondamentaux), b.seq,
+            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, int(b.fondamentaux),
+            int(b.participants_group), int(b.vote_stacking),
+            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False), b.seq,
         ),
     )
     return int(cur.lastrowid)

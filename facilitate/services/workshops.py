@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_key, bad_request, unknown_workshop
+from facilitate.errors import FacilitateError, bad_key, unknown_workshop
 from facilitate.model import Bloc, Column, Phase, Role, Workshop
+from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.projection import build_patch
 from facilitate.seats import admission, idle_seats_per_address
 from facilitate.rules import (
@@ -29,9 +30,8 @@ class WorkshopCases(Base):
     # -- ateliers ---------------------------------------------------------------
 
     def create_workshop(self, payload: Any) -> Workshop:
-        if not isinstance(payload, dict):
-            raise bad_request("un objet JSON est attendu.")
-        template = self.templates.get(payload.get("template"))  # type: ignore[arg-type]
+        payload = read(WorkshopCreate, payload)
+        template = self.templates.get(payload["template"])
         if template is None:
             raise FacilitateError(
                 "unknown_template",
@@ -41,12 +41,7 @@ class WorkshopCases(Base):
             )
         fields = {}
         for name in ("title", "event", "date", "facilitator_name", "organisation"):
-            value = payload.get(name, "")
-            if value is None:
-                value = ""
-            if not isinstance(value, str) or len(value) > 200:
-                raise bad_request(f"le champ « {name} » doit être un texte de 200 caractères au plus.")
-            fields[name] = value.strip()
+            fields[name] = (payload.get(name) or "").strip()
         now = self.now()
         with self.db.transaction() as conn:
             workshop = Workshop(
@@ -118,7 +113,9 @@ class WorkshopCases(Base):
             workshop = store.get_workshop(conn, workshop_id)
         if workshop is None:
             raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
-        if not isinstance(key, str) or not secrets.compare_digest(key, workshop.facilitator_key):
+        # Bytes, so that a key with accents is just a wrong key (compare_digest refuses non-ASCII str).
+        given = key.encode("utf-8", "replace") if isinstance(key, str) else b""
+        if not secrets.compare_digest(given, workshop.facilitator_key.encode()):
             raise bad_key()
         return workshop
     # -- identities ------------------------------------------------------------
@@ -129,8 +126,7 @@ class WorkshopCases(Base):
         mutation (the staff see them arrive), hence the optional Change.
         `address` is the client's; `present(workshop_id)` maps the atelier's
         connected participants to theirs (see seats.admission)."""
-        if not isinstance(auth, dict) or not isinstance(auth.get("code"), str):
-            raise FacilitateError("bad_request", "Code d'atelier manquant.")
+        auth = read(Auth, auth)
         code = auth["code"].strip().upper()
         with self.db.reading() as conn:
             workshop = store.get_workshop_by_code(conn, code)

@@ -129,4 +129,8 @@ if (!app.key) {
     },
     onRefused: (error) => showMessage(error.message, "error"),
   });
+  app.live.socket.on("cluster:offer", (offer) => {
+    ui.offers.set(offer.note, offer);
+    app.refresh();
+  });
 }

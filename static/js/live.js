@@ -163,6 +163,18 @@ export function request(socket, event, payload, timeoutMs = 10000) {
   });
 }
 
+// Bidi controls (RLO and the like) in what someone typed must not reorder the
+// text around it: a string that holds one is isolated in a <bdi>.
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const TEXT_ONLY = new Set(["option", "textarea", "title", "bdi"]);
+
+function textNode(tag, text) {
+  if (!BIDI_CONTROL.test(text) || TEXT_ONLY.has(tag)) return document.createTextNode(text);
+  const isolated = document.createElement("bdi");
+  isolated.textContent = text;
+  return isolated;
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -173,7 +185,7 @@ export function el(tag, attrs = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    node.append(child instanceof Node ? child : textNode(tag, String(child)));
   }
   return node;
 }

@@ -324,9 +324,9 @@ function renderDraw(state) {
     const mine = team.find((m) => m.id === state.me.id);
     const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || "Anonyme");
     const four = draw.mode === "1-2-4" ? ` (groupe de quatre n° ${Math.floor(myTeam / 2) + 1})` : "";
-    $("draw-text").textContent = `Vous êtes dans l'équipe ${myTeam + 1}${four}` +
-      (others.length ? ` avec ${others.join(", ")}.` : ".") +
-      (mine.status === "confirmed" ? " Vous avez confirmé." : "");
+    $("draw-text").replaceChildren(`Vous êtes dans l'équipe ${myTeam + 1}${four}`,
+      ...(others.length ? [" avec ", ...others.flatMap((name, i) => [i ? ", " : "", el("bdi", {}, name)])] : []),
+      ".", mine.status === "confirmed" ? " Vous avez confirmé." : "");
     if (mine.status === "pending") {
       actions.append(
         el("button", { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) }, "Je confirme"),
@@ -377,7 +377,7 @@ function render(state) {
   if (!w) return;
   $("workshop-title").textContent = w.title;
   const me = state.me || {};
-  $("who").textContent = me.name ? `Vous : ${me.name}` : "Vous participez de façon anonyme";
+  $("who").replaceChildren(...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]));
   const bloc = state.currentBloc;
   $("bloc-title").textContent = bloc ? bloc.title : "En attente du premier bloc";
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
@@ -397,9 +397,11 @@ function render(state) {
       picker.append(el("label", { class: "choice", for: `col-${c.id}` }, input, el("span", {}, c.label)));
     }
   }
-  const writable = bloc && bloc.offers.write;
-  $("note-form").hidden = !writable;
-  $("closed-hint").hidden = !bloc || writable;
+  // A late note is still welcome while the room groups: the facilitator is offered its group.
+  const writable = bloc && bloc.offers.write; // the server's rules (docs/api.md, `offers`)
+  const addable = bloc && bloc.offers.add;
+  $("note-form").hidden = !addable;
+  $("closed-hint").hidden = !bloc || addable;
   $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
 
   const pending = readOutbox().filter((i) => bloc && i.bloc === bloc.id);

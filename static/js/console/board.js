@@ -184,10 +184,14 @@ export function groupSelection(bloc) {
 }
 
 export async function suggest(bloc) {
-  const ack = await act("cluster:suggest", { bloc: bloc.id }, 30000); // the first one loads the model
+  // The first suggestion loads scikit-learn on the server: give it time on a busy laptop.
+  const ack = await act("cluster:suggest", { bloc: bloc.id }, 60000);
   if (!ack.ok) return;
-  ui.suggestions = ack.clusters;
-  if (!ui.suggestions.length) showMessage(t("Aucun regroupement à proposer : les notes sont toutes différentes."));
+  ui.suggestions = { bloc: bloc.id, placements: ack.placements, clusters: ack.clusters };
+  ui.unticked.clear();
+  if (!ack.placements.length && !ack.clusters.length) {
+    showMessage(t("Aucun regroupement à proposer : les notes sont toutes différentes."));
+  }
   app.refresh();
 }
 
@@ -249,21 +253,90 @@ function Toolbar({ state, bloc }) {
   </div>`;
 }
 
+// -- suggestions: loose notes offered to the existing groups, then new groups --------
+// Everything is ticked at first; what stays ticked is accepted as one undo step.
+// Existing groups change only through an accepted placement.
+
+const noteText = (state, id) => (state.notes.get(id) || { text: "?" }).text;
+const clusterLabel = (state, id) => (state.clusters.get(id) || { label: "?" }).label;
+
+function isLoose(state, id) {
+  const note = state.notes.get(id);
+  return Boolean(note) && note.cluster == null;
+}
+
+function reasonOf(state, placement) {
+  return placement.words.length
+    ? t("mots communs : {words}", { words: placement.words.join(", ") })
+    : t("proche de « {note} »", { note: noteText(state, placement.closest) });
+}
+
+function Tick({ id, label }) {
+  const change = (e) => {
+    (e.currentTarget.checked ? ui.unticked.delete(id) : ui.unticked.add(id));
+    app.refresh();
+  };
+  return html`<input type="checkbox" checked=${!ui.unticked.has(id)} aria-label=${label} onchange=${change} />`;
+}
+
 function Suggestions({ state, bloc }) {
-  if (!ui.suggestions.length) return null;
-  const accept = (list) => act("cluster:group", { bloc: bloc.id, clusters: list }).then((ack) => {
-    if (ack.ok) ui.suggestions = ui.suggestions.filter((s) => !list.includes(s));
+  const s = ui.suggestions;
+  if (!s || s.bloc !== bloc.id) return null;
+  // Notes grouped meanwhile drop out of the proposal.
+  const placements = s.placements.filter((p) => isLoose(state, p.note) && state.clusters.has(p.cluster));
+  const groups = s.clusters.map((g, i) => ({ ...g, key: `g${i}` })).filter((g) => g.notes.every((id) => isLoose(state, id)));
+  const count = placements.length + groups.length;
+  if (!count) return null;
+  const accept = (keep) => act("cluster:accept", {
+    bloc: bloc.id,
+    placements: placements.filter((p) => keep(`p${p.note}`)).map((p) => ({ note: p.note, cluster: p.cluster })),
+    clusters: groups.filter((g) => keep(g.key)).map((g) => ({ label: g.label, notes: g.notes })),
+  }).then((ack) => {
+    if (ack.ok) {
+      ui.suggestions = null;
+      if (ack.skipped.length) showMessage(t("{n} note(s) déjà regroupée(s) entre-temps : laissée(s) en place.", { n: ack.skipped.length }));
+    }
     app.refresh();
   });
+  const ticked = placements.filter((p) => !ui.unticked.has(`p${p.note}`)).length + groups.filter((g) => !ui.unticked.has(g.key)).length;
   return html`<section class="suggestions" aria-labelledby="suggestions-title">
-    <h3 id="suggestions-title">${t("Regroupements proposés ({n})", { n: ui.suggestions.length })}</h3>
+    <h3 id="suggestions-title">${t("Regroupements proposés ({n})", { n: count })}</h3>
     <div class="toolbar">
-      <button type="button" class="primary-inline" onclick=${() => accept([...ui.suggestions])}>${t("Tout accepter")}</button>
-      <button type="button" onclick=${() => { ui.suggestions = []; app.refresh(); }}>${t("Ignorer")}</button>
+      <button type="button" class="primary-inline" onclick=${() => accept(() => true)}>${t("Tout accepter")}</button>
+      <button type="button" disabled=${!ticked} onclick=${() => accept((key) => !ui.unticked.has(key))}>
+        ${t("Accepter les suggestions cochées ({n})", { n: ticked })}</button>
+      <button type="button" onclick=${() => { ui.suggestions = null; app.refresh(); }}>${t("Ignorer")}</button>
     </div>
-    <ul>${ui.suggestions.map((s) => html`<li>
-      <strong>${s.label} (${s.notes.length})</strong> : ${s.notes.map((id) => (state.notes.get(id) || { text: "?" }).text).join(" · ")}
-      ${" "}<button type="button" onclick=${() => accept([s])}>${t("Accepter")}</button>
+    ${placements.length ? html`<h4>${t("Dans vos regroupements")}</h4>` : null}
+    <ul class="placements">${placements.map((p) => html`<li key=${p.note}>
+      <label><${Tick} id=${`p${p.note}`}
+          label=${t("Placer « {note} » dans « {group} »", { note: noteText(state, p.note), group: clusterLabel(state, p.cluster) })} />
+        ${` « ${noteText(state, p.note)} » → `}<strong>${clusterLabel(state, p.cluster)}</strong></label>
+      ${" "}<span class="reason">${reasonOf(state, p)}</span></li>`)}</ul>
+    ${groups.length ? html`<h4>${t("Nouveaux regroupements")}</h4>` : null}
+    <ul>${groups.map((g) => html`<li key=${g.key}>
+      <label><${Tick} id=${g.key} label=${t("Créer le regroupement « {label} »", { label: g.label })} />
+        ${" "}<strong>${g.label} (${g.notes.length})</strong></label>
+      ${" : "}${g.notes.map((id) => noteText(state, id)).join(" · ")}</li>`)}</ul>
+  </section>`;
+}
+
+// Late notes (written during regroupement) offered to the group they resemble.
+function Offers({ state, bloc }) {
+  const pending = [...ui.offers.values()].filter((o) => o.bloc === bloc.id && isLoose(state, o.note) && state.clusters.has(o.cluster));
+  if (!pending.length) return null;
+  const forget = (o) => {
+    ui.offers.delete(o.note);
+    app.refresh();
+  };
+  return html`<section class="suggestions offers" aria-labelledby="offers-title">
+    <h3 id="offers-title">${t("Notes arrivées en retard ({n})", { n: pending.length })}</h3>
+    <ul>${pending.map((o) => html`<li key=${o.note}>
+      ${t("« {note} » ressemble à ", { note: noteText(state, o.note) })}<strong>${clusterLabel(state, o.cluster)}</strong>
+      ${" "}<span class="reason">${reasonOf(state, o)}</span>${" "}
+      <button type="button" onclick=${() => act("cluster:move", { notes: [o.note], cluster: o.cluster }).then(() => forget(o))}>
+        ${t("Placer dans « {group} »", { group: clusterLabel(state, o.cluster) })}</button>
+      <button type="button" onclick=${() => forget(o)}>${t("Laisser")}</button>
     </li>`)}</ul>
   </section>`;
 }
@@ -329,6 +402,7 @@ export function Board({ state, bloc }) {
   return html`<div class=${side ? "board-view with-side" : "board-view"}>
     <div class="board-main">
       <${Toolbar} state=${state} bloc=${bloc} />
+      <${Offers} state=${state} bloc=${bloc} />
       <${Suggestions} state=${state} bloc=${bloc} />
       ${bloc.phase === "clos" && result
         ? html`<${Results} result=${result}><${RetainedEditor} key=${bloc.id} bloc=${bloc} result=${result} /><//>`

@@ -20,7 +20,9 @@ export const ui = {
   view: "board", // board | synthesis | draw
   selectedNotes: new Set(),
   selectedClusters: new Set(),
-  suggestions: [],
+  suggestions: null, // {bloc, placements, clusters} from cluster:suggest
+  unticked: new Set(), // "p<note id>" for a placement, "g<index>" for a new group
+  offers: new Map(), // note id -> cluster:offer for a late note
 };
 
 export function showMessage(text, kind = "info") {
