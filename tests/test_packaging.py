@@ -19,7 +19,9 @@ def test_the_wheel_serves_pages_templates_and_the_socketio_client(tmp_path):
     wheel = next((tmp_path / "dist").glob("facilitate-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ["facilitate/templates/participant.html", "facilitate/static/js/live.js",
-                     "facilitate/static/vendor/socket.io.min.js", "facilitate/session_templates/raviver-nos-couleurs.toml",
+                     "facilitate/static/vendor/socket.io.min.js", "facilitate/static/vendor/preact.module.js",
+                     "facilitate/static/vendor/preact-hooks.module.js", "facilitate/static/vendor/htm.module.js",
+                     "facilitate/static/js/console/board.js", "facilitate/session_templates/raviver-nos-couleurs.toml",
                      "facilitate/migrations/0001_initial.sql"]:
         assert expected in names
 
@@ -36,7 +38,8 @@ def test_the_wheel_serves_pages_templates_and_the_socketio_client(tmp_path):
     try:
         templates = requests.get(f"{server.url}/api/templates", timeout=5).json()
         assert {t["id"] for t in templates} >= {"raviver-nos-couleurs", "mutualisation"}
-        assert requests.get(f"{server.url}/static/vendor/socket.io.min.js", timeout=5).ok
+        for lib in ("socket.io.min.js", "preact.module.js", "preact-hooks.module.js", "htm.module.js"):
+            assert requests.get(f"{server.url}/static/vendor/{lib}", timeout=5).ok
         created = requests.post(f"{server.url}/api/workshops", json={"template": "mutualisation"}, timeout=5).json()
         page = requests.get(f"{server.url}/j/{created['code']}", timeout=5)
         assert page.ok and "participant.js" in page.text
