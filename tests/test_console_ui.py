@@ -169,9 +169,9 @@ def test_keyboard_shortcuts_listed_by_question_mark(browser, room):
 
 def test_the_draw_panel_prints_no_null(browser, room):
     page = room.console(browser)
-    page.get_by_role("button", name="Tirage au sort", exact=True).click()
+    page.get_by_role("button", name="Tirage au sort", exact=True).click()  # the draw's own view
     expect(page.get_by_role("button", name="Tirer au sort")).to_be_visible()
-    assert "null" not in page.locator("#main").inner_text()
+    assert "null" not in page.locator("#app").inner_text()
     page.close()
 
 
