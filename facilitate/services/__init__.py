@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from facilitate.services.common import Change, Identity, utc_now
 from facilitate.services.flow import FlowCases
 from facilitate.services.grouping import GroupingCases
+from facilitate.services.hosting import HostingCases
 from facilitate.services.notes import NoteCases
 from facilitate.services.synthesis import SynthesisCases
 from facilitate.services.workshops import WorkshopCases
@@ -17,5 +18,5 @@ __all__ = ["Change", "Identity", "Service", "utc_now"]
 
 
 @dataclass
-class Service(WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases):
+class Service(WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, HostingCases):
     """Every use case of facilitate over one database (see common.Base for the fields)."""
