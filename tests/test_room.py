@@ -1,0 +1,86 @@
+"""In the room: the Wi-Fi QR code for the projector, printable join cards,
+and the retention period that deletes idle ateliers (Law 25)."""
+
+import sqlite3
+import time
+from datetime import datetime, timedelta, timezone
+
+import requests
+
+from facilitate.accounts import deletion_date, wifi_qr_text
+from facilitate.db import DB_FILENAME
+from test_live import create_workshop
+
+
+def key_header(workshop):
+    return {"X-Facilitator-Key": workshop["facilitator_key"]}
+
+
+def test_wifi_qr_text_follows_the_standard_format():
+    assert wifi_qr_text("Salle Desjardins", "gommette42", "WPA") == "WIFI:T:WPA;S:Salle Desjardins;P:gommette42;;"
+    assert wifi_qr_text('Café;"Wi:Fi"', "a,b\\c;d", "WPA") == 'WIFI:T:WPA;S:Café\\;\\"Wi\\:Fi\\";P:a\\,b\\\\c\\;d;;'
+    assert wifi_qr_text("Ouvert", "ignoré", "nopass") == "WIFI:T:nopass;S:Ouvert;;"
+
+
+def test_the_wifi_is_kept_with_the_atelier_for_the_staff_only(http, workshop, connect):
+    url = f"/api/workshops/{workshop['id']}/wifi"
+    assert http.get(url).status_code == 403
+    assert http.put(url, json={"ssid": "Salle", "password": "gommette42"}).status_code == 403
+    short = http.put(url, json={"ssid": "Salle", "password": "court"}, headers=key_header(workshop))
+    assert short.status_code == 400 and short.get_json()["error"]["code"] == "wifi_invalid"
+    assert http.put(url, json="Salle", headers=key_header(workshop)).get_json()["error"]["code"] == "bad_request"
+    saved = http.put(url, json={"ssid": "Salle", "password": "gommette42"}, headers=key_header(workshop))
+    assert saved.get_json() == {"ssid": "Salle", "password": "gommette42", "security": "WPA"}
+    qr = http.get(f"{url}.svg", headers=key_header(workshop))
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    # Never on a participant's page, nor in what a phone receives.
+    phone = connect({"code": workshop["code"]})
+    assert "gommette42" not in str(phone.get_received())
+    assert "gommette42" not in http.get(f"/j/{workshop['code']}").get_data(as_text=True)
+    assert http.put(url, json={"ssid": ""}, headers=key_header(workshop)).get_json()["ssid"] is None
+    assert http.get(f"{url}.svg", headers=key_header(workshop)).status_code == 404
+
+
+def test_printable_join_cards(http, workshop):
+    page = http.get(f"/w/{workshop['id']}/cartes").get_data(as_text=True)
+    assert page.count(f">{workshop['code']}<") == 8 and page.count(workshop["join_url"]) == 8
+    assert "paper-lettre" in page and f"/qr/{workshop['code']}.svg" in page
+    assert "paper-a4" in http.get(f"/w/{workshop['id']}/cartes?papier=a4").get_data(as_text=True)
+    assert http.get("/w/inconnu/cartes").status_code == 404
+
+
+def test_deletion_date():
+    assert deletion_date("2026-01-01T10:00:00.000+00:00", 0) is None
+    assert deletion_date("2026-01-01T10:00:00.000+00:00", 30) == datetime(2026, 1, 31, 10, tzinfo=timezone.utc)
+
+
+def test_the_console_announces_the_deletion_date(tmp_path):
+    from facilitate import create_app
+
+    app = create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading", "RETENTION_DAYS": 30})
+    http = app.test_client()
+    w = http.post("/api/workshops", json={"template": "mutualisation"}).get_json()
+    due = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%d")
+    assert f"supprimé le {due}" in http.get(f"/w/{w['id']}/console").get_data(as_text=True)
+    assert f"supprimé le {due}" in http.get("/").get_data(as_text=True)
+    assert "supprimé le" not in create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading"}).test_client() \
+        .get(f"/w/{w['id']}/console").get_data(as_text=True)
+
+
+def test_the_server_deletes_ateliers_idle_past_the_retention_period(live_server, tmp_path):
+    server = live_server()
+    old, recent = create_workshop(server), create_workshop(server)
+    server.stop()
+    long_ago = (datetime.now(timezone.utc) - timedelta(days=40)).isoformat(timespec="milliseconds")
+    with sqlite3.connect(tmp_path / DB_FILENAME) as conn:
+        conn.execute("UPDATE workshop SET created_at = ? WHERE id = ?", (long_ago, old["id"]))
+        conn.execute("UPDATE participant SET joined_at = ? WHERE workshop_id = ?", (long_ago, old["id"]))
+    server = live_server(extra_args=("--retention-days", "30"))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code == 404:
+            break
+        time.sleep(0.2)
+    assert requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code == 404
+    assert requests.get(f"{server.url}/api/workshops/{recent['id']}", headers=key_header(recent), timeout=5).ok
+    assert "Conservation" in server.output()
