@@ -38,6 +38,15 @@ async function networkFirst(request) {
   }
 }
 
+// The page that registered the worker was loaded before it existed: it asks
+// for itself to be kept (the join page of its atelier, /j/<code>).
+self.addEventListener("message", (event) => {
+  const path = event.data && event.data.keep;
+  if (typeof path === "string" && path.startsWith("/j/")) {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.add(path)));
+  }
+});
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== location.origin) return;
