@@ -6,9 +6,11 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import requests
+from playwright.sync_api import expect
 
 from facilitate.accounts import deletion_date, wifi_qr_text
 from facilitate.db import DB_FILENAME
+from test_browser import LAPTOP, browser  # noqa: F401 (the module's Chromium fixture)
 from test_live import create_workshop
 
 
@@ -84,3 +86,31 @@ def test_the_server_deletes_ateliers_idle_past_the_retention_period(live_server,
     assert requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code == 404
     assert requests.get(f"{server.url}/api/workshops/{recent['id']}", headers=key_header(recent), timeout=5).ok
     assert "Conservation" in server.output()
+
+
+def test_the_projector_shows_the_wifi_typed_in_the_console_and_the_owner_renews_the_link(browser, live_server):
+    server = live_server()
+    w = create_workshop(server)
+    laptop = browser.new_context(**LAPTOP)
+    console = laptop.new_page()
+    console.goto(f"{server.url}/w/{w['id']}/console#key={w['facilitator_key']}")
+    expect(console.locator("#status")).to_have_text("En ligne")
+    projector = laptop.new_page()
+    projector.goto(f"{server.url}/w/{w['id']}/projecteur")
+    expect(projector.locator("#join-code")).to_have_text(w["code"])
+    expect(projector.locator("#wifi-panel")).to_be_hidden()
+
+    console.get_by_label("Nom du réseau").fill("Salle Desjardins")
+    console.get_by_label("Mot de passe").fill("gommette42")
+    console.get_by_role("button", name="Afficher au projecteur").click()
+    expect(console.locator("#wifi-message")).to_contain_text("Salle Desjardins")
+    expect(projector.locator("#wifi-name")).to_have_text("Salle Desjardins", timeout=15_000)
+    projector.wait_for_function("document.getElementById('wifi-qr').naturalWidth > 0")
+
+    old_link = console.locator("#cofac-link").input_value()
+    assert old_link == f"{server.url}/w/{w['id']}/console#key={w['facilitator_key']}"
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.get_by_role("button", name="Nouveau lien (révoque l'ancien)").click()
+    expect(console.locator("#cofac-link")).not_to_have_value(old_link)
+    expect(console.locator("#status")).to_have_text("En ligne")
+    assert requests.get(f"{server.url}/api/workshops/{w['id']}", headers=key_header(w), timeout=5).status_code == 403
