@@ -10,7 +10,6 @@ Figures go to docs/benchmarks.md; not part of pytest."""
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading

@@ -237,6 +237,12 @@ def test_a_phone_reaches_a_facilitator_account_through_the_proxy(hosted, chromiu
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert not re.search(r"\d", headers.get("Server", ""))
+    # The audit log says who did what to which atelier, never a note's text.
+    log = server.output()
+    assert "connexion compte=ana@exemple.org" in log and "connexion compte=bob@exemple.org" in log
+    assert f"création atelier={workshop_id} compte=ana@exemple.org" in log
+    assert re.search(rf"facilitator connecté atelier={workshop_id} compte=ana@exemple.org", log)
+    assert "Par les données mobiles" not in log and "Écrite hors ligne" not in log
     # A forged X-Forwarded-For through the proxy reaches no facilitator page.
     forged = requests.get(f"{proxy.url}/", headers={"X-Forwarded-For": "127.0.0.1"}, verify=False, timeout=10)
     assert "Rejoindre un atelier" in forged.text and "Nouvel atelier" not in forged.text
