@@ -10,6 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from facilitate import create_app
+from facilitate.accounts import check_password, clean_email
+from facilitate.errors import FacilitateError
 from facilitate.events import socketio as server_socketio
 
 HTTPS = "https://ateliers.exemple.org"
@@ -128,7 +130,8 @@ def test_a_new_password_ends_every_other_session(hosted):
 
 def test_the_loopback_grants_nothing_in_hosted_mode(hosted):
     http = client(hosted)  # the test client comes from 127.0.0.1, as a proxy on the same host would
-    assert "Rejoindre un atelier" in http.get("/").get_data(as_text=True)
+    home = http.get("/").get_data(as_text=True)
+    assert "Rejoindre un atelier" in home and 'href="/connexion"' in home
     assert http.get("/animation").headers["Location"].startswith("/connexion")
     refused = http.post("/api/workshops", json={"template": "mutualisation"}, headers={"X-CSRFToken": csrf_of(http)})
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "login_required"
@@ -182,7 +185,7 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(app, tmp_path)
     # Laptop mode: a phone forging X-Forwarded-For: 127.0.0.1 still gets the join form.
     forged = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Host": "127.0.0.1", "X-Real-IP": "127.0.0.1"}
     page = app.test_client().get("/", environ_base=PHONE, headers=forged).get_data(as_text=True)
-    assert "Rejoindre un atelier" in page and "Nouvel atelier" not in page
+    assert "Rejoindre un atelier" in page and "Nouvel atelier" not in page and "/connexion" not in page
     assert app.test_client().post("/api/workshops", json={"template": "mutualisation"}, environ_base=PHONE,
                                   headers=forged).status_code == 403
     # One trusted proxy: the client address is the one the proxy appended, not a forged one before it.
@@ -207,3 +210,16 @@ def test_users_command(tmp_path):
     assert run("list").stdout.splitlines() == ["ana@exemple.org\tadmin"]
     app = create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading"})
     assert app.extensions["facilitate"].authenticate("ana@exemple.org", PASSWORD) is not None
+
+
+def test_email_and_password_rules():
+    assert clean_email("  Ana@Exemple.ORG ") == "ana@exemple.org"
+    for bad in ("ana", "ana@exemple", "a b@exemple.org", None, 42):
+        with pytest.raises(FacilitateError) as refused:
+            clean_email(bad)
+        assert refused.value.code == "bad_email"
+    assert check_password("douze car. ok") == "douze car. ok"
+    for weak in ("onze carac.", "", None):
+        with pytest.raises(FacilitateError) as refused:
+            check_password(weak)
+        assert refused.value.code == "weak_password" and "12 caractères" in refused.value.message

@@ -64,6 +64,7 @@ def setup(app: Flask) -> None:
         RateLimiter(app.config["LOGIN_ATTEMPTS_PER_ADDRESS"], LOCK_SECONDS),
     )
     app.before_request(check_csrf)
+    app.context_processor(lambda: {"hosted_mode": True})
     app.register_blueprint(blueprint)
 
 
