@@ -36,20 +36,20 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Apply every migration newer than the database, each in its own transaction."""
+    """Apply every migration newer than the database, each in its own
+    transaction. The script runs whole through executescript (no splitting
+    on ";", which would break a trigger or a string holding one); BEGIN and
+    the version bump are part of the script, so a failure leaves the
+    transaction open and it is rolled back."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     for version, script in _migrations():
         if version <= current:
             continue
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in script.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version:d}")
-            conn.execute("COMMIT")
+            conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {version:d};\nCOMMIT;")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
 
 

@@ -24,15 +24,6 @@ class Phase(str, Enum):
     CLOS = "clos"
 
 
-PHASE_LABELS: dict[Phase, str] = {
-    Phase.ECRITURE: "Écriture",
-    Phase.DEVOILEMENT: "Dévoilement",
-    Phase.REGROUPEMENT: "Regroupement",
-    Phase.VOTE: "Vote",
-    Phase.CLOS: "Clos",
-}
-
-
 class Role(str, Enum):
     FACILITATOR = "facilitator"
     PROJECTOR = "projector"

@@ -508,8 +508,19 @@ def set_note_cluster(conn: sqlite3.Connection, note_ids: Iterable[int], cluster_
     )
 
 
+# A bloc keeps its last UNDO_DEPTH grouping snapshots: enough to walk back
+# a session's mistakes, bounded so that a long regroupement does not grow
+# the database by a copy of the board per action.
+UNDO_DEPTH = 50
+
+
 def push_undo(conn: sqlite3.Connection, bloc_id: int, snapshot: dict) -> None:
     conn.execute("INSERT INTO grouping_undo (bloc_id, snapshot) VALUES (?, ?)", (bloc_id, json.dumps(snapshot)))
+    conn.execute(
+        "DELETE FROM grouping_undo WHERE bloc_id = ? AND id NOT IN"
+        " (SELECT id FROM grouping_undo WHERE bloc_id = ? ORDER BY id DESC LIMIT ?)",
+        (bloc_id, bloc_id, UNDO_DEPTH),
+    )
 
 
 def pop_undo(conn: sqlite3.Connection, bloc_id: int) -> dict | None:

@@ -173,3 +173,16 @@ def test_fondamentaux_by_size_without_votes_and_adjusted_by_the_facilitator(boar
     ok(facilitator, "bloc:retained", {"bloc": bloc["id"], "retained": None})
     assert changes(alice)[-1]["results"][str(bloc["id"])]["retained"] == ["Communauté"]
     assert alice.emit("bloc:retained", {"bloc": bloc["id"], "retained": []}, callback=True)["error"]["code"] == "forbidden"
+
+
+def test_the_undo_history_is_bounded(board, monkeypatch):
+    from facilitate import store
+
+    monkeypatch.setattr(store, "UNDO_DEPTH", 3)
+    facilitator, _, _, bloc, notes = board
+    for i in range(5):
+        ok(facilitator, "cluster:group", {"bloc": bloc["id"], "clusters": [{"notes": notes[:2], "label": f"G{i}"}]})
+    undos = 0
+    while facilitator.emit("cluster:undo", {"bloc": bloc["id"]}, callback=True)["ok"]:
+        undos += 1
+    assert undos == 3
