@@ -1,7 +1,9 @@
 """In the room: the Wi-Fi QR code for the projector, printable join cards,
 and the retention period that deletes idle ateliers (Law 25)."""
 
+import re
 import sqlite3
+import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -114,3 +116,20 @@ def test_the_projector_shows_the_wifi_typed_in_the_console_and_the_owner_renews_
     expect(console.locator("#cofac-link")).not_to_have_value(old_link)
     expect(console.locator("#status")).to_have_text("En ligne")
     assert requests.get(f"{server.url}/api/workshops/{w['id']}", headers=key_header(w), timeout=5).status_code == 403
+
+
+def test_join_cards_print_eight_to_a_sheet_of_letter_or_a4(browser, live_server, tmp_path):
+    server = live_server()
+    w = create_workshop(server)
+    page = browser.new_context(**LAPTOP).new_page()
+    for paper, size in (("lettre", "(letter)"), ("a4", "(A4)")):
+        page.goto(f"{server.url}/w/{w['id']}/cartes?papier={paper}")
+        expect(page.locator(".card-code")).to_have_count(8)
+        page.wait_for_function("[...document.images].every((i) => i.complete && i.naturalWidth > 0)")
+        pdf = tmp_path / f"{paper}.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Pages:\s+1\n", info), info
+        assert size in info, info
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert text.splitlines().count(w["code"]) == 8 and "Imprimer" not in text
