@@ -128,6 +128,21 @@ def test_a_new_password_ends_every_other_session(hosted):
     assert login(client(hosted), "ana@exemple.org", "une toute nouvelle phrase").status_code == 302
 
 
+def test_a_facilitator_changes_their_password_and_their_other_sessions_end(hosted):
+    here, elsewhere = logged_in(hosted, "ana@exemple.org"), logged_in(hosted, "ana@exemple.org")
+    form = {"current": PASSWORD, "new": "une toute nouvelle phrase", "confirm": "une toute nouvelle phrase"}
+    wrong = here.post("/compte", data={**form, "current": "devine devine", "csrf_token": csrf_of(here, "/compte")})
+    assert wrong.status_code == 400 and "Mot de passe actuel incorrect." in wrong.get_data(as_text=True)
+    short = here.post("/compte", data={**form, "new": "court", "confirm": "court", "csrf_token": csrf_of(here, "/compte")})
+    assert short.status_code == 400 and "12 caractères" in short.get_data(as_text=True)
+    assert here.post("/compte", data=form).status_code == 400  # no CSRF token
+    done = here.post("/compte", data={**form, "csrf_token": csrf_of(here, "/compte")})
+    assert done.status_code == 200 and "vos autres sessions sont fermées" in done.get_data(as_text=True)
+    assert "Nouvel atelier" in here.get("/").get_data(as_text=True)  # this session goes on
+    assert elsewhere.get("/animation").status_code == 302  # the other one ended
+    assert login(client(hosted), "ana@exemple.org").status_code == 401
+
+
 def test_the_loopback_grants_nothing_in_hosted_mode(hosted):
     http = client(hosted)  # the test client comes from 127.0.0.1, as a proxy on the same host would
     home = http.get("/").get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, current_app, jsonify, redirect, render_templ
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from facilitate.errors import FacilitateError
 from facilitate.model import Account
 from facilitate.ratelimit import RateLimiter
 from facilitate.views import current_account, service
@@ -114,6 +115,36 @@ def login_post() -> Any:
     login_user(Facilitator(account))
     audit.info("connexion compte=%s adresse=%s", account.email, address)
     return redirect(_safe_next(request.form.get("next")))
+
+
+@blueprint.get("/compte")
+def account_page() -> Any:
+    if current_account() is None:
+        return redirect(url_for("auth.login", suivant="/compte"))
+    return render_template("account.html", account=current_account(), error=None, done=False)
+
+
+@blueprint.post("/compte")
+def change_password() -> Any:
+    """A facilitator changes their own password; their other sessions end."""
+    account = current_account()
+    if account is None:
+        return redirect(url_for("auth.login", suivant="/compte"))
+    form, error = request.form, None
+    if service().authenticate(account.email, form.get("current")) is None:
+        error = "Mot de passe actuel incorrect."
+    elif form.get("new") != form.get("confirm"):
+        error = "Les deux nouveaux mots de passe diffèrent."
+    else:
+        try:
+            account = service().change_password(account.email, form.get("new"))
+        except FacilitateError as refused:
+            error = refused.message
+    if error:
+        return render_template("account.html", account=account, error=error, done=False), 400
+    login_user(Facilitator(account))  # this session goes on with the new token
+    audit.info("mot de passe changé compte=%s", account.email)
+    return render_template("account.html", account=account, error=None, done=True)
 
 
 @blueprint.post("/deconnexion")
