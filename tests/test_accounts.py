@@ -2,9 +2,13 @@
 lockout, CSRF, cookie flags, sessions ended by a new password, and each
 facilitator kept to their own ateliers."""
 
+import fcntl
+import os
+import pty
 import re
 import subprocess
 import sys
+import termios
 
 import pytest
 from flask.testing import FlaskClient
@@ -238,3 +242,43 @@ def test_email_and_password_rules():
         with pytest.raises(FacilitateError) as refused:
             check_password(weak)
         assert refused.value.code == "weak_password" and "12 caractères" in refused.value.message
+
+
+def run_on_terminal(args, typed):
+    """Run a command with a pseudo-terminal as its controlling terminal, typing
+    each (prompt, line) of `typed` when its prompt appears."""
+    master, slave = pty.openpty()
+
+    def take_terminal():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen([sys.executable, "-m", "facilitate", *args], stdin=slave, stdout=slave, stderr=slave,
+                               preexec_fn=take_terminal, close_fds=True)
+    os.close(slave)
+    output = b""
+    for prompt, line in typed:
+        # Type only once the prompt is there: getpass flushes earlier input.
+        while not output.rstrip().endswith(prompt.encode() + b":"):
+            output += os.read(master, 1024)
+        os.write(master, line.encode() + b"\n")
+        output += os.read(master, 1024)
+    process.wait(60)
+    try:
+        while chunk := os.read(master, 1024):
+            output += chunk
+    except OSError:  # the terminal closes with the process
+        pass
+    os.close(master)
+    return process.returncode, output.decode()
+
+
+def test_users_add_asks_twice_on_a_terminal(tmp_path):
+    data = ["--data", str(tmp_path)]
+    code, output = run_on_terminal(["users", "add", "ana@exemple.org", *data],
+                                   [("Mot de passe", PASSWORD), ("Encore une fois", "autre chose encore")])
+    assert code == 1 and "Mot de passe" in output and "Encore une fois" in output and "diffèrent" in output
+    assert PASSWORD not in output  # not echoed
+    code, output = run_on_terminal(["users", "add", "ana@exemple.org", *data],
+                                   [("Mot de passe", PASSWORD), ("Encore une fois", PASSWORD)])
+    assert code == 0 and "Compte créé : ana@exemple.org" in output

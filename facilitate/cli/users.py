@@ -18,8 +18,11 @@ def _read_password() -> str:
     """Twice on a terminal (hidden); one line from standard input otherwise,
     so that scripts can pipe it in."""
     if sys.stdin.isatty():
-        return click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Encore une fois",
-                            err=True)
+        # Two prompts of our own: click's confirmation speaks English on a mismatch.
+        first = click.prompt("Mot de passe", hide_input=True, err=True)
+        if click.prompt("Encore une fois", hide_input=True, err=True) != first:
+            raise CliError("les deux mots de passe diffèrent ; rien n'a changé.")
+        return first
     line = sys.stdin.readline()
     if not line:
         raise CliError("aucun mot de passe sur l'entrée standard.")
