@@ -84,6 +84,11 @@ def test_the_login_page_logs_in_with_a_redirect_and_a_session_cookie(hosted):
     assert "ana@exemple.org" in home.get_data(as_text=True) and "Nouvel atelier" in home.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""])
+def test_login_never_redirects_to_another_site(hosted, target):
+    assert login(client(hosted), "ana@exemple.org", next=target).headers["Location"] == "/"
+
+
 def test_wrong_password_and_unknown_account_get_the_same_message(hosted):
     http = client(hosted)
     wrong = login(http, "ana@exemple.org", "pas le bon mot de passe")

@@ -57,8 +57,6 @@ def setup(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session
     )
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None
     csrf.init_app(app)
     app.extensions["facilitate_login_limits"] = (
         RateLimiter(app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"], LOCK_SECONDS),
