@@ -43,7 +43,9 @@ wifiForm.addEventListener("submit", async (event) => {
 });
 
 const link = document.getElementById("cofac-link");
-const showLink = () => { link.value = `${location.origin}/w/${workshopId}/console#key=${encodeURIComponent(key() || "")}`; };
+// The address phones use (the laptop's LAN address, or the public URL), not 127.0.0.1.
+const publicOrigin = new URL(document.getElementById("join-url").textContent.trim()).origin;
+const showLink = () => { link.value = `${publicOrigin}/w/${workshopId}/console#key=${encodeURIComponent(key() || "")}`; };
 
 document.getElementById("cofac-regenerate").addEventListener("click", async () => {
   if (!confirm("Créer un nouveau lien ? Les personnes qui ont l'ancien lien perdront l'accès à la console.")) return;
