@@ -201,16 +201,19 @@ def test_a_phone_reaches_a_facilitator_account_through_the_proxy(hosted, chromiu
     cards.goto(f"{proxy.url}/w/{workshop_id}/cartes")
     expect(cards.locator(".card-code")).to_have_count(8)
 
-    # The network goes away: the phone writes a note (kept in its outbox),
-    # reloads its page from the service worker, and the note arrives once
-    # the network is back.
+    # The network goes away: the phone reloads its page (from the service
+    # worker), still shows its bloc, writes a note (kept in its outbox), and
+    # the note arrives once the network is back.
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    bloc_title = phone.locator("#bloc-title").inner_text()
     proxy.stop()
     expect(phone.locator("#status")).to_contain_text("Hors ligne", timeout=15_000)
-    phone.get_by_label("Votre note").fill("Écrite hors ligne")
-    phone.get_by_role("button", name="Envoyer la note").click()
     phone.reload()
     expect(phone.locator("#status")).to_contain_text("Hors ligne")
+    expect(phone.locator("#bloc-title")).to_have_text(bloc_title)
+    phone.get_by_label("Votre note").fill("Écrite hors ligne")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .pending")).to_have_count(1)
     assert "Écrite hors ligne" in phone.evaluate(f"localStorage.getItem('facilitate:outbox:{code}')")
     proxy.start()
     expect(console.locator("#bloc-notes")).to_contain_text("Écrite hors ligne", timeout=30_000)
