@@ -218,6 +218,7 @@ def test_a_phone_reaches_a_facilitator_account_through_the_proxy(hosted, chromiu
     proxy.start()
     expect(console.locator("#bloc-notes")).to_contain_text("Écrite hors ligne", timeout=30_000)
     expect(phone.locator("#status")).to_have_text("En ligne")
+    expect(phone.locator("#my-notes .pending")).to_have_count(0)  # acknowledged, so out of the outbox
     assert phone.evaluate(f"localStorage.getItem('facilitate:outbox:{code}')") == "[]"
     assert violations == []
 
