@@ -1,11 +1,19 @@
 """Clustering quality and speed on the labelled development set.
 
-    .venv/bin/python bench/clustering_quality.py [--data PATH] [--ablation]
+    .venv/bin/python bench/clustering_quality.py [--data PATH] [--ablation] [--placement-sweep]
 
 Prints each set's adjusted Rand index (ARI) for the default options, their
 mean, and the median time to cluster 500 notes. --ablation also prints what
 each choice of facilitate/clustering.py changes (the table of
 docs/benchmarks.md) and a threshold sweep.
+
+Then, building on given groups (build_on_groups): for each theme two of its
+notes form a given group (20 random draws per set); precision is the share of
+placed notes that went to their theme's group, coverage the share of the
+other notes placed at all ("autre" notes count: they should stay loose), and
+the ARI is that of the whole result. The same two figures on seed 001's real
+notes, and the time for 500 notes with 20 given groups. --placement-sweep
+prints precision and coverage for a grid of placement thresholds.
 
 Scoring follows ../shared/data/README.md: each "autre" note is its own
 singleton. "mixed" is one extra check: the 230 notes of the four sets
@@ -29,7 +37,17 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-from facilitate.clustering import DEFAULT_OPTIONS, Options, _stem, fold_accents, suggest_clusters  # noqa: E402
+from facilitate.clustering import (  # noqa: E402
+    DEFAULT_OPTIONS,
+    DEFAULT_RULE,
+    Options,
+    PlacementRule,
+    _stem,
+    build_on_groups,
+    fold_accents,
+    suggest_clusters,
+)
+from facilitate.demo import seed001  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "clustering_dev.json"
 THRESHOLDS = (0.7, 0.75, 0.8, 0.84, 0.86, 0.88, 0.9, 0.92, 0.95)
@@ -170,10 +188,151 @@ def ablation(data: dict) -> None:
         print(f"{'seuil ' + format(t, '.2f'):44s} " + " ".join(f"{v:12.3f}" for v in per_set.values()) + f" {mean:6.3f} {mixed:6.3f}")
 
 
+# --- Building on given groups -------------------------------------------------
+
+DRAWS = 20
+
+
+def given_draw(themes: list[str], rng: random.Random, per_group: int = 2) -> list[list[int]]:
+    """`per_group` notes of each theme (autre excepted), in theme order."""
+    names = sorted({t for t in themes if t != "autre"})
+    return [sorted(rng.sample([i for i, t in enumerate(themes) if t == name], per_group)) for name in names]
+
+
+def placement_score(themes: list[str], groups: list[list[int]], result) -> tuple[int, int, int, float]:
+    """(correct placements, placements, notes not given, ARI of the whole result)."""
+    gold_of_group = [themes[g[0]] for g in groups]
+    correct = sum(themes[p.index] == gold_of_group[p.group] for p in result.placements)
+    others = len(themes) - sum(len(g) for g in groups)
+    predicted = [-1] * len(themes)
+    for number, cluster in enumerate(result.clusters):
+        for index in cluster.indexes:
+            predicted[index] = number
+    gold = [t if t != "autre" else f"__single_{i}" for i, t in enumerate(themes)]
+    return correct, len(result.placements), others, adjusted_rand_score(gold, predicted)
+
+
+def dev_placement(
+    data: dict, rule: PlacementRule = DEFAULT_RULE, draws: int = DRAWS
+) -> dict[str, tuple[float, float, float, float]]:
+    """Per set: precision, coverage, ARI (means over the draws) and the
+    plain char-TF-IDF nearest-centroid accuracy (every note placed)."""
+    results = {}
+    for s in data["sets"]:
+        texts, themes = [n["text"] for n in s["notes"]], [n["theme"] for n in s["notes"]]
+        correct = placed = others = 0
+        aris, baseline = [], []
+        for draw in range(draws):
+            groups = given_draw(themes, random.Random(draw))
+            c, p, o, ari = placement_score(themes, groups, build_on_groups(texts, groups, s["prompt"], rule=rule))
+            correct, placed, others = correct + c, placed + p, others + o
+            aris.append(ari)
+            baseline.append(nearest_centroid_accuracy(texts, themes, groups))
+        results[s["name"]] = (correct / placed if placed else 1.0, placed / others,
+                              statistics.fmean(aris), statistics.fmean(baseline))
+    return results
+
+
+def nearest_centroid_accuracy(texts: list[str], themes: list[str], groups: list[list[int]]) -> float:
+    """The measure to beat: character 3-5-gram TF-IDF, every other note to its nearest centroid."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
+    centroids = normalize(np.vstack([np.asarray(vectors[g].mean(axis=0)) for g in groups]))
+    best = np.asarray(vectors @ centroids.T).argmax(axis=1)
+    given = {i for g in groups for i in g}
+    others = [i for i in range(len(texts)) if i not in given]
+    return sum(themes[i] == themes[groups[best[i]][0]] for i in others) / len(others)
+
+
+def seed_placement(rule: PlacementRule = DEFAULT_RULE) -> tuple[float, float, float, list[str]]:
+    """Seed 001, bloc 2 (the only bloc the seed groups): one note of each of
+    its four groups is given, per column as the console does, over all 24
+    ways to pick them. Loose notes count as notes that should stay loose.
+    Returns precision, coverage, the share of the seed groups' other notes
+    placed in their group, and the loose notes placed."""
+    import itertools
+
+    bloc = next(b for b in seed001().blocs if b.clusters)
+    columns = {}
+    for number, cluster in enumerate(bloc.clusters):
+        for note in cluster.notes:
+            columns.setdefault(note.column, []).append((note.text, f"g{number}"))
+    for note in bloc.loose_notes:
+        columns.setdefault(note.column, []).append((note.text, "autre"))
+    # Every seed group, as (its column, the indexes it may be given by).
+    slots = [(column, [i for i, (_, g) in enumerate(notes) if g == name])
+             for column, notes in columns.items() for name in sorted({g for _, g in notes} - {"autre"})]
+    correct = placed = others = grouped = 0
+    wrong: set[str] = set()
+    for pick in itertools.product(*(indexes for _, indexes in slots)):
+        for column, notes in columns.items():
+            texts, themes = [t for t, _ in notes], [g for _, g in notes]
+            groups = [[index] for (where, _), index in zip(slots, pick) if where == column]
+            result = build_on_groups(texts, groups, bloc.prompt, rule=rule)
+            c, p, o, _ = placement_score(themes, groups, result)
+            correct, placed, others = correct + c, placed + p, others + o
+            grouped += sum(t != "autre" for t in themes) - len(groups)
+            wrong |= {texts[p.index] for p in result.placements if themes[p.index] == "autre"}
+    return correct / placed if placed else 1.0, placed / others, correct / grouped, sorted(wrong)
+
+
+def time_500_groups(data: dict, runs: int = 5) -> tuple[float, float]:
+    """Median seconds for build_on_groups on the 500 notes with 20 given
+    groups of two, stem cache empty and warm."""
+    notes = five_hundred_notes(data)
+    themes = [f"{s['name']}/{n['theme']}" for s in data["sets"] for n in s["notes"]]
+    names = sorted({t for t in themes if not t.endswith("/autre")})[:20]
+    groups = [[i for i, t in enumerate(themes) if t == name][:2] for name in names]
+    build_on_groups(["Billetterie commune", "Trop de paperasse"], [[0]])  # imports, first allocations
+    cold, warm = [], []
+    for _ in range(runs):
+        _stem.cache_clear()
+        start = time.perf_counter()
+        build_on_groups(notes, groups)
+        cold.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        build_on_groups(notes, groups)
+        warm.append(time.perf_counter() - start)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def placement_report(data: dict) -> None:
+    print(f"\nBuilding on given groups (2 notes per theme, {DRAWS} draws), rule {DEFAULT_RULE}")
+    rows = dev_placement(data)
+    for name, (precision, coverage, ari, baseline) in rows.items():
+        print(f"  {name:34s} precision {precision:.3f} coverage {coverage:.3f} ARI {ari:.3f}"
+              f"   (nearest centroid, all placed: {baseline:.3f})")
+    means = [statistics.fmean(r[k] for r in rows.values()) for k in range(4)]
+    print(f"  {'mean':34s} precision {means[0]:.3f} coverage {means[1]:.3f} ARI {means[2]:.3f}"
+          f"   (nearest centroid, all placed: {means[3]:.3f})")
+    precision, coverage, recall, wrong = seed_placement()
+    print(f"  {'seed 001, bloc 2 (24 picks)':34s} precision {precision:.3f} coverage {coverage:.3f}"
+          f" (its groups' other notes found: {recall:.3f}); loose notes placed: {wrong}")
+    cold, warm = time_500_groups(data)
+    print(f"500 notes, 20 given groups: {cold * 1000:.0f} ms with an empty stem cache, {warm * 1000:.0f} ms warm")
+
+
+def placement_sweep(data: dict) -> None:
+    print("\nPlacement thresholds: mean precision / coverage over the sets (and seed 001)")
+    for similarity in (0.1, 0.15, 0.2, 0.25, 0.3):
+        cells = []
+        for lead in (0.0, 0.05, 0.1, 0.15):
+            rule = PlacementRule(similarity, lead)
+            rows = dev_placement(data, rule).values()
+            seed = seed_placement(rule)
+            cells.append(f"lead {lead:.2f}: {statistics.fmean(r[0] for r in rows):.2f}/"
+                         f"{statistics.fmean(r[1] for r in rows):.2f} ({seed[0]:.2f}/{seed[1]:.2f})")
+        print(f"  cosine >= {similarity:.2f}  " + "  ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"labelled set (default: {DEFAULT_DATA})")
     parser.add_argument("--ablation", action="store_true", help="also measure each choice and a threshold sweep")
+    parser.add_argument("--placement-sweep", action="store_true", help="also sweep the placement thresholds")
     args = parser.parse_args()
     data = json.loads(args.data.read_text(encoding="utf-8"))
 
@@ -188,6 +347,9 @@ def main() -> None:
           f"(median of 5 runs); {together}/{copies} perturbed copies with their original")
     if args.ablation:
         ablation(data)
+    placement_report(data)
+    if args.placement_sweep:
+        placement_sweep(data)
 
 
 if __name__ == "__main__":

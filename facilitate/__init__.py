@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     from facilitate import events
     from facilitate.config import defaults, is_hosted
     from facilitate.db import DB_FILENAME, Database
+    from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
     from facilitate.ratelimit import Limits
     from facilitate.resources import bundled_path
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         join_url_for=lambda code: f"{base_url}/j/{code}",
         user_templates_dir=user_templates_dir,
         max_participants=settings["MAX_PARTICIPANTS"],
+        idle_seats_per_address=settings["IDLE_SEATS_PER_ADDRESS"],
     )
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -86,6 +88,8 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         cors_allowed_origins=origin_allowed,
     )
     hosting.setup(app)
+    # Outermost, so that Socket.IO is covered too (DNS rebinding).
+    app.wsgi_app = HostCheck(app.wsgi_app, served_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"]))
     return app
 
 

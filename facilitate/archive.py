@@ -8,6 +8,7 @@ their list, so exporting an imported atelier gives the same document."""
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from facilitate.export.document import (
     ExportWorkshop,
 )
 from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, Note, Phase, Role, Workshop
+from facilitate.payloads import read_archive
 from facilitate.services import Service
 from facilitate.voting import items_of, ranking, retained
 
@@ -176,82 +178,141 @@ def export_archive(service: Service, workshop_id: str) -> dict[str, Any]:
 
 def import_archive(service: Service, archive: Any) -> Workshop:
     """Load an archive as a new atelier (new id, join code and facilitator key).
-    A malformed archive is refused as a whole: nothing is written."""
-    try:
-        return _import(service, archive)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        raise FacilitateError(
-            "bad_archive", f"Ce fichier n'est pas une archive d'atelier valide ({type(error).__name__} : {error})."
-        ) from None
+    The whole archive is checked first (shape, ranges, references): a
+    refused one writes nothing, an accepted one always opens."""
+    data = read_archive(archive)
+    check_references(data)
+    return _import(service, data)
 
 
-def _import(service: Service, archive: Any) -> Workshop:
-    if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
-        raise FacilitateError("bad_archive", "Ce fichier n'est pas une archive d'atelier facilitate (format inconnu).")
-    if archive.get("version") != ARCHIVE_VERSION:
-        raise FacilitateError("bad_archive", f"Version d'archive non prise en charge : {archive.get('version')!r}.")
+def _refuse(problem: str) -> FacilitateError:
+    return FacilitateError("bad_archive", f"Archive invalide : {problem}")
+
+
+def _refs(rows: list[dict[str, Any]], what: str) -> dict[int, dict[str, Any]]:
+    by_ref = {row["ref"]: row for row in rows}
+    if len(by_ref) != len(rows):
+        raise _refuse(f"deux {what} ont le même « ref ».")
+    return by_ref
+
+
+def check_references(data: dict[str, Any]) -> None:
+    """Every reference between rows points at a row that exists, in the right
+    bloc; columns fit their bloc's kind; votes fit the bloc's budget."""
+    participants = _refs(data["participants"], "participants")
+    blocs = _refs(data["blocs"], "blocs")
+    clusters = _refs(data["clusters"], "regroupements")
+    notes = _refs(data["notes"], "notes")
+    if sum(p["role"] == "facilitator" for p in data["participants"]) > 1:
+        raise _refuse("l'atelier a plus d'une animation (role « facilitator »).")
+    if data["workshop"]["current_bloc"] not in (None, *blocs):
+        raise _refuse("« workshop.current_bloc » désigne un bloc absent.")
+    for bloc in data["blocs"]:
+        ids = [c["id"] for c in bloc["columns"]]
+        minimum = {"brainstorm": 0, "columns": 2, "questions": 1}[bloc["kind"]]
+        if len(set(ids)) != len(ids) or len(ids) < minimum or (bloc["kind"] == "brainstorm" and ids):
+            raise _refuse(f"les colonnes du bloc {bloc['ref']} ne conviennent pas à un bloc « {bloc['kind']} ».")
+
+    def in_bloc(row: dict[str, Any], what: str) -> dict[str, Any]:
+        bloc = blocs.get(row["bloc"])
+        if bloc is None:
+            raise _refuse(f"{what} {row.get('ref', '')} désigne un bloc absent.")
+        return bloc
+
+    def check_column(row: dict[str, Any], what: str, *, required: bool) -> None:
+        """A note sits in one of its bloc's columns (none in a brainstorm); a
+        cluster too, or across columns (null)."""
+        ids = [c["id"] for c in in_bloc(row, what)["columns"]]
+        if row["column"] not in ids and (row["column"] is not None or (required and ids)):
+            raise _refuse(f"{what} {row['ref']} désigne une colonne absente de son bloc.")
+
+    for cluster in data["clusters"]:
+        check_column(cluster, "le regroupement", required=False)
+    for note in data["notes"]:
+        check_column(note, "la note", required=True)
+        if note["author"] not in participants:
+            raise _refuse(f"la note {note['ref']} a un auteur absent.")
+        if note["cluster"] is not None and clusters.get(note["cluster"], {}).get("bloc") != note["bloc"]:
+            raise _refuse(f"la note {note['ref']} désigne un regroupement absent de son bloc.")
+    used: dict[tuple[int, int], int] = {}
+    seen: set[tuple[int, int, str]] = set()
+    for vote in data["votes"]:
+        bloc = in_bloc(vote, "le vote")
+        pool = clusters if vote["item"][0] == "c" else notes
+        target = pool.get(int(vote["item"][1:]))
+        if vote["participant"] not in participants or target is None or target["bloc"] != vote["bloc"]:
+            raise _refuse(f"le vote {vote['item']} désigne une personne ou un élément absent.")
+        key = (vote["participant"], vote["bloc"])
+        if (*key, vote["item"]) in seen:
+            raise _refuse(f"le vote {vote['item']} apparaît deux fois pour la même personne.")
+        seen.add((*key, vote["item"]))
+        used[key] = used.get(key, 0) + vote["dots"]
+        if used[key] > bloc["vote_budget"] or (vote["dots"] > 1 and not bloc["vote_stacking"]):
+            raise _refuse(f"les votes d'une personne dépassent le budget du bloc {bloc['ref']}.")
+    for volet in data["synthesis"]:
+        for action in volet["actions"]:
+            if not set(action["source"]["clusters"]) <= set(clusters) or not set(action["source"]["notes"]) <= set(notes):
+                raise _refuse("une action de la synthèse désigne un regroupement ou une note absente.")
+
+
+def _import(service: Service, archive: dict[str, Any]) -> Workshop:
     meta = archive["workshop"]
     now = service.now()
     with service.db.transaction() as conn:
         workshop = Workshop(
-            id=secrets.token_hex(4), code=service.new_code(conn), title=str(meta["title"]),
-            facilitator_key=secrets.token_urlsafe(24), template_id=meta.get("template"),
-            event=str(meta.get("event", "")), date=str(meta.get("date", "")),
-            facilitator_name=str(meta.get("facilitator_name", "")), organisation=str(meta.get("organisation", "")),
-            seq=1, meta_seq=1, synthesis_seq=1, created_at=str(meta.get("created_at") or now),
+            id=secrets.token_hex(4), code=service.new_code(conn), title=meta["title"],
+            facilitator_key=secrets.token_urlsafe(24), template_id=meta["template"],
+            event=meta["event"], date=meta["date"], facilitator_name=meta["facilitator_name"],
+            organisation=meta["organisation"], seq=1, meta_seq=1, synthesis_seq=1, created_at=meta["created_at"] or now,
         )
         store.insert_workshop(conn, workshop)
-        participants = {}
-        roles = [Role(p["role"]) for p in archive["participants"]]
-        if Role.FACILITATOR not in roles:
-            archive["participants"].append({"ref": 0, "name": workshop.facilitator_name or None, "role": "facilitator"})
-        for p in archive["participants"]:
-            participants[p["ref"]] = store.insert_participant(
-                conn, workshop.id, secrets.token_urlsafe(24), p.get("name"), Role(p["role"]), 1, now
+        people = archive["participants"]
+        if not any(p["role"] == "facilitator" for p in people):
+            people = [*people, {"ref": None, "name": workshop.facilitator_name or None, "role": "facilitator"}]
+        participants = {
+            p["ref"]: store.insert_participant(
+                conn, workshop.id, secrets.token_urlsafe(24), p["name"], Role(p["role"]), 1, now
             ).id
+            for p in people
+        }
         blocs = {}
         for position, b in enumerate(archive["blocs"]):
             bloc = Bloc(
-                0, workshop.id, position, str(b["title"]), BlocKind(b["kind"]), str(b.get("prompt", "")),
-                [Column(str(c["id"]), str(c["label"])) for c in b.get("columns", [])], b.get("timer_seconds"),
-                int(b.get("vote_budget", 5)), bool(b.get("private_writing")), Phase(b.get("phase", "ecriture")),
-                bool(b.get("fondamentaux")), seq=1,
+                0, workshop.id, position, b["title"], BlocKind(b["kind"]), b["prompt"],
+                [Column(c["id"], c["label"]) for c in b["columns"]], b["timer_seconds"],
+                b["vote_budget"], b["private_writing"], Phase(b["phase"]), b["fondamentaux"],
+                participants_group=b["participants_group"], vote_stacking=b["vote_stacking"], retained=b["retained"], seq=1,
             )
-            bloc.id = store.insert_bloc(conn, bloc)
-            bloc.participants_group, bloc.vote_stacking = bool(b.get("participants_group")), bool(b.get("vote_stacking"))
-            bloc.retained = b.get("retained")
-            store.update_bloc(conn, bloc)
-            blocs[b["ref"]] = bloc.id
+            blocs[b["ref"]] = store.insert_bloc(conn, bloc)
         clusters = {
-            c["ref"]: store.insert_cluster(conn, Cluster(0, workshop.id, blocs[c["bloc"]], str(c["label"]), c.get("column"), seq=1))
+            c["ref"]: store.insert_cluster(conn, Cluster(0, workshop.id, blocs[c["bloc"]], c["label"], c["column"], seq=1))
             for c in archive["clusters"]
         }
         notes = {}
         for n in archive["notes"]:
             note = store.insert_note(conn, Note(
-                0, workshop.id, blocs[n["bloc"]], participants[n["author"]], str(n["text"]), n.get("column"), None,
-                str(n.get("created_at") or now), str(n.get("updated_at") or now), seq=1,
+                0, workshop.id, blocs[n["bloc"]], participants[n["author"]], n["text"], n["column"], None,
+                n["created_at"] or now, n["updated_at"] or now, seq=1,
             ))
-            if n.get("cluster") is not None:
+            if n["cluster"] is not None:
                 store.set_note_cluster(conn, [note.id], clusters[n["cluster"]], 1)
             notes[n["ref"]] = note.id
         for v in archive["votes"]:
             kind, ref = v["item"][0], int(v["item"][1:])
             item = f"c{clusters[ref]}" if kind == "c" else f"n{notes[ref]}"
-            store.set_vote(conn, participants[v["participant"]], blocs[v["bloc"]], item, int(v["dots"]))
+            store.set_vote(conn, participants[v["participant"]], blocs[v["bloc"]], item, v["dots"])
         for position, volet in enumerate(archive["synthesis"]):
-            volet_id = store.insert_volet(conn, workshop.id, position, str(volet["title"]))
+            volet_id = store.insert_volet(conn, workshop.id, position, volet["title"])
             for rank, a in enumerate(volet["actions"]):
                 source = {
-                    "clusters": [clusters[r] for r in a.get("source", {}).get("clusters", [])],
-                    "notes": [notes[r] for r in a.get("source", {}).get("notes", [])],
+                    "clusters": [clusters[r] for r in a["source"]["clusters"]],
+                    "notes": [notes[r] for r in a["source"]["notes"]],
                 }
                 store.insert_action(conn, workshop.id, Action(
-                    0, volet_id, rank, str(a["text"]), str(a.get("soutien", "")), {k: v for k, v in source.items() if v}))
-        current = blocs.get(meta.get("current_bloc")) or next(iter(blocs.values()), None)
-        if current is not None:
-            store.set_current_bloc(conn, workshop.id, current, 1)
-            workshop.current_bloc = current
+                    0, volet_id, rank, a["text"], a["soutien"], {k: v for k, v in source.items() if v}))
+        current = blocs.get(meta["current_bloc"]) or next(iter(blocs.values()))
+        store.set_current_bloc(conn, workshop.id, current, 1)
+        workshop.current_bloc = current
     return workshop
 
 
@@ -294,7 +355,17 @@ def render_export(
 
 
 def export_filename(workshop: Workshop, fmt: str) -> str:
+    """A safe ASCII file name: slugs only, because the date is free text
+    ("20 – 22 mai", "2026/05/20") and the name goes into a header and a path."""
     from facilitate.session_templates import slugify
 
-    stem = slugify(workshop.title, fallback="atelier")
-    return f"{stem}-{workshop.date}.{fmt}" if workshop.date else f"{stem}.{fmt}"
+    stem = "-".join(filter(None, (slugify(workshop.title, fallback="atelier"), slugify(workshop.date, fallback=""))))
+    return f"{stem}.{fmt}"
+
+
+def readable_filename(workshop: Workshop, fmt: str) -> str:
+    """The title and date as typed, for browsers that read RFC 5987's filename*:
+    only path separators and control characters go."""
+    stem = " ".join(filter(None, (workshop.title.strip(), workshop.date.strip())))
+    stem = "".join(" " if c in '/\\' or unicodedata.category(c).startswith("C") else c for c in stem).strip(" .")
+    return f"{stem or 'atelier'}.{fmt}"

@@ -41,13 +41,21 @@ def defaults() -> dict[str, Any]:
         # The address phones use; None: detected from the network interfaces.
         "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
         "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),
+        # Seats one address may hold with newcomers who have not written or voted
+        # yet; None: 80 % of MAX_PARTICIPANTS, never fewer than 300 (see seats.py).
+        "IDLE_SEATS_PER_ADDRESS": _env_int("FACILITATE_IDLE_SEATS_PER_ADDRESS", 0) or None,
         # Without it, the facilitator's home answers only on the laptop itself.
         "ADMIN_PASSWORD": os.environ.get("FACILITATE_ADMIN_PASSWORD") or None,
         # Socket.IO connections from other web origins (comma-separated); none by default.
         "ALLOWED_ORIGINS": [o for o in os.environ.get("FACILITATE_ALLOWED_ORIGINS", "").split(",") if o],
+        # Extra Host names to answer (a DNS name given by the venue's router); IP
+        # addresses, localhost, this machine's name and the public URL's host always are.
+        "ALLOWED_HOSTS": [h for h in os.environ.get("FACILITATE_ALLOWED_HOSTS", "").split(",") if h],
         # Per participant, per minute: notes, and messages of any kind.
         "NOTES_PER_MINUTE": _env_int("FACILITATE_NOTES_PER_MINUTE", 30),
         "MESSAGES_PER_MINUTE": _env_int("FACILITATE_MESSAGES_PER_MINUTE", 100),
+        # Hosted mode: daily backups kept in <data>/sauvegardes.
+        "BACKUPS_KEPT": _env_int("FACILITATE_BACKUPS_KEPT", 7),
         # Wrong join codes tolerated per client address and minute.
         "JOIN_ATTEMPTS_PER_MINUTE": _env_int("FACILITATE_JOIN_ATTEMPTS_PER_MINUTE", 20),
         # Hosted mode (see is_hosted): how many reverse proxies sit in front
@@ -61,6 +69,6 @@ def defaults() -> dict[str, Any]:
     }
 
 
-def is_hosted(config: Any) -> bool:
-    """Hosted mode (accounts, login, strict headers) is on when phones reach the server over HTTPS."""
+def is_hosted(config: dict[str, Any]) -> bool:
+    """Hosted mode: served at a public HTTPS address (the laptop mode has none)."""
     return str(config.get("PUBLIC_URL") or "").startswith("https://")

@@ -53,6 +53,43 @@ def migrate(conn: sqlite3.Connection) -> None:
             raise
 
 
+def backup(source: Path, target: Path) -> None:
+    """Copy a live database with SQLite's online backup API: a consistent
+    snapshot even while the server writes (WAL), unlike copying the file."""
+    if not source.is_file():
+        raise FileNotFoundError(source)
+    partial = target.with_name(target.name + ".partiel")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)  # never a half-written backup under the final name
+
+
+def restore(source: Path, target: Path) -> None:
+    """Put a backup in place through SQLite itself (so the target's WAL stays
+    consistent), after checking it is a sound facilitate database."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("contrôle d'intégrité échoué")
+        if src.execute("PRAGMA user_version").fetchone()[0] < 1:
+            raise sqlite3.DatabaseError("ce n'est pas une base facilitate")
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 class Database:
     """The one connection of the process, guarded by a lock: SQLite has one
     writer anyway, and a single connection keeps every mutation a short

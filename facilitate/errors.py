@@ -39,3 +39,9 @@ def too_many_attempts() -> FacilitateError:
     return FacilitateError(
         "too_many_attempts", "Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer.", 429
     )
+
+
+def too_many_passwords() -> FacilitateError:
+    return FacilitateError(
+        "too_many_attempts", "Trop de mots de passe erronés depuis cet appareil : attendez une minute avant de réessayer.", 429
+    )

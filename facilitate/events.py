@@ -26,6 +26,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from facilitate.errors import FacilitateError, too_many_attempts
 from facilitate.model import Role
+from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty
 from facilitate.ratelimit import Limits
 from facilitate.rules import Viewer
@@ -37,6 +38,8 @@ socketio = SocketIO()
 
 # sid -> who that connection is, set once at connect and checked on every event.
 _identities: dict[str, Identity] = {}
+# sid -> the client's address, for the seats a single source may hold (seats.py).
+_addresses: dict[str, str] = {}
 
 ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
 STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
@@ -121,11 +124,21 @@ def _identify(auth: Any) -> tuple[Identity, Change | None]:
     if limits().wrong_codes.exceeded(client_address(), time.monotonic()):
         raise too_many_attempts()
     try:
-        return service().identify(auth)
+        return service().identify(auth, client_address(), _present)
     except FacilitateError as error:
         if error.code in ("unknown_workshop", "bad_key"):
             limits().wrong_codes.allow(client_address(), time.monotonic())
         raise
+
+
+def _present(workshop_id: str) -> dict[int, str]:
+    """The atelier's connected participants, each with the address they came from."""
+    return {
+        identity.viewer.participant_id: _addresses.get(sid, "?")
+        for sid, identity in list(_identities.items())
+        if identity.workshop.id == workshop_id and identity.viewer.role == Role.PARTICIPANT
+        and identity.viewer.participant_id is not None
+    }
 
 
 @socketio.on("connect")
@@ -137,6 +150,7 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error.message, error.to_dict()) from None
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
+    _addresses[request.sid] = client_address()
     if identity.viewer.is_staff:
         join_room(staff_room_of(workshop_id))
         from facilitate.views.hosting import actor
@@ -156,11 +170,15 @@ def on_connect(auth: Any = None) -> None:
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
     _identities.pop(request.sid, None)
+    _addresses.pop(request.sid, None)
 
 
 def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any]]], Callable[..., dict[str, Any]]]:
     """Register a handler taking (identity, payload) and returning the ack's
-    fields; errors become {"ok": false, "error": ...} acks."""
+    fields; errors become {"ok": false, "error": ...} acks. The payload
+    reaches it already read against the event's declared shape
+    (payloads.EVENTS), which every event must have."""
+    shape = EVENTS[name]
 
     def decorator(fn: Callable[[Identity, Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         @functools.wraps(fn)
@@ -173,7 +191,7 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
                     "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
                 ))
             try:
-                ack = {"ok": True, **fn(identity, args[0] if args else None)}
+                ack = {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
                 if identity.viewer.role == Role.FACILITATOR and name not in ("sync", "cluster:suggest"):
                     audit.info("%s atelier=%s connexion=%s", name, identity.workshop.id, request.sid)
                 return ack
@@ -205,14 +223,15 @@ def _error_ack(error: FacilitateError) -> dict[str, Any]:
 
 @client_event("cluster:suggest")
 def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
-    """Facilitator: {"bloc"} -> {"ok", "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
+    """Facilitator: {"bloc"} -> {"ok", "placements": [{"note", "cluster", "words", "closest"}],
+    "clusters": [{"label", "notes": [ids]}]}, nothing saved."""
     return service().suggest_clusters(identity, payload)
 
 
 @client_event("sync")
 def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
-    return {"state": service().patch(identity.workshop.id, identity.viewer, _since(payload))}
+    return {"state": service().patch(identity.workshop.id, identity.viewer, payload.get("since", 0))}
 
 
 @client_event("note:add")
@@ -220,7 +239,36 @@ def on_note_add(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"bloc", "text", "column"?, "client_id"?} -> {"ok", "note"}."""
     note, change = service().add_note(identity, payload)
     publish(change)
+    if change is not None and identity.viewer.role == Role.PARTICIPANT:
+        offer_late_note(identity.workshop.id, note["id"])
     return {"note": note}
+
+
+def offer_late_note(workshop_id: str, note_id: int) -> None:
+    """A note written while its bloc is in regroupement: tell the staff which
+    cluster it resembles (`cluster:offer`). Computed after the ack, off the
+    writer's path."""
+    svc = service()
+
+    def offer() -> None:
+        try:
+            found = svc.offer_late_note(workshop_id, note_id)
+        except Exception:
+            log.exception("late note offer failed")
+            return
+        if found:
+            socketio.emit("cluster:offer", found, to=staff_room_of(workshop_id))
+
+    socketio.start_background_task(offer)
+
+
+@client_event("cluster:accept")
+def on_cluster_accept(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"bloc", "placements": [{"note", "cluster"}], "clusters": [{"label"?, "notes"}]}
+    -> {"ok", "skipped": [note ids grouped meanwhile, left where they are]}: one undo step."""
+    skipped, change = service().accept_suggestions(identity, payload)
+    publish(change)
+    return {"skipped": skipped}
 
 
 @client_event("note:edit")
@@ -280,3 +328,24 @@ def _register_simple(name: str, method: str) -> None:
 
 for _name, _method in SIMPLE_EVENTS.items():
     _register_simple(_name, _method)
+
+
+@client_event("workshop:lock")
+def on_workshop_lock(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"locked": bool} closes (or reopens) the atelier to new arrivals."""
+    publish(service().lock_workshop(identity, payload))
+    return {}
+
+
+@client_event("participant:remove")
+def on_participant_remove(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"participant": ID}. Their screens get `participant:removed`
+    and are disconnected; their token no longer opens the atelier."""
+    publish(service().remove_participant(identity, payload))
+    removed = payload["participant"]
+    for sid, other in list(_identities.items()):
+        if other.workshop.id == identity.workshop.id and other.viewer.participant_id == removed and not other.viewer.is_staff:
+            socketio.emit("participant:removed", {"message": "L'animation vous a retiré de cet atelier."}, to=sid)
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+    return {}

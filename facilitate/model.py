@@ -91,6 +91,7 @@ class Workshop:
     created_at: str = ""
     volunteering: bool = False  # participants may volunteer for the team draw
     synthesis_seq: int = 0  # last change to the volets and actions
+    locked: bool = False  # closed to new arrivals (participants already in come back)
 
 
 @dataclass
@@ -102,6 +103,7 @@ class Participant:
     role: Role = Role.PARTICIPANT
     volunteer: bool = False
     seq: int = 0
+    removed: bool = False  # by the facilitator: their token no longer opens the atelier
 
 
 class DrawStatus(str, Enum):

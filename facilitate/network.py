@@ -39,6 +39,13 @@ def public_base_url(host: str, port: int, configured: str | None) -> str:
     return f"http://{address}:{port}"
 
 
+def no_delay(sock: socket.socket) -> socket.socket:
+    """TCP_NODELAY: small frames (an ack, a patch) go out at once, not after
+    Nagle's wait. Set on a listening socket, accepted sockets inherit it."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
 def qr_svg(data: str) -> str:
     """An SVG QR code (no Pillow needed), black on white for any phone camera."""
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2)

@@ -46,6 +46,7 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
         "current_bloc": w.current_bloc,
         "join_url": join_url,
         "volunteering": w.volunteering,
+        "locked": w.locked,
     }
 
 
@@ -188,17 +189,19 @@ def build_patch(
         patch["synthesis"] = synthesis_json(synthesis)
     if results:
         patch["results"] = {str(b): r for b, r in results.items()}
-    if participants:
+    if any(not p.removed for p in participants):
         patch["participants"] = [
             participant_json(p, counts.get(p.id, {}), done.get(p.id, []), votes.get(p.id, {}), viewer)
-            for p in participants
+            for p in participants if not p.removed
         ]
+    if since > 0 and any(p.removed for p in participants):
+        patch["deleted_participants"] = [p.id for p in participants if p.removed]
     return patch
 
 
 PATCH_CONTENT = (
     "workshop", "blocs", "deleted_blocs", "notes", "deleted_notes", "clusters", "deleted_clusters", "results",
-    "participants", "synthesis",
+    "participants", "deleted_participants", "synthesis",
 )
 
 

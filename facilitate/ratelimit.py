@@ -31,14 +31,20 @@ class RateLimiter:
         return True
 
 
+# Wrong admin passwords tolerated per client address and minute: enough for
+# typos, far too few to guess a password.
+PASSWORD_ATTEMPTS_PER_MINUTE = 10
+
+
 @dataclass(frozen=True)
 class Limits:
     """The limits of one server: per participant (messages, notes) and per
-    client address (wrong join codes)."""
+    client address (wrong join codes, wrong admin passwords)."""
 
     messages: RateLimiter
     notes: RateLimiter
     wrong_codes: RateLimiter
+    wrong_passwords: RateLimiter
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Limits:
@@ -46,4 +52,5 @@ class Limits:
             RateLimiter(settings["MESSAGES_PER_MINUTE"], 60),
             RateLimiter(settings["NOTES_PER_MINUTE"], 60),
             RateLimiter(settings["JOIN_ATTEMPTS_PER_MINUTE"], 60),
+            RateLimiter(PASSWORD_ATTEMPTS_PER_MINUTE, 60),
         )

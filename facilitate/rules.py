@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
+from typing import Any
 
 from facilitate.errors import FacilitateError
 from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
@@ -28,11 +30,20 @@ class Viewer:
         return self.role in (Role.FACILITATOR, Role.PROJECTOR)
 
 
-def clean_note_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise FacilitateError("bad_request", "Requête invalide : le texte de la note doit être une chaîne.")
+# Characters that draw nothing although Unicode does not class them as
+# format or space: Hangul fillers, the braille blank, the Khmer vowel inherents.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader would see: spaces, zero-width and bidi marks (Unicode
+    categories Cc, Cf, Z*), invisible fillers."""
+    return all(c in _INVISIBLE or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text)
+
+
+def clean_note_text(text: str) -> str:
     cleaned = text.strip()
-    if not cleaned:
+    if is_blank(cleaned):
         raise FacilitateError("note_empty", "La note est vide : écrivez quelques mots avant d'envoyer.")
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise FacilitateError(
@@ -42,16 +53,14 @@ def clean_note_text(text: object) -> str:
     return cleaned
 
 
-def clean_display_name(name: object) -> str | None:
+def clean_display_name(name: str | None) -> str | None:
     """A display name, or None to stay anonymous."""
     if name is None:
         return None
-    if not isinstance(name, str):
-        raise FacilitateError("bad_request", "Requête invalide : le nom doit être une chaîne.")
     cleaned = " ".join(name.split())
     if len(cleaned) > MAX_NAME_LENGTH:
         raise FacilitateError("name_too_long", f"Le nom dépasse {MAX_NAME_LENGTH} caractères.")
-    return cleaned or None
+    return None if is_blank(cleaned) else cleaned
 
 
 def check_column(bloc: Bloc, column: object) -> str | None:
@@ -90,6 +99,14 @@ def check_can_write(viewer: Viewer, bloc: Bloc) -> None:
         )
 
 
+def check_can_add_note(viewer: Viewer, bloc: Bloc) -> None:
+    """Adding stays open one phase longer than editing: a participant's late
+    note during regroupement is offered to the group it resembles."""
+    if viewer.role == Role.PARTICIPANT and bloc.phase == Phase.REGROUPEMENT:
+        return
+    check_can_write(viewer, bloc)
+
+
 def check_can_change_note(viewer: Viewer, note: Note, bloc: Bloc) -> None:
     """Participants change only their own notes; the facilitator may tidy any."""
     if viewer.role == Role.FACILITATOR:
@@ -108,11 +125,9 @@ def check_can_group(viewer: Viewer, bloc: Bloc) -> None:
     raise FacilitateError("forbidden", "Le regroupement est réservé à l'animation pour ce bloc.", 403)
 
 
-def clean_cluster_label(label: object) -> str:
-    if not isinstance(label, str):
-        raise FacilitateError("bad_request", "Requête invalide : le nom du regroupement doit être un texte.")
+def clean_cluster_label(label: str) -> str:
     cleaned = " ".join(label.split())
-    if not cleaned:
+    if is_blank(cleaned):
         raise FacilitateError("label_empty", "Donnez un nom au regroupement.")
     return cleaned[:MAX_NOTE_LENGTH]
 
@@ -120,15 +135,10 @@ def clean_cluster_label(label: object) -> str:
 MAX_SYNTHESIS_TEXT = 1000
 
 
-def clean_synthesis_text(payload: object, name: str, *, required: bool) -> str:
+def clean_synthesis_text(payload: dict[str, str | None], name: str, *, required: bool) -> str:
     """A volet title, an action or its soutien: trimmed text, 1000 characters at most."""
-    value = payload.get(name, "") if isinstance(payload, dict) else None
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise FacilitateError("bad_request", f"Requête invalide : « {name} » doit être un texte.")
-    value = value.strip()
-    if required and not value:
+    value = (payload.get(name) or "").strip()
+    if required and is_blank(value):
         raise FacilitateError("text_empty", "Ce texte ne peut pas être vide.")
     if len(value) > MAX_SYNTHESIS_TEXT:
         raise FacilitateError("text_too_long", f"Ce texte dépasse {MAX_SYNTHESIS_TEXT} caractères.")
@@ -148,26 +158,24 @@ MAX_COLUMNS = 12
 MAX_TIMER_SECONDS = 4 * 3600
 
 
-def _text(payload: dict[str, object], name: str, limit: int, *, required: bool) -> str:
-    value = payload.get(name, "")
-    if not isinstance(value, str):
-        raise FacilitateError("bad_request", f"Requête invalide : « {name} » doit être un texte.")
+def _text(payload: dict[str, Any], name: str, limit: int, *, required: bool) -> str:
+    value: str = payload.get(name, "")
     value = " ".join(value.split()) if name == "title" else value.strip()
-    if required and not value:
+    if required and is_blank(value):
         raise FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
     if len(value) > limit:
         raise FacilitateError("bloc_invalid", f"« {name} » dépasse {limit} caractères.")
     return value
 
 
-def clean_columns(kind: BlocKind, raw: object, current: list[Column]) -> list[Column]:
+def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, current: list[Column]) -> list[Column]:
     """Columns (or questions) as the facilitator edits them: entries that keep
     an existing id keep their notes; new labels get new ids."""
     if kind == BlocKind.BRAINSTORM:
         if raw not in (None, []):
             raise FacilitateError("bloc_invalid", "Un bloc de remue-méninges n'a ni colonnes ni questions.")
         return []
-    if not isinstance(raw, list) or len(raw) > MAX_COLUMNS:
+    if raw is None or len(raw) > MAX_COLUMNS:
         raise FacilitateError("bad_request", f"Requête invalide : « columns » est une liste de {MAX_COLUMNS} éléments au plus.")
     known = {c.id for c in current}
     taken = set(known)
@@ -175,8 +183,6 @@ def clean_columns(kind: BlocKind, raw: object, current: list[Column]) -> list[Co
     for entry in raw:
         if isinstance(entry, str):
             entry = {"label": entry}
-        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
-            raise FacilitateError("bad_request", "Requête invalide : chaque colonne a un « label » texte.")
         label = " ".join(entry["label"].split())
         if not label or len(label) > 200:
             raise FacilitateError("bloc_invalid", "Chaque colonne ou question a un libellé de 1 à 200 caractères.")
@@ -192,7 +198,7 @@ def clean_columns(kind: BlocKind, raw: object, current: list[Column]) -> list[Co
     return columns
 
 
-def apply_bloc_settings(bloc: Bloc, payload: dict[str, object]) -> Bloc:
+def apply_bloc_settings(bloc: Bloc, payload: dict[str, Any]) -> Bloc:
     """The bloc with the facilitator's edits applied (only the fields present)."""
     changes: dict[str, object] = {}
     if "title" in payload:
@@ -203,17 +209,15 @@ def apply_bloc_settings(bloc: Bloc, payload: dict[str, object]) -> Bloc:
         changes["columns"] = clean_columns(bloc.kind, payload["columns"], bloc.columns)
     if "timer_seconds" in payload:
         timer = payload["timer_seconds"]
-        if timer is not None and (isinstance(timer, bool) or not isinstance(timer, int) or not 0 < timer <= MAX_TIMER_SECONDS):
+        if timer is not None and not 0 < timer <= MAX_TIMER_SECONDS:
             raise FacilitateError("bloc_invalid", "La minuterie va de 1 seconde à 4 heures (ou aucune).")
         changes["timer_seconds"] = timer
     if "vote_budget" in payload:
         budget = payload["vote_budget"]
-        if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= 20:
+        if not 1 <= budget <= 20:
             raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
         changes["vote_budget"] = budget
     for flag in ("private_writing", "fondamentaux", "participants_group", "vote_stacking"):
         if flag in payload:
-            if not isinstance(payload[flag], bool):
-                raise FacilitateError("bad_request", f"Requête invalide : « {flag} » vaut true ou false.")
             changes[flag] = payload[flag]
     return replace(bloc, **changes)

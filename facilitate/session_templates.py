@@ -26,6 +26,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 import tomli_w
 
+from facilitate.countdown import MAX_TIMER_SECONDS
 from facilitate.model import BlocKind
 
 DEFAULT_VOLETS: tuple[str, ...] = ("Communications", "Impacts", "Reconnaissance", "Membres")
@@ -130,11 +131,30 @@ class TemplateError(Exception):
 # --- small helpers ---------------------------------------------------------
 
 
+# Slugs name files: short enough for any file system, whatever the title's length.
+MAX_SLUG_LENGTH = 60
+
+
 def slugify(text: str, fallback: str = "gabarit") -> str:
     """A file-name-safe id from a title: "Raviver nos couleurs !" -> "raviver-nos-couleurs"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:MAX_SLUG_LENGTH].strip("-")
     return slug or fallback
+
+
+def unique_slugs(titles: list[str], fallback: str = "bloc") -> list[str]:
+    """One distinct slug per title, in order: "Étape 2", "Étape", "Étape" ->
+    etape-2, etape, etape-3 (a number is added until the slug is free)."""
+    taken: set[str] = set()
+    slugs = []
+    for title in titles:
+        base = slugify(title, fallback=fallback)
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 def _type_name(value: object) -> str:
@@ -375,6 +395,8 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(error, text.removeprefix("\ufeff"), source) from None
+    except RecursionError:  # tomllib recurses once per nested table or array
+        check.fail("structure", "tableaux ou listes imbriqués trop profondément", "un gabarit n'a que [[blocs]] et des listes simples")
 
     check.unknown_keys(data, TOP_KEYS, "", "", BLOC_KEYS)
     title = check.text(data, "title", "", "", required=True, example="Titre de l'atelier")
@@ -520,7 +542,8 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         )
 
     timer = check.integer(
-        raw, "timer", prefix, label, low=1, high=None, fix="écrivez une durée en secondes, par exemple timer = 600 pour 10 minutes"
+        raw, "timer", prefix, label, low=1, high=MAX_TIMER_SECONDS,
+        fix="écrivez une durée en secondes (4 heures au plus), par exemple timer = 600 pour 10 minutes"
     )
     budget = check.integer(
         raw,

@@ -47,6 +47,7 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         created_at=row["created_at"],
         volunteering=bool(row["volunteering"]),
         synthesis_seq=row["synthesis_seq"],
+        locked=bool(row["locked"]),
     )
 
 
@@ -146,11 +147,14 @@ def _columns_json(columns: list[Column]) -> str:
 
 def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
     cur = conn.execute(
-        "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds,"
-        " vote_budget, private_writing, phase, fondamentaux, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds, vote_budget,"
+        " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             b.workshop_id, b.position, b.title, b.kind.value, b.prompt, _columns_json(b.columns),
-            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, int(b.fondamentaux), b.seq,
+            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, int(b.fondamentaux),
+            int(b.participants_group), int(b.vote_stacking),
+            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False), b.seq,
         ),
     )
     return int(cur.lastrowid)
@@ -208,6 +212,7 @@ def _participant(row: sqlite3.Row) -> Participant:
         role=Role(row["role"]),
         volunteer=bool(row["volunteer"]),
         seq=row["seq"],
+        removed=bool(row["removed"]),
     )
 
 
@@ -224,6 +229,13 @@ def insert_participant(
 def find_participant_by_token(conn: sqlite3.Connection, workshop_id: str, token: str) -> Participant | None:
     row = conn.execute(
         "SELECT * FROM participant WHERE workshop_id = ? AND token = ?", (workshop_id, token)
+    ).fetchone()
+    return _participant(row) if row else None
+
+
+def get_participant(conn: sqlite3.Connection, workshop_id: str, participant_id: int) -> Participant | None:
+    row = conn.execute(
+        "SELECT * FROM participant WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
     ).fetchone()
     return _participant(row) if row else None
 
@@ -289,10 +301,26 @@ def done_blocs(conn: sqlite3.Connection, participant_ids: Iterable[int]) -> dict
     return done
 
 
-def count_participants(conn: sqlite3.Connection, workshop_id: str) -> int:
-    return conn.execute(
-        "SELECT count(*) FROM participant WHERE workshop_id = ? AND role = 'participant'", (workshop_id,)
-    ).fetchone()[0]
+def set_locked(conn: sqlite3.Connection, workshop_id: str, locked: bool, seq: int) -> None:
+    conn.execute("UPDATE workshop SET locked = ?, meta_seq = ? WHERE id = ?", (int(locked), seq, workshop_id))
+
+
+def remove_participant(conn: sqlite3.Connection, participant_id: int, seq: int) -> None:
+    conn.execute("UPDATE participant SET removed = 1, volunteer = 0, seq = ? WHERE id = ?", (seq, participant_id))
+
+
+def contributor_ids(conn: sqlite3.Connection, workshop_id: str) -> set[int]:
+    """Participants who wrote, voted, said "j'ai terminé" or volunteered (they keep their seat)."""
+    rows = conn.execute(
+        "SELECT participant_id FROM note WHERE workshop_id = ?1"
+        " UNION SELECT v.participant_id FROM vote v JOIN bloc b ON b.id = v.bloc_id WHERE b.workshop_id = ?1"
+        " UNION SELECT d.participant_id FROM done d JOIN bloc b ON b.id = d.bloc_id WHERE b.workshop_id = ?1"
+        " UNION SELECT id FROM participant WHERE workshop_id = ?1 AND volunteer = 1",
+        (workshop_id,),
+    ).fetchall()
+    removed = {r[0] for r in conn.execute(
+        "SELECT id FROM participant WHERE workshop_id = ? AND (removed = 1 OR role != 'participant')", (workshop_id,))}
+    return {r[0] for r in rows} - removed
 
 
 def touch_participant(conn: sqlite3.Connection, participant_id: int, seq: int) -> None:

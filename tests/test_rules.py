@@ -4,6 +4,7 @@ import pytest
 
 from facilitate.errors import FacilitateError
 from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
+from facilitate.payloads import NoteAdd, read
 from facilitate.rules import (
     MAX_NOTE_LENGTH,
     Viewer,
@@ -52,9 +53,10 @@ def test_long_notes_are_refused_with_the_count():
 
 @pytest.mark.parametrize("text", [None, 12, ["a"], {"t": "a"}])
 def test_non_text_notes_are_bad_requests(text):
+    # The type is checked where the payload is read, before any rule runs.
     with pytest.raises(FacilitateError) as error:
-        clean_note_text(text)
-    assert error.value.code == "bad_request"
+        read(NoteAdd, {"bloc": 1, "text": text})
+    assert error.value.code == "bad_request" and "« text » doit être un texte" in error.value.message
 
 
 def test_display_names():

@@ -20,6 +20,8 @@ COMMANDS = {
     "delete": "facilitate.cli.workshops:delete",
     "demo": "facilitate.cli.workshops:demo",
     "users": "facilitate.cli.users:users",
+    "backup": "facilitate.cli.backup:backup",
+    "restore": "facilitate.cli.backup:restore",
 }
 
 

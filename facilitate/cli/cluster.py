@@ -51,11 +51,31 @@ def _notes(text: str) -> list[str]:
     return notes
 
 
+def _groups(path: str, count: int) -> list[list[int]]:
+    """The groups already made, from a JSON file: an array of arrays of note indexes."""
+    from facilitate.clustering import GroupsError, check_groups
+
+    try:
+        value = json.loads(_read(path))
+    except json.JSONDecodeError as error:
+        raise CliError(f"{path} : JSON invalide (ligne {error.lineno}, colonne {error.colno})") from None
+    try:
+        return check_groups(value, count)
+    except GroupsError as error:
+        raise CliError(f"{path} : {error}") from None
+
+
+def _why(words: tuple[str, ...], closest: str) -> str:
+    return f"mots communs : {', '.join(words)}" if words else f"proche de « {closest} »"
+
+
 @click.command(short_help="Suggère des regroupements pour une liste de notes.")
 @click.argument("file", metavar="FICHIER")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON : {\"clusters\": [[0, 3], ...], \"labels\": [...]}.")
 @click.option("--prompt", "--question", default="", metavar="TEXTE", help="La question posée : ses mots ne servent pas à regrouper.")
-def cluster(file: str, as_json: bool, prompt: str) -> None:
+@click.option("--groups", "groups_file", metavar="GROUPES.json",
+              help="Les groupes déjà faits : un tableau JSON de tableaux d'indices de notes, par exemple [[0, 3], [5]].")
+def cluster(file: str, as_json: bool, prompt: str, groups_file: str | None) -> None:
     """Suggère des regroupements pour les notes de FICHIER (« - » : entrée standard).
 
     FICHIER est en UTF-8 : soit une note par ligne (les lignes vides sont
@@ -63,26 +83,35 @@ def cluster(file: str, as_json: bool, prompt: str) -> None:
     de chaînes (reconnu quand le fichier commence par « [ » ; la note 0 est
     le premier élément).
 
+    Avec --groups, les groupes déjà faits restent entiers, en premier et dans
+    leur ordre, jamais fusionnés ; chaque autre note rejoint le groupe dont
+    elle est nettement la plus proche (avec la raison), ou reste à regrouper
+    parmi les autres quand rien n'est assez proche.
+
     Par défaut : chaque groupe avec son titre, son nombre de notes « (n) » et
     ses notes, puis les notes restées seules. Avec --json : un objet
     {"clusters": [[indice, ...], ...], "labels": ["titre", ...]} où chaque
     indice (à partir de 0) apparaît dans exactement un groupe, notes seules
-    comprises, du plus grand groupe au plus petit.
+    comprises : les groupes donnés d'abord, puis du plus grand au plus petit.
     """
+    if groups_file == "-" and file == "-":
+        raise CliError("les notes et les groupes ne peuvent pas tous deux venir de l'entrée standard")
     notes = _notes(_read(file))
-    from facilitate.clustering import suggest_clusters  # scikit-learn: only when needed
+    groups = _groups(groups_file, len(notes)) if groups_file else []
+    from facilitate.clustering import build_on_groups  # scikit-learn: only when needed
 
-    clusters = suggest_clusters(notes, prompt)
+    result = build_on_groups(notes, groups, prompt)
     if as_json:
-        payload = {"clusters": [list(c.indexes) for c in clusters], "labels": [c.label for c in clusters]}
+        payload = {"clusters": [list(c.indexes) for c in result.clusters], "labels": [c.label for c in result.clusters]}
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
-    groups = [c for c in clusters if len(c.indexes) > 1]
-    alone = [c for c in clusters if len(c.indexes) == 1]
-    for group in groups:
+    why = {p.index: _why(p.words, notes[p.closest]) for p in result.placements}
+    shown = [c for k, c in enumerate(result.clusters) if k < len(groups) or len(c.indexes) > 1]
+    alone = [c for c in result.clusters if c not in shown]
+    for group in shown:
         click.echo(f"{group.label} ({len(group.indexes)})")
         for index in group.indexes:
-            click.echo(f"    {notes[index]}")
+            click.echo(f"    {notes[index]}" + (f"  [{why[index]}]" if index in why else ""))
         click.echo()
     if alone:
         click.echo(f"Notes seules ({len(alone)})")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from facilitate.cli import CliError
 from facilitate.config import ASYNC_MODES, DEFAULT_ASYNC_MODE
 
 
@@ -46,10 +48,11 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
     mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
     _monkey_patch(mode)
 
-    from facilitate import create_app
+    from facilitate.cli.startup import open_app
     from facilitate.config import defaults, is_hosted
     from facilitate.events import socketio
     from facilitate.network import qr_terminal
+    from facilitate.resources import bundled_path
     from facilitate.views.hosting import retention_loop
 
     overrides = {"ASYNC_MODE": mode}
@@ -59,10 +62,20 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
         if value is not None:
             overrides[key] = value
     settings = {**defaults(), **overrides}
-    app = create_app(settings)
+    app, lock = open_app(settings, lock=True)  # `lock` stays open (held) while serving
     base_url = app.config["BASE_URL"]
     for problem in app.config["TEMPLATE_PROBLEMS"]:
         click.echo(f"Modèle ignoré : {problem}", err=True)
+    if not (bundled_path("static") / "vendor" / "socket.io.min.js").is_file():
+        click.echo("Attention : la bibliothèque du navigateur static/vendor/socket.io.min.js manque, les pages des "
+                   "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
+                   "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
+                   "avant « pip install . ».", err=True)
+    try:
+        serve_forever = _bind(app, settings["HOST"], settings["PORT"], mode)
+    except OSError as error:
+        raise CliError(f"impossible d'écouter sur {settings['HOST']}:{settings['PORT']} ({error.strerror or error}). "
+                       "Le port est peut-être déjà pris : choisissez-en un autre avec --port.") from None
     if is_hosted(settings):
         # Who did what to which atelier, for the administrator (journald under systemd).
         logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
@@ -78,6 +91,39 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
         click.echo(f"Conservation : les ateliers sans activité depuis {settings['RETENTION_DAYS']} jours sont supprimés.")
         socketio.start_background_task(retention_loop, app)
     click.echo(f"Données : {Path(settings['DATA_DIR']).resolve()}  ·  moteur : {mode}")
+    if is_hosted(settings):
+        from facilitate.backups import BACKUP_DIRNAME, run_daily
+        from facilitate.db import DB_FILENAME
+
+        data = Path(settings["DATA_DIR"])
+        socketio.start_background_task(run_daily, data / DB_FILENAME, data / BACKUP_DIRNAME, settings["BACKUPS_KEPT"])
+        click.echo(f"Sauvegarde quotidienne : {(data / BACKUP_DIRNAME).resolve()} ({settings['BACKUPS_KEPT']} gardées)")
     click.echo("Ctrl-C pour arrêter.", nl=True)
-    socketio.run(app, host=settings["HOST"], port=settings["PORT"], log_output=False,
-                 allow_unsafe_werkzeug=True)
+    serve_forever()
+
+
+def _bind(app: object, host: str, port: int, mode: str) -> Callable[[], None]:
+    """Listen now (so that the address printed next already answers) and return
+    the serving loop. What socketio.run does, on a listening socket with
+    TCP_NODELAY, which the sockets it accepts inherit: acks and patches leave at
+    once instead of waiting for the phone's delayed ACK (bench/ack_latency.py)."""
+    from facilitate.network import no_delay
+
+    if mode == "gevent":
+        from gevent import pywsgi
+        from geventwebsocket.handler import WebSocketHandler
+
+        server = pywsgi.WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None)
+        server.init_socket()
+        no_delay(server.socket)
+        return server.serve_forever
+    if mode == "eventlet":
+        import eventlet
+        import eventlet.wsgi
+
+        family, *_, address = eventlet.green.socket.getaddrinfo(host, port)[0]
+        listener = no_delay(eventlet.listen(address, family))
+        return lambda: eventlet.wsgi.server(listener, app, log_output=False)
+    from facilitate.events import socketio
+
+    return lambda: socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)

@@ -23,12 +23,12 @@ data_option = click.option(
 
 
 def _app(data_dir: Path | None) -> Any:
-    from facilitate import create_app
+    from facilitate.cli.startup import open_app
 
     config: dict[str, Any] = {"ASYNC_MODE": "threading"}
     if data_dir is not None:
         config["DATA_DIR"] = data_dir
-    return create_app(config)
+    return open_app(config)[0]
 
 
 def _fail(error: Exception) -> None:

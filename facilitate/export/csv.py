@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import io
 
-from facilitate.export.document import ExportWorkshop, column_groups
+from facilitate.export.document import ExportWorkshop, column_groups, without_controls
 
 __all__ = ["HEADER", "neutralise", "render_csv"]
 
@@ -48,7 +48,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 
 
 def neutralise(value: str) -> str:
-    """A text a spreadsheet will not run as a formula ("=1+1" -> "'=1+1")."""
+    """A text a spreadsheet will not run as a formula ("=1+1" -> "'=1+1"),
+    without control characters (as in the Word export; removed first, so
+    that none can hide a leading "=")."""
+    value = without_controls(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

@@ -73,7 +73,17 @@ __all__ = [
     "synthesis_heading",
     "title_line",
     "volet_heading",
+    "without_controls",
 ]
+
+# Control characters a phone can still send (NUL, ESC, DEL, C1), and what
+# XML 1.0 cannot hold: no export keeps them. Tab and line breaks stay.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def without_controls(text: str) -> str:
+    return _CONTROLS.sub("", text)
+
 
 NBSP = "\u00a0"  # espace insécable : before « : » and inside « »
 NNBSP = "\u202f"  # espace fine insécable : before ; ! ?

@@ -25,7 +25,6 @@ participant, goes through :func:`french_typography`. Authors are not shown.
 from __future__ import annotations
 
 import io
-import re
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -59,6 +58,7 @@ from facilitate.export.document import (
     synthesis_heading,
     title_line,
     volet_heading,
+    without_controls,
 )
 from facilitate.model import BlocKind
 
@@ -70,13 +70,9 @@ BULLET = "List Bullet"
 SUB_BULLET = "List Bullet 2"
 HEADER_FILL = "DCE6F2"  # a light blue behind table header rows
 
-# Characters XML 1.0 cannot hold (a phone can still send them).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def _t(text: str) -> str:
     """Text as written into the document: XML-safe, French spacing."""
-    return french_typography(_XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return french_typography(without_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 class _Writer:

@@ -39,6 +39,7 @@ from facilitate.export.document import (
     synthesis_heading,
     title_line,
     volet_heading,
+    without_controls,
 )
 from facilitate.model import BlocKind
 
@@ -59,7 +60,8 @@ def _escape_line(line: str) -> str:
 
 def escape_markdown(text: str) -> list[str]:
     """The escaped lines of a text (French spacing applied, blank lines dropped)."""
-    text = french_typography(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Controls go first (as in the Word export), so none can hide a marker from the escaping.
+    text = french_typography(without_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
     return [_escape_line(line) for line in text.split("\n") if line.strip()]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.db import Database
-from facilitate.errors import FacilitateError, bad_request
+from facilitate.errors import FacilitateError
 from facilitate.model import Bloc, Participant, Workshop
 from facilitate.rules import Viewer
 from facilitate.session_templates import SessionTemplate
@@ -50,6 +50,7 @@ class Base:
     join_url_for: Callable[[str], str]
     user_templates_dir: Path
     max_participants: int = 500
+    idle_seats_per_address: int | None = None  # None: seats.idle_seats_per_address decides
     now: Callable[[], str] = field(default=utc_now)
     clock: Callable[[], float] = field(default=time.time)  # for countdowns, Unix seconds
 
@@ -69,26 +70,16 @@ def reorder(items: list[Any], save: Callable[[Any, Any], None], conn: Any) -> No
             save(conn, item)
 
 
-def id_list(value: Any, name: str) -> list[int]:
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise bad_request(f"« {name} » est une liste d'identifiants.")
-    return list(dict.fromkeys(value))
+# Payloads reach the use cases already read against their declared shape
+# (facilitate/payloads.py): fields have their types, only meaning is checked here.
+
+
+def distinct(ids: list[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
 
 
 def position_in(payload: dict[str, Any], length: int) -> int:
-    position = payload.get("position", length)
-    if isinstance(position, bool) or not isinstance(position, int):
-        raise bad_request("« position » doit être un nombre entier.")
-    return max(0, min(length, position))
-
-
-def int_field(payload: Any, name: str) -> int:
-    if not isinstance(payload, dict):
-        raise bad_request("un objet est attendu.")
-    value = payload.get(name)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise bad_request(f"« {name} » doit être un identifiant numérique.")
-    return value
+    return max(0, min(length, payload.get("position", length)))
 
 
 def existing_bloc(conn: Any, workshop_id: str, bloc_id: int) -> Bloc:

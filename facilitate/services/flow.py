@@ -9,6 +9,7 @@ from facilitate import countdown, store
 from facilitate.draw import answer, draw_teams
 from facilitate.errors import FacilitateError, bad_request
 from facilitate.model import Bloc, BlocKind, Phase, Role
+from facilitate.payloads import TemplateSave, read
 from facilitate.rules import (
     apply_bloc_settings,
     check_facilitator,
@@ -18,7 +19,6 @@ from facilitate.services.common import (
     Change,
     Identity,
     existing_bloc,
-    int_field,
     position_in,
     reorder,
 )
@@ -28,6 +28,7 @@ from facilitate.session_templates import (
     TemplateError,
     save_template,
     slugify,
+    unique_slugs,
 )
 
 
@@ -36,7 +37,7 @@ class FlowCases(Base):
 
     def goto_bloc(self, identity: Identity, payload: Any) -> Change:
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             seq = store.bump_seq(conn, identity.workshop.id)
@@ -45,7 +46,7 @@ class FlowCases(Base):
 
     def set_phase(self, identity: Identity, payload: Any) -> Change:
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         try:
             phase = Phase(payload.get("phase"))
         except ValueError:
@@ -63,11 +64,9 @@ class FlowCases(Base):
         """{"bloc", "action": start|pause|extend|reset, "seconds"?}: extend adds
         `seconds` (negative removes); reset goes back to `seconds` or the bloc's duration."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         action = payload.get("action")
         seconds = payload.get("seconds")
-        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
-            raise bad_request("« seconds » doit être un nombre.")
         now = self.clock()
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
@@ -90,10 +89,8 @@ class FlowCases(Base):
         """A participant says "j'ai terminé" for a bloc ({"bloc", "done": bool})."""
         if identity.viewer.role != Role.PARTICIPANT:
             raise FacilitateError("forbidden", "Seuls les participants signalent qu'ils ont terminé.", 403)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         done = payload.get("done", True)
-        if not isinstance(done, bool):
-            raise bad_request("« done » doit valoir true ou false.")
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             seq = store.bump_seq(conn, identity.workshop.id)
@@ -104,9 +101,7 @@ class FlowCases(Base):
     def open_volunteering(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"open": bool} lets participants volunteer (or stops it)."""
         check_facilitator(identity.viewer)
-        open_ = payload.get("open", True) if isinstance(payload, dict) else None
-        if not isinstance(open_, bool):
-            raise bad_request("« open » doit valoir true ou false.")
+        open_ = payload.get("open", True)
         with self.db.transaction() as conn:
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_volunteering(conn, identity.workshop.id, open_, seq)
@@ -116,9 +111,7 @@ class FlowCases(Base):
         """Participant: {"volunteer": bool} while volunteering is open."""
         if identity.viewer.role != Role.PARTICIPANT:
             raise FacilitateError("forbidden", "Seuls les participants se portent volontaires.", 403)
-        wanted = payload.get("volunteer", True) if isinstance(payload, dict) else None
-        if not isinstance(wanted, bool):
-            raise bad_request("« volunteer » doit valoir true ou false.")
+        wanted = payload.get("volunteer", True)
         with self.db.transaction() as conn:
             workshop = store.get_workshop(conn, identity.workshop.id)
             if not workshop.volunteering:
@@ -133,15 +126,10 @@ class FlowCases(Base):
         draws the volunteers at random (a seed replays a draw exactly); the draw
         is kept with the atelier and closes the call for volunteers."""
         check_facilitator(identity.viewer)
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
         mode = payload.get("mode", "teams")
         team_size = payload.get("team_size", 2)
         teams = payload.get("teams")
         seed = payload.get("seed")
-        for name, value in (("team_size", team_size), ("teams", teams), ("seed", seed)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise bad_request(f"« {name} » doit être un nombre entier.")
         with self.db.transaction() as conn:
             volunteers = store.volunteer_ids(conn, identity.workshop.id)
             rng = random.Random(seed) if seed is not None else random.SystemRandom()
@@ -153,9 +141,7 @@ class FlowCases(Base):
 
     def answer_draw(self, identity: Identity, payload: Any) -> Change:
         """Drawn participant: {"accept": bool}; a decline frees the place for the next volunteer."""
-        accept = payload.get("accept") if isinstance(payload, dict) else None
-        if not isinstance(accept, bool):
-            raise bad_request("« accept » doit valoir true ou false.")
+        accept = payload["accept"]
         with self.db.transaction() as conn:
             draw = store.latest_draw(conn, identity.workshop.id)
             if draw is None:
@@ -171,8 +157,6 @@ class FlowCases(Base):
         """Facilitator: {"kind", "title", "prompt"?, "columns"?, "timer_seconds"?,
         "vote_budget"?, "private_writing"?, "position"?} (default: at the end)."""
         check_facilitator(identity.viewer)
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
         try:
             kind = BlocKind(payload.get("kind"))
         except ValueError:
@@ -196,7 +180,7 @@ class FlowCases(Base):
         """Facilitator: {"bloc", and any of title, prompt, columns, timer_seconds,
         vote_budget, private_writing, fondamentaux}."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
             bloc = apply_bloc_settings(existing_bloc(conn, identity.workshop.id, bloc_id), payload)
             kept = {c.id for c in bloc.columns}
@@ -214,7 +198,7 @@ class FlowCases(Base):
     def move_bloc(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"bloc", "position"} (0-based) reorders the plan."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             order = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
@@ -226,7 +210,7 @@ class FlowCases(Base):
     def remove_bloc(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"bloc"}. Its notes are kept in the database, out of sight."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             others = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
@@ -244,29 +228,25 @@ class FlowCases(Base):
 
     def save_as_template(self, workshop_id: str, payload: Any) -> SessionTemplate:
         """The atelier's current plan as a new template file in the user's folder."""
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
+        payload = read(TemplateSave, payload)
         with self.db.reading() as conn:
             workshop = store.get_workshop(conn, workshop_id)
             blocs = store.list_blocs(conn, workshop_id)
             volets = store.synthesis(conn, workshop_id)
-        title = payload.get("title") or workshop.title
-        if not isinstance(title, str) or len(title) > 200:
-            raise bad_request("« title » doit être un texte de 200 caractères au plus.")
+        title = (payload.get("title") or workshop.title).strip()
         template = SessionTemplate(
             id=slugify(title),
-            title=title.strip(),
-            description=str(payload.get("description") or ""),
+            title=title,
+            description=payload.get("description") or "",
             event=workshop.event,
             volets=tuple(v.title for v in volets),
             blocs=tuple(
                 BlocTemplate(
-                    id=slugify(b.title, fallback=f"bloc-{i + 1}") + ("" if i == 0 else f"-{i + 1}"),
-                    title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
+                    id=bloc_id, title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
                     timer=b.timer_seconds, vote_budget=b.vote_budget, private=b.private_writing,
                     fondamentaux=b.fondamentaux,
                 )
-                for i, b in enumerate(blocs)
+                for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)
             ),
         )
         if template.id in self.templates:

@@ -7,7 +7,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, bad_request
-from facilitate.model import Bloc, Cluster, Role
+from facilitate.model import Bloc, Cluster, Note, Phase, Role
 from facilitate.rules import (
     check_can_group,
     check_facilitator,
@@ -18,8 +18,7 @@ from facilitate.services.common import (
     Change,
     Identity,
     existing_bloc,
-    id_list,
-    int_field,
+    distinct,
 )
 from facilitate.voting import check_vote, items_of
 
@@ -42,32 +41,20 @@ class GroupingCases(Base):
         """{"bloc", "clusters": [{"label"?, "notes": [ids]}]}: each list of notes
         becomes a new cluster (its label defaults to its first note). Used to
         group a selection, to split a cluster, and to accept suggestions."""
-        bloc_id = int_field(payload, "bloc")
-        groups = payload.get("clusters")
-        if not isinstance(groups, list) or not groups or not all(isinstance(g, dict) for g in groups):
-            raise bad_request("« clusters » est une liste de groupes {label, notes}.")
+        bloc_id = payload["bloc"]
+        groups = payload["clusters"]
 
         def apply(conn: Any, bloc: Bloc, seq: int) -> None:
             notes = {n.id: n for n in store.notes_of_bloc(conn, bloc.id)}
-            for group in groups:
-                ids = id_list(group.get("notes"), "notes")
-                if not ids or any(i not in notes for i in ids):
-                    raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
-                label = clean_cluster_label(group.get("label") or notes[ids[0]].text)
-                columns = {notes[i].column for i in ids}
-                cluster_id = store.insert_cluster(
-                    conn, Cluster(0, bloc.workshop_id, bloc.id, label, columns.pop() if len(columns) == 1 else None, seq=seq)
-                )
-                store.set_note_cluster(conn, ids, cluster_id, seq)
+            for ids, label in [_new_group(group, notes) for group in groups]:
+                _insert_group(conn, bloc, [notes[i] for i in ids], label, seq)
 
         return self._grouping(identity, bloc_id, apply)
 
     def move_notes(self, identity: Identity, payload: Any) -> Change:
         """{"notes": [ids], "cluster": id | null}: into a cluster, or out of every one."""
-        note_ids = id_list(payload.get("notes") if isinstance(payload, dict) else None, "notes")
+        note_ids = distinct(payload["notes"])
         target = payload.get("cluster")
-        if target is not None and (isinstance(target, bool) or not isinstance(target, int)):
-            raise bad_request("« cluster » est un identifiant ou null.")
         with self.db.reading() as conn:
             first = store.get_note(conn, identity.workshop.id, note_ids[0]) if note_ids else None
         if first is None:
@@ -88,7 +75,7 @@ class GroupingCases(Base):
     def rename_cluster(self, identity: Identity, payload: Any) -> Change:
         """{"cluster", "label"}."""
         cluster = self._cluster(identity, payload)
-        label = clean_cluster_label(payload.get("label"))
+        label = clean_cluster_label(payload["label"])
 
         def apply(conn: Any, bloc: Bloc, seq: int) -> None:
             cluster.label, cluster.seq = label, seq
@@ -98,7 +85,7 @@ class GroupingCases(Base):
 
     def merge_clusters(self, identity: Identity, payload: Any) -> Change:
         """{"clusters": [ids]}: every note goes to the first cluster, which keeps its label."""
-        ids = id_list(payload.get("clusters") if isinstance(payload, dict) else None, "clusters")
+        ids = distinct(payload["clusters"])
         if len(ids) < 2:
             raise bad_request("il faut au moins deux regroupements à fusionner.")
         first = self._cluster(identity, {"cluster": ids[0]})
@@ -125,7 +112,7 @@ class GroupingCases(Base):
 
     def undo_grouping(self, identity: Identity, payload: Any) -> Change:
         """{"bloc"}: back to the grouping before the last action."""
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             check_can_group(identity.viewer, bloc)
@@ -137,28 +124,78 @@ class GroupingCases(Base):
         return Change(identity.workshop.id, seq)
 
     def suggest_clusters(self, identity: Identity, payload: Any) -> dict[str, Any]:
-        """{"bloc"} -> {"clusters": [{"label", "notes": [ids]}]}: a proposal
-        computed on this laptop, nothing saved. Singletons are left out."""
+        """{"bloc"} -> {"placements": [{"note", "cluster", "words", "closest"}],
+        "clusters": [{"label", "notes": [ids]}]}: a proposal computed on this
+        laptop, nothing saved. Loose notes go to an existing cluster only when
+        clearly close to it; new groups for the rest (singletons left out)."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         with self.db.reading() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
-            notes = [n for n in store.notes_of_bloc(conn, bloc.id) if n.cluster is None]
-        from facilitate.clustering import (
-            suggest_clusters,  # scikit-learn: loaded on first use
-        )
-
-        proposals = []
-        for column in {n.column for n in notes}:  # never mix columns or questions
-            part = [n for n in notes if n.column == column]
-            for suggestion in suggest_clusters([n.text for n in part], prompt=bloc.prompt):
-                if len(suggestion.indexes) > 1:
-                    proposals.append({"label": suggestion.label, "notes": [part[i].id for i in suggestion.indexes]})
+            notes = store.notes_of_bloc(conn, bloc.id)
+        placements, proposals = [], []
+        for column in sorted({n.column or "" for n in notes}):  # never mix columns or questions
+            part = [n for n in notes if (n.column or "") == column]
+            placed, new = _build_on_clusters(part, bloc.prompt)
+            placements += placed
+            proposals += [{"label": c.label, "notes": [part[i].id for i in c.indexes]} for c in new if len(c.indexes) > 1]
         proposals.sort(key=lambda p: (-len(p["notes"]), p["notes"][0]))
-        return {"clusters": proposals}
+        return {"placements": placements, "clusters": proposals}
+
+    def accept_suggestions(self, identity: Identity, payload: Any) -> tuple[list[int], Change]:
+        """{"bloc", "placements": [{"note", "cluster"}], "clusters": [{"label"?,
+        "notes"}]}: the suggestions the facilitator kept, as one undo step.
+        Only loose notes move: a note grouped meanwhile stays where it is, and
+        its id is returned as skipped."""
+        bloc_id = payload["bloc"]
+        placements = payload.get("placements", [])
+        groups = payload.get("clusters", [])
+        if not placements and not groups:
+            raise bad_request("aucune suggestion à accepter.")
+        moves = [(p["note"], p["cluster"]) for p in placements]
+        skipped: list[int] = []
+
+        def apply(conn: Any, bloc: Bloc, seq: int) -> None:
+            notes = {n.id: n for n in store.notes_of_bloc(conn, bloc.id)}
+            clusters = {c.id for c in store.clusters_of_bloc(conn, bloc.id)}
+            new_groups = [_new_group(group, notes) for group in groups]
+            for note_id, cluster_id in moves:
+                if note_id not in notes:
+                    raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+                if cluster_id not in clusters:
+                    raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas dans ce bloc.", 404)
+            for note_id, cluster_id in moves:
+                if notes[note_id].cluster is None:
+                    store.set_note_cluster(conn, [note_id], cluster_id, seq)
+                    notes[note_id].cluster = cluster_id
+                else:
+                    skipped.append(note_id)
+            for ids, label in new_groups:
+                skipped.extend(i for i in ids if notes[i].cluster is not None)
+                loose = [notes[i] for i in ids if notes[i].cluster is None]
+                if loose:
+                    _insert_group(conn, bloc, loose, label, seq)
+
+        change = self._grouping(identity, bloc_id, apply)
+        return skipped, change
+
+    def offer_late_note(self, workshop_id: str, note_id: int) -> dict[str, Any] | None:
+        """The existing cluster a note written during regroupement most
+        resembles, for the facilitator to accept: {"bloc", "note", "cluster",
+        "words", "closest"}, or None when no cluster is clearly close."""
+        with self.db.reading() as conn:
+            note = store.get_note(conn, workshop_id, note_id)
+            bloc = store.get_bloc(conn, workshop_id, note.bloc_id) if note else None
+            if note is None or bloc is None or bloc.phase != Phase.REGROUPEMENT or note.cluster is not None:
+                return None
+            # The grouped notes of its column, and the note itself: other loose notes are no reference.
+            part = [n for n in store.notes_of_bloc(conn, bloc.id)
+                    if n.column == note.column and (n.cluster is not None or n.id == note.id)]
+        placed, _ = _build_on_clusters(part, bloc.prompt)
+        return {"bloc": bloc.id, **placed[0]} if placed else None
 
     def _cluster(self, identity: Identity, payload: Any) -> Cluster:
-        cluster_id = int_field(payload, "cluster")
+        cluster_id = payload["cluster"]
         with self.db.reading() as conn:
             cluster = store.get_cluster(conn, identity.workshop.id, cluster_id)
         if cluster is None:
@@ -172,11 +209,9 @@ class GroupingCases(Base):
         makes a resend after a drop harmless."""
         if identity.viewer.role != Role.PARTICIPANT:
             raise FacilitateError("forbidden", "Seuls les participants votent.", 403)
-        bloc_id = int_field(payload, "bloc")
-        dots = int_field(payload, "dots")
-        item = payload.get("item")
-        if not isinstance(item, str):
-            raise bad_request("« item » désigne un regroupement (c12) ou une note (n34).")
+        bloc_id = payload["bloc"]
+        dots = payload["dots"]
+        item = payload["item"]
         participant_id = identity.viewer.participant_id
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
@@ -190,18 +225,45 @@ class GroupingCases(Base):
     def set_retained(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"bloc", "retained": [labels] | null} (null: automatic again)."""
         check_facilitator(identity.viewer)
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         labels = payload.get("retained")
-        if labels is not None and (
-            not isinstance(labels, list) or not all(isinstance(x, str) and x.strip() for x in labels) or len(labels) > 50
-        ):
-            raise bad_request("« retained » est une liste de textes (50 au plus), ou null.")
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             bloc.retained = None if labels is None else [clean_cluster_label(x) for x in labels]
             bloc.seq = store.bump_seq(conn, identity.workshop.id)
             store.update_bloc(conn, bloc)
         return Change(identity.workshop.id, bloc.seq)
+
+
+def _new_group(group: dict[str, Any], notes: dict[int, Note]) -> tuple[list[int], str]:
+    """A {"label"?, "notes": [ids]} group, checked: its note ids and its label."""
+    ids = distinct(group["notes"])
+    if not ids or any(i not in notes for i in ids):
+        raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+    return ids, clean_cluster_label(group.get("label") or notes[ids[0]].text)
+
+
+def _insert_group(conn: Any, bloc: Bloc, notes: list[Note], label: str, seq: int) -> None:
+    columns = {n.column for n in notes}
+    cluster_id = store.insert_cluster(
+        conn, Cluster(0, bloc.workshop_id, bloc.id, label, columns.pop() if len(columns) == 1 else None, seq=seq)
+    )
+    store.set_note_cluster(conn, [n.id for n in notes], cluster_id, seq)
+
+
+def _build_on_clusters(notes: list[Note], prompt: str) -> tuple[list[dict[str, Any]], list[Any]]:
+    """One column's notes: placements of its loose notes into its clusters
+    ({"note", "cluster", "words", "closest"}), and the new groups for the rest."""
+    from facilitate.clustering import build_on_groups  # scikit-learn: loaded on first use
+
+    cluster_ids = sorted({n.cluster for n in notes if n.cluster is not None})
+    groups = [[i for i, n in enumerate(notes) if n.cluster == c] for c in cluster_ids]
+    result = build_on_groups([n.text for n in notes], groups, prompt)
+    placements = [
+        {"note": notes[p.index].id, "cluster": cluster_ids[p.group], "words": list(p.words), "closest": notes[p.closest].id}
+        for p in result.placements
+    ]
+    return placements, list(result.clusters[len(groups):])
 
 
 def _grouping_snapshot(conn: Any, bloc_id: int) -> dict[str, Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_request
+from facilitate.errors import FacilitateError
 from facilitate.model import Bloc, Note
 from facilitate.projection import note_json
 from facilitate.rules import (
+    check_can_add_note,
     check_can_change_note,
-    check_can_write,
     check_column,
     clean_note_text,
 )
@@ -19,10 +19,7 @@ from facilitate.services.common import (
     Change,
     Identity,
     existing_bloc,
-    int_field,
 )
-
-MAX_CLIENT_ID_LENGTH = 100
 
 
 class NoteCases(Base):
@@ -30,13 +27,9 @@ class NoteCases(Base):
 
     def add_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change | None]:
         """Add a note; the same client_id sent again returns the same note."""
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
         client_id = payload.get("client_id")
-        if client_id is not None and (not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID_LENGTH):
-            raise bad_request("client_id doit être une chaîne courte.")
         text = clean_note_text(payload.get("text"))
-        bloc_id = int_field(payload, "bloc")
+        bloc_id = payload["bloc"]
         author_id = identity.viewer.participant_id
         assert author_id is not None
         workshop_id = identity.workshop.id
@@ -47,7 +40,7 @@ class NoteCases(Base):
                 if existing is not None:
                     return self._note_view(existing, identity), None
             bloc = existing_bloc(conn, workshop_id, bloc_id)
-            check_can_write(identity.viewer, bloc)
+            check_can_add_note(identity.viewer, bloc)
             column = check_column(bloc, payload.get("column"))
             seq = store.bump_seq(conn, workshop_id)
             note = store.insert_note(
@@ -58,8 +51,6 @@ class NoteCases(Base):
         return self._note_view(note, identity), Change(workshop_id, seq, (author_id,))
 
     def edit_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change]:
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
         text = clean_note_text(payload.get("text"))
         with self.db.transaction() as conn:
             note, bloc = self._changeable_note(conn, identity, payload)
@@ -69,8 +60,6 @@ class NoteCases(Base):
         return self._note_view(note, identity), Change(identity.workshop.id, seq, (note.participant_id,))
 
     def delete_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change]:
-        if not isinstance(payload, dict):
-            raise bad_request("un objet est attendu.")
         with self.db.transaction() as conn:
             note, _ = self._changeable_note(conn, identity, payload)
             seq = store.bump_seq(conn, identity.workshop.id)
@@ -79,7 +68,7 @@ class NoteCases(Base):
         return {"id": note.id}, Change(identity.workshop.id, seq, (note.participant_id,))
 
     def _changeable_note(self, conn: Any, identity: Identity, payload: dict[str, Any]) -> tuple[Note, Bloc]:
-        note = store.get_note(conn, identity.workshop.id, int_field(payload, "id"))
+        note = store.get_note(conn, identity.workshop.id, payload["id"])
         if note is None:
             raise FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
         bloc = existing_bloc(conn, identity.workshop.id, note.bloc_id)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_request
+from facilitate.errors import FacilitateError
 from facilitate.model import Action, Volet
 from facilitate.rules import (
     check_facilitator,
@@ -17,8 +17,7 @@ from facilitate.services.common import (
     Change,
     Identity,
     find_or_fail,
-    id_list,
-    int_field,
+    distinct,
     position_in,
     reorder,
 )
@@ -49,7 +48,7 @@ class SynthesisCases(Base):
 
     def update_volet(self, identity: Identity, payload: Any) -> Change:
         """{"volet", "title"?, "position"?}."""
-        volet_id = int_field(payload, "volet")
+        volet_id = payload["volet"]
 
         def apply(conn: Any, volets: list[Volet]) -> None:
             volet = _volet(volets, volet_id)
@@ -64,7 +63,7 @@ class SynthesisCases(Base):
 
     def remove_volet(self, identity: Identity, payload: Any) -> Change:
         """{"volet"}: only an empty volet, so no action is lost by a slip."""
-        volet_id = int_field(payload, "volet")
+        volet_id = payload["volet"]
 
         def apply(conn: Any, volets: list[Volet]) -> None:
             volet = _volet(volets, volet_id)
@@ -82,11 +81,9 @@ class SynthesisCases(Base):
         """{"volet", "text"?, "soutien"?, "source"?: {"clusters": [ids], "notes": [ids]}}:
         typed by hand, or made from clusters and notes (the text defaults to
         the first one's label or text, and the action remembers them)."""
-        volet_id = int_field(payload, "volet")
+        volet_id = payload["volet"]
         source = payload.get("source") or {}
-        if not isinstance(source, dict) or set(source) - {"clusters", "notes"}:
-            raise bad_request("« source » est {\"clusters\": [...], \"notes\": [...]}.")
-        source = {kind: id_list(source[kind], kind) for kind in ("clusters", "notes") if source.get(kind)}
+        source = {kind: distinct(source[kind]) for kind in ("clusters", "notes") if source.get(kind)}
 
         def apply(conn: Any, volets: list[Volet]) -> None:
             volet = _volet(volets, volet_id)
@@ -117,7 +114,7 @@ class SynthesisCases(Base):
     def update_action(self, identity: Identity, payload: Any) -> Change:
         """{"action", "text"?, "soutien"?, "volet"?, "position"?}: edit, or move to
         another volet or place."""
-        action_id = int_field(payload, "action")
+        action_id = payload["action"]
 
         def apply(conn: Any, volets: list[Volet]) -> None:
             volet = next((v for v in volets if any(a.id == action_id for a in v.actions)), None)
@@ -130,7 +127,7 @@ class SynthesisCases(Base):
                 action.soutien = clean_synthesis_text(payload, "soutien", required=False)
             target = volet
             if "volet" in payload:
-                target = _volet(volets, int_field(payload, "volet"))
+                target = _volet(volets, payload["volet"])
             if target is not volet or "position" in payload:
                 volet.actions.remove(action)
                 action.volet_id = target.id
@@ -143,7 +140,7 @@ class SynthesisCases(Base):
 
     def remove_action(self, identity: Identity, payload: Any) -> Change:
         """{"action"}."""
-        action_id = int_field(payload, "action")
+        action_id = payload["action"]
 
         def apply(conn: Any, volets: list[Volet]) -> None:
             for volet in volets:

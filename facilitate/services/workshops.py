@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_key, bad_request, unknown_workshop
+from facilitate.errors import FacilitateError, bad_key, unknown_workshop
 from facilitate.model import Account, Bloc, Column, Phase, Role, Workshop
+from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.projection import build_patch
+from facilitate.seats import admission, idle_seats_per_address
 from facilitate.rules import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -28,9 +31,8 @@ class WorkshopCases(Base):
 
     def create_workshop(self, payload: Any, owner: Account | None = None) -> Workshop:
         """A new atelier from a template; `owner` is the facilitator account (hosted mode)."""
-        if not isinstance(payload, dict):
-            raise bad_request("un objet JSON est attendu.")
-        template = self.templates.get(payload.get("template"))  # type: ignore[arg-type]
+        payload = read(WorkshopCreate, payload)
+        template = self.templates.get(payload["template"])
         if template is None:
             raise FacilitateError(
                 "unknown_template",
@@ -40,12 +42,7 @@ class WorkshopCases(Base):
             )
         fields = {}
         for name in ("title", "event", "date", "facilitator_name", "organisation"):
-            value = payload.get(name, "")
-            if value is None:
-                value = ""
-            if not isinstance(value, str) or len(value) > 200:
-                raise bad_request(f"le champ « {name} » doit être un texte de 200 caractères au plus.")
-            fields[name] = value.strip()
+            fields[name] = (payload.get(name) or "").strip()
         now = self.now()
         with self.db.transaction() as conn:
             workshop = Workshop(
@@ -119,16 +116,20 @@ class WorkshopCases(Base):
             workshop = store.get_workshop(conn, workshop_id)
         if workshop is None:
             raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
-        if not isinstance(key, str) or not secrets.compare_digest(key, workshop.facilitator_key):
+        # Bytes, so that a key with accents is just a wrong key (compare_digest refuses non-ASCII str).
+        given = key.encode("utf-8", "replace") if isinstance(key, str) else b""
+        if not secrets.compare_digest(given, workshop.facilitator_key.encode()):
             raise bad_key()
         return workshop
     # -- identities ------------------------------------------------------------
 
-    def identify(self, auth: Any) -> tuple[Identity, Change | None]:
+    def identify(self, auth: Any, address: str = "?",
+                 present: Callable[[str], Mapping[int, str]] = lambda _: {}) -> tuple[Identity, Change | None]:
         """Turn Socket.IO connect auth into an identity. A new participant is a
-        mutation (the staff see them arrive), hence the optional Change."""
-        if not isinstance(auth, dict) or not isinstance(auth.get("code"), str):
-            raise FacilitateError("bad_request", "Code d'atelier manquant.")
+        mutation (the staff see them arrive), hence the optional Change.
+        `address` is the client's; `present(workshop_id)` maps the atelier's
+        connected participants to theirs (see seats.admission)."""
+        auth = read(Auth, auth)
         code = auth["code"].strip().upper()
         with self.db.reading() as conn:
             workshop = store.get_workshop_by_code(conn, code)
@@ -145,14 +146,29 @@ class WorkshopCases(Base):
             with self.db.reading() as conn:
                 known = store.find_participant_by_token(conn, workshop.id, token)
             if known is not None and known.role == Role.PARTICIPANT:
+                if known.removed:
+                    raise FacilitateError("participant_removed", "L'animation vous a retiré de cet atelier.", 403)
                 return Identity(workshop, Viewer(Role.PARTICIPANT, known.id), known), None
         name = clean_display_name(auth.get("name"))
+        if workshop.locked:
+            raise FacilitateError(
+                "workshop_locked", "L'atelier est fermé aux nouvelles arrivées. Parlez-en à l'animation.", 403
+            )
         with self.db.transaction() as conn:
-            if store.count_participants(conn, workshop.id) >= self.max_participants:
+            per_address = idle_seats_per_address(self.max_participants, self.idle_seats_per_address)
+            refusal = admission(store.contributor_ids(conn, workshop.id), present(workshop.id), address,
+                                self.max_participants, per_address)
+            if refusal == "workshop_full":
                 raise FacilitateError(
                     "workshop_full",
                     f"L'atelier est complet ({self.max_participants} participants). Parlez-en à l'animation.",
                     409,
+                )
+            if refusal == "too_many_arrivals":
+                raise FacilitateError(
+                    "too_many_arrivals",
+                    "Trop de nouvelles connexions depuis ce réseau : réessayez dans un moment, ou parlez-en à l'animation.",
+                    429,
                 )
             seq = store.bump_seq(conn, workshop.id)
             participant = store.insert_participant(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import time
 
 from flask import current_app, request
 
 from facilitate.config import is_hosted
 from facilitate.errors import FacilitateError
 from facilitate.model import Account
+from facilitate.errors import too_many_passwords
 from facilitate.services import Service
 
 
@@ -37,21 +39,34 @@ def is_local_request() -> bool:
     if hosted():
         return False
     try:
-        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+        address = ipaddress.ip_address(request.remote_addr or "")
     except ValueError:
         return False
+    # A dual-stack socket reports an IPv4 client as ::ffff:127.0.0.1.
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
 
 
 def is_facilitator_request() -> bool:
-    """The laptop itself, or anyone with the admin password (HTTP Basic), if one
-    is set; in hosted mode, a logged-in facilitator account and nothing else."""
+    """The laptop itself, or anyone with the admin password (HTTP Basic), if one is set;
+    in hosted mode, a logged-in facilitator account and nothing else.
+    Wrong passwords count against the client's address: past the limit, even
+    the right one is refused for a minute (FacilitateError too_many_attempts)."""
     if hosted():
         return current_account() is not None
     if is_local_request():
         return True
     password = current_app.config.get("ADMIN_PASSWORD")
     given = request.authorization.password if request.authorization else None
-    return bool(password and given) and secrets.compare_digest(given.encode(), password.encode())
+    if not (password and given):
+        return False
+    wrong, address, now = current_app.extensions["facilitate_limits"].wrong_passwords, request.remote_addr or "?", time.monotonic()
+    if wrong.exceeded(address, now):
+        raise too_many_passwords()
+    if secrets.compare_digest(given.encode(), password.encode()):
+        return True
+    wrong.allow(address, now)
+    return False
 
 
 def may_open_workshop(workshop_id: str) -> bool:

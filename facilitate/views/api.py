@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -98,8 +99,15 @@ def export(workshop_id: str, fmt: str) -> Any:
     body = archive.render_export(service(), workshop.id, fmt, offload=in_os_thread)
     log_action(f"export {fmt}", workshop.id)
     return Response(body, mimetype=archive.EXPORT_FORMATS[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{archive.export_filename(workshop, fmt)}"',
+        "Content-Disposition": content_disposition(archive.export_filename(workshop, fmt),
+                                                   archive.readable_filename(workshop, fmt)),
     })
+
+
+def content_disposition(ascii_name: str, readable_name: str) -> str:
+    """RFC 6266: a plain `filename` (a safe slug) for every client, and the
+    readable UTF-8 name percent-encoded in `filename*` (RFC 5987)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable_name, safe='')}"
 
 
 @blueprint.post("/workshops/import")

@@ -9,11 +9,18 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from facilitate import store
-from facilitate.errors import too_many_attempts, unknown_workshop
+from facilitate.errors import FacilitateError, too_many_attempts, unknown_workshop
 from facilitate.network import qr_svg
-from facilitate.views import current_account, hosted, is_facilitator_request, is_local_request, may_open_workshop, service
+from facilitate.views import (
+    current_account, hosted, is_facilitator_request, is_local_request, may_open_workshop, not_yours, service,
+)
 
 blueprint = Blueprint("pages", __name__)
+
+
+@blueprint.errorhandler(FacilitateError)
+def refused(error: FacilitateError) -> Any:
+    return render_template("join.html", code="", error=error.message), error.status
 
 
 @blueprint.get("/")
@@ -69,13 +76,22 @@ def participant(code: str) -> Any:
     code = code.strip().upper()
     with service().db.reading() as conn:
         workshop = store.get_workshop_by_code(conn, code)
-    wrong_codes, address, now = current_app.extensions["facilitate_limits"].wrong_codes, request.remote_addr or "?", time.monotonic()
-    refusal = too_many_attempts() if wrong_codes.exceeded(address, now) else unknown_workshop() if workshop is None else None
+    refusal = _code_refusal(workshop)
     if refusal is not None:
-        if refusal.code == "unknown_workshop":
-            wrong_codes.allow(address, now)  # guessing codes is rate-limited per address
         return render_template("join.html", code=code, error=refusal.message), refusal.status
     return render_template("participant.html", workshop=workshop)
+
+
+def _code_refusal(workshop: Any) -> FacilitateError | None:
+    """Guessing codes is rate-limited per address: each unknown code counts,
+    and past the limit even a right one is refused for a minute."""
+    wrong_codes, address, now = current_app.extensions["facilitate_limits"].wrong_codes, request.remote_addr or "?", time.monotonic()
+    if wrong_codes.exceeded(address, now):
+        return too_many_attempts()
+    if workshop is None:
+        wrong_codes.allow(address, now)
+        return unknown_workshop()
+    return None
 
 
 def _staff_page(template: str, workshop_id: str, **context: Any) -> Any:
@@ -84,11 +100,28 @@ def _staff_page(template: str, workshop_id: str, **context: Any) -> Any:
     if workshop is None:
         abort(404)
     if not may_open_workshop(workshop.id):
-        return render_template("join.html", code="", error="Cet atelier appartient à un autre compte d'animation. "
-                               "Un lien de co-animation s'ouvre sans être connecté."), 403
+        return render_template("join.html", code="", error=not_yours().message
+                               + " Un lien de co-animation s'ouvre sans être connecté."), 403
     deletion = service().deletion_dates(current_app.config["RETENTION_DAYS"]).get(workshop.id)
     return render_template(template, workshop=workshop, join_url=service().join_url_for(workshop.code),
                            deletion=deletion, **context)
+
+
+@blueprint.get("/w/<workshop_id>/ouvrir")
+def open_console(workshop_id: str) -> Any:
+    """The facilitator's way into a console: the key travels once in a redirect
+    to the console's URL fragment, so no page lists keys (a page on another
+    site, or a rebinding one, has nothing to read)."""
+    if not is_facilitator_request():
+        return _ask_for_password()
+    with service().db.reading() as conn:
+        workshop = store.get_workshop(conn, workshop_id)
+    if workshop is None:
+        abort(404)
+    if not may_open_workshop(workshop.id):  # hosted: another facilitator's atelier
+        return render_template("join.html", code="", error=not_yours().message), 403
+    target = url_for("pages.console", workshop_id=workshop.id) + f"#key={workshop.facilitator_key}"
+    return redirect(target, 303), {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @blueprint.get("/w/<workshop_id>/console")
@@ -110,8 +143,10 @@ def join_cards(workshop_id: str) -> Any:
 
 @blueprint.get("/qr/<code>.svg")
 def qr(code: str) -> Any:
+    """The join QR code; guessing codes here counts like on /j/<code>."""
     with service().db.reading() as conn:
         workshop = store.get_workshop_by_code(conn, code.upper())
-    if workshop is None:
-        abort(404)
+    refusal = _code_refusal(workshop)
+    if refusal is not None:
+        return Response(refusal.message, refusal.status, mimetype="text/plain")
     return Response(qr_svg(service().join_url_for(workshop.code)), mimetype="image/svg+xml")

@@ -5,6 +5,7 @@ import {
   PHASES, connectLive, el, foldIdentical, formatDuration, isPrivateNow, phaseLabel, rankingChart, replaceKeepingFocus,
   request, tickCountdown,
 } from "./live.js";
+import { t } from "./i18n.js";
 import { facilitatorKey } from "./staff.js";
 
 const root = document.getElementById("app");
@@ -22,8 +23,8 @@ function showMessage(text, kind = "info") {
 
 let live = null;
 
-async function act(event, payload) {
-  const ack = await request(live.socket, event, payload);
+async function act(event, payload, timeoutMs = undefined) {
+  const ack = await request(live.socket, event, payload, timeoutMs);
   showMessage(ack.ok ? "" : ack.error.message, ack.ok ? "info" : "error");
   return ack;
 }
@@ -34,7 +35,6 @@ async function act(event, payload) {
 // (tick notes, then "Regrouper la sélection" or "Déplacer vers").
 const selectedNotes = new Set();
 const selectedClusters = new Set();
-let suggestions = [];
 
 function authorOf(note) {
   const who = live.state.participants.get(note.author);
@@ -156,34 +156,115 @@ function groupingToolbar(bloc) {
       : null,
     el("button", { type: "button", onclick: () => act("cluster:undo", { bloc: bloc.id }) }, "Annuler"),
     el("button", { type: "button", class: "primary-inline", onclick: async () => {
-      const ack = await act("cluster:suggest", { bloc: bloc.id });
+      // The first suggestion loads scikit-learn on the server: give it time on a busy laptop.
+      const ack = await act("cluster:suggest", { bloc: bloc.id }, 60000);
       if (ack.ok) {
-        suggestions = ack.clusters;
-        if (!suggestions.length) showMessage("Aucun regroupement à proposer : les notes sont toutes différentes.");
+        suggestions = { bloc: bloc.id, placements: ack.placements, clusters: ack.clusters };
+        unticked.clear();
+        if (!ack.placements.length && !ack.clusters.length) {
+          showMessage(t("Aucun regroupement à proposer : les notes sont toutes différentes."));
+        }
         render(live.state);
       }
-    } }, "Proposer des regroupements"),
+    } }, t("Proposer des regroupements")),
   );
 }
 
+// -- suggestions: loose notes offered to the existing groups, then new groups --------
+// Everything is ticked at first; what stays ticked is accepted as one undo step.
+// Existing groups change only through an accepted placement.
+
+let suggestions = null; // {bloc, placements, clusters} from cluster:suggest
+const unticked = new Set(); // "p<note id>" for a placement, "g<index>" for a new group
+const offers = new Map(); // note id -> cluster:offer for a late note
+
+function noteText(id) {
+  return (live.state.notes.get(id) || { text: "?" }).text;
+}
+
+function clusterLabel(id) {
+  return (live.state.clusters.get(id) || { label: "?" }).label;
+}
+
+function reasonOf(placement) {
+  return placement.words.length
+    ? t("mots communs : {words}", { words: placement.words.join(", ") })
+    : t("proche de « {note} »", { note: noteText(placement.closest) });
+}
+
+function isLoose(id) {
+  const note = live.state.notes.get(id);
+  return Boolean(note) && note.cluster == null;
+}
+
 function suggestionsPanel(bloc) {
-  if (!suggestions.length) return null;
-  const accept = (list) => act("cluster:group", { bloc: bloc.id, clusters: list }).then((ack) => {
-    if (ack.ok) suggestions = suggestions.filter((s) => !list.includes(s));
+  if (!suggestions || suggestions.bloc !== bloc.id) return null;
+  // Notes grouped meanwhile drop out of the proposal.
+  const placements = suggestions.placements.filter((p) => isLoose(p.note) && live.state.clusters.has(p.cluster));
+  const groups = suggestions.clusters.map((g, i) => ({ ...g, key: `g${i}` })).filter((g) => g.notes.every(isLoose));
+  const count = placements.length + groups.length;
+  if (!count) return null;
+  const tick = (key, label) => {
+    const box = el("input", { type: "checkbox", checked: !unticked.has(key), "aria-label": label });
+    box.addEventListener("change", () => {
+      (box.checked ? unticked.delete(key) : unticked.add(key));
+      render(live.state);
+    });
+    return box;
+  };
+  const accept = (keep) => act("cluster:accept", {
+    bloc: bloc.id,
+    placements: placements.filter((p) => keep(`p${p.note}`)).map((p) => ({ note: p.note, cluster: p.cluster })),
+    clusters: groups.filter((g) => keep(g.key)).map((g) => ({ label: g.label, notes: g.notes })),
+  }).then((ack) => {
+    if (ack.ok) {
+      suggestions = null;
+      if (ack.skipped.length) showMessage(t("{n} note(s) déjà regroupée(s) entre-temps : laissée(s) en place.", { n: ack.skipped.length }));
+    }
     render(live.state);
   });
+  const ticked = placements.filter((p) => !unticked.has(`p${p.note}`)).length + groups.filter((g) => !unticked.has(g.key)).length;
   return el(
     "section",
     { class: "suggestions", "aria-labelledby": "suggestions-title" },
-    el("h3", { id: "suggestions-title" }, `Regroupements proposés (${suggestions.length})`),
+    el("h3", { id: "suggestions-title" }, t("Regroupements proposés ({n})", { n: count })),
     el("div", { class: "toolbar" },
-      el("button", { type: "button", class: "primary-inline", onclick: () => accept([...suggestions]) }, "Tout accepter"),
-      el("button", { type: "button", onclick: () => { suggestions = []; render(live.state); } }, "Ignorer")),
-    el("ul", {}, suggestions.map((s) =>
+      el("button", { type: "button", class: "primary-inline", onclick: () => accept(() => true) }, t("Tout accepter")),
+      el("button", { type: "button", disabled: !ticked, onclick: () => accept((key) => !unticked.has(key)) },
+        t("Accepter les suggestions cochées ({n})", { n: ticked })),
+      el("button", { type: "button", onclick: () => { suggestions = null; render(live.state); } }, t("Ignorer"))),
+    placements.length ? el("h4", {}, t("Dans vos regroupements")) : null,
+    el("ul", { class: "placements" }, placements.map((p) =>
       el("li", {},
-        el("strong", {}, `${s.label} (${s.notes.length})`), " : ",
-        s.notes.map((id) => (live.state.notes.get(id) || { text: "?" }).text).join(" · "), " ",
-        el("button", { type: "button", onclick: () => accept([s]) }, "Accepter")))),
+        el("label", {},
+          tick(`p${p.note}`, t("Placer « {note} » dans « {group} »", { note: noteText(p.note), group: clusterLabel(p.cluster) })),
+          ` « ${noteText(p.note)} » → `, el("strong", {}, clusterLabel(p.cluster))),
+        " ", el("span", { class: "reason" }, reasonOf(p))))),
+    groups.length ? el("h4", {}, t("Nouveaux regroupements")) : null,
+    el("ul", {}, groups.map((g) =>
+      el("li", {},
+        el("label", {},
+          tick(g.key, t("Créer le regroupement « {label} »", { label: g.label })),
+          " ", el("strong", {}, `${g.label} (${g.notes.length})`)),
+        " : ", g.notes.map(noteText).join(" · ")))),
+  );
+}
+
+function offersPanel(bloc) {
+  const pending = [...offers.values()].filter((o) => o.bloc === bloc.id && isLoose(o.note) && live.state.clusters.has(o.cluster));
+  if (!pending.length) return null;
+  const forget = (o) => { offers.delete(o.note); render(live.state); };
+  return el(
+    "section",
+    { class: "suggestions offers", "aria-labelledby": "offers-title" },
+    el("h3", { id: "offers-title" }, t("Notes arrivées en retard ({n})", { n: pending.length })),
+    el("ul", {}, pending.map((o) =>
+      el("li", {},
+        t("« {note} » ressemble à ", { note: noteText(o.note) }), el("strong", {}, clusterLabel(o.cluster)), " ",
+        el("span", { class: "reason" }, reasonOf(o)), " ",
+        el("button", { type: "button", onclick: () => act("cluster:move", { notes: [o.note], cluster: o.cluster }).then(() => forget(o)) },
+          t("Placer dans « {group} »", { group: clusterLabel(o.cluster) })),
+        el("button", { type: "button", onclick: () => forget(o) }, t("Laisser"))))),
   );
 }
 
@@ -214,6 +295,7 @@ function notesPanel(bloc) {
     "div",
     {},
     groupingToolbar(bloc),
+    offersPanel(bloc),
     suggestionsPanel(bloc),
     resultsPanel(bloc),
     el(
@@ -252,10 +334,26 @@ function writersPanel(bloc) {
           " note(s)",
           bloc.phase === "vote" ? ` · ${p.dots[bloc.id] || 0}/${bloc.vote_budget} point(s)` : "",
           p.done.includes(bloc.id) ? el("span", { class: "badge" }, "✓ terminé") : el("span", { class: "badge writing" }, "en cours"),
+          removeButton(p),
         ),
       ),
     ),
   );
+}
+
+// -- the room: closed to new arrivals, removing someone ---------------------------
+
+function removeButton(p) {
+  const who = p.name || `Anonyme n° ${p.id}`;
+  return el("button", { type: "button", class: "danger", "aria-label": `Retirer ${who}`, onclick: () => {
+    if (confirm(`Retirer ${who} de l'atelier ? Ses notes restent.`)) act("participant:remove", { participant: p.id });
+  } }, "Retirer");
+}
+
+function renderLock(w) {
+  $("lock-workshop").textContent = w.locked ? "Rouvrir aux arrivées" : "Fermer aux arrivées";
+  $("lock-workshop").setAttribute("aria-pressed", w.locked ? "true" : "false");
+  $("lock-workshop").onclick = () => act("workshop:lock", { locked: !w.locked });
 }
 
 // -- countdown --------------------------------------------------------------------
@@ -517,6 +615,7 @@ function render(state) {
   $("workshop-title").textContent = w.title;
   $("join-url").textContent = w.join_url;
   $("join-code").textContent = w.code;
+  renderLock(w);
   const blocs = state.sortedBlocs();
   $("plan").replaceChildren(...blocs.map((b, i) => planItem(b, i, blocs, w.current_bloc)));
   replaceKeepingFocus($("draw"), drawPanel(w));
@@ -560,4 +659,8 @@ if (!key) {
     onRefused: (error) => showMessage(error.message, "error"),
   });
   tickCountdown($("timer"), live.state, () => live.state.currentBloc);
+  live.socket.on("cluster:offer", (offer) => {
+    offers.set(offer.note, offer);
+    render(live.state);
+  });
 }

@@ -43,6 +43,7 @@ export class LiveState {
     }
     for (const id of patch.deleted_notes || []) this.notes.delete(id);
     for (const p of patch.participants || []) this.participants.set(p.id, p);
+    for (const id of patch.deleted_participants || []) this.participants.delete(id);
     this.seq = Math.max(this.seq, patch.seq);
     return true;
   }
@@ -124,17 +125,22 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
     if (state.apply(patch)) render(state);
     else resync();
   });
-  socket.on("workshop:deleted", (data) => {
+  const leave = (title) => (data) => {
     socket.disconnect();
-    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, "Atelier supprimé"), el("p", {}, data.message)));
-  });
+    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, title), el("p", {}, data.message)));
+  };
+  socket.on("workshop:deleted", leave("Atelier supprimé"));
+  socket.on("participant:removed", leave("Retiré de l'atelier"));
   socket.on("connect", () => onStatus(true));
   socket.on("disconnect", () => onStatus(false));
   socket.on("connect_error", (err) => {
     onStatus(false);
     if (err && err.data && err.data.code) {
       onRefused(err.data);
-      if (["unknown_workshop", "bad_key", "workshop_full"].includes(err.data.code)) socket.disconnect();
+      const final = ["unknown_workshop", "bad_key", "workshop_full", "workshop_locked", "participant_removed"];
+      if (final.includes(err.data.code)) socket.disconnect();
+      // Seats free up as newcomers from this network write or leave: try again shortly.
+      else if (err.data.code === "too_many_arrivals") setTimeout(() => socket.connect(), 5000 + Math.random() * 5000);
     }
   });
   document.addEventListener("visibilitychange", () => {
@@ -157,6 +163,18 @@ export function request(socket, event, payload, timeoutMs = 10000) {
   });
 }
 
+// Bidi controls (RLO and the like) in what someone typed must not reorder the
+// text around it: a string that holds one is isolated in a <bdi>.
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const TEXT_ONLY = new Set(["option", "textarea", "title", "bdi"]);
+
+function textNode(tag, text) {
+  if (!BIDI_CONTROL.test(text) || TEXT_ONLY.has(tag)) return document.createTextNode(text);
+  const isolated = document.createElement("bdi");
+  isolated.textContent = text;
+  return isolated;
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -167,7 +185,7 @@ export function el(tag, attrs = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    node.append(child instanceof Node ? child : textNode(tag, String(child)));
   }
   return node;
 }

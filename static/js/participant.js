@@ -348,9 +348,9 @@ function renderDraw(state) {
     const mine = team.find((m) => m.id === state.me.id);
     const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || "Anonyme");
     const four = draw.mode === "1-2-4" ? ` (groupe de quatre n° ${Math.floor(myTeam / 2) + 1})` : "";
-    $("draw-text").textContent = `Vous êtes dans l'équipe ${myTeam + 1}${four}` +
-      (others.length ? ` avec ${others.join(", ")}.` : ".") +
-      (mine.status === "confirmed" ? " Vous avez confirmé." : "");
+    $("draw-text").replaceChildren(`Vous êtes dans l'équipe ${myTeam + 1}${four}`,
+      ...(others.length ? [" avec ", ...others.flatMap((name, i) => [i ? ", " : "", el("bdi", {}, name)])] : []),
+      ".", mine.status === "confirmed" ? " Vous avez confirmé." : "");
     if (mine.status === "pending") {
       actions.append(
         el("button", { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) }, "Je confirme"),
@@ -402,7 +402,7 @@ function render(state) {
   rememberBloc(state);
   $("workshop-title").textContent = w.title;
   const me = state.me || {};
-  $("who").textContent = me.name ? `Vous : ${me.name}` : "Vous participez de façon anonyme";
+  $("who").replaceChildren(...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]));
   const bloc = state.currentBloc;
   $("bloc-title").textContent = bloc ? bloc.title : "En attente du premier bloc";
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
@@ -423,8 +423,10 @@ function render(state) {
     }
   }
   const writable = bloc && (bloc.phase === "ecriture" || bloc.phase === "devoilement");
-  $("note-form").hidden = !writable;
-  $("closed-hint").hidden = !bloc || writable;
+  // A late note is still welcome while the room groups: the facilitator is offered its group.
+  const addable = writable || (bloc && bloc.phase === "regroupement");
+  $("note-form").hidden = !addable;
+  $("closed-hint").hidden = !bloc || addable;
   $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
 
   const pending = readOutbox().filter((i) => bloc && i.bloc === bloc.id);

@@ -1,0 +1,38 @@
+"""Opening a data folder for a command: a clear message and exit code 1, not a
+traceback, when the folder cannot be written, its database is damaged, or
+another server already uses it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import IO, Any
+
+from facilitate.cli import CliError
+
+
+def open_app(settings: dict[str, Any], lock: bool = False) -> tuple[Any, IO[str] | None]:
+    """create_app(settings), first taking the folder's lock if `lock` (serve);
+    returns the app and the lock's file, to keep open while serving."""
+    from facilitate import create_app
+    from facilitate.config import defaults
+    from facilitate.datalock import DataFolderBusy, hold
+    from facilitate.db import DB_FILENAME
+
+    folder = Path(settings.get("DATA_DIR") or defaults()["DATA_DIR"])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        held = hold(folder) if lock else None
+        return create_app(settings), held
+    except DataFolderBusy as error:
+        raise CliError(str(error)) from None
+    except (OSError, sqlite3.OperationalError) as error:
+        raise CliError(
+            f"impossible d'écrire dans le dossier de données {folder} ({error}). "
+            "Vérifiez ses droits et l'espace disque, ou choisissez un autre dossier avec --data."
+        ) from None
+    except sqlite3.DatabaseError as error:
+        raise CliError(
+            f"la base {folder / DB_FILENAME} est illisible ({error}) : elle est peut-être endommagée. "
+            "Restaurez une sauvegarde (voir « Sauvegardes » dans le README) ou choisissez un autre dossier avec --data."
+        ) from None
