@@ -6,6 +6,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flask import Flask
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     from flask import Flask
 
     from facilitate import events
-    from facilitate.config import defaults
+    from facilitate.config import defaults, is_hosted
     from facilitate.db import DB_FILENAME, Database
     from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
@@ -29,7 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     from facilitate.resources import bundled_path
     from facilitate.services import Service
     from facilitate.session_templates import load_templates
-    from facilitate.views import api, pages
+    from facilitate.views import api, auth, hosting, pages
 
     settings = {**defaults(), **(config or {})}
     app = Flask(
@@ -68,6 +70,11 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     app.register_blueprint(api.blueprint)
     app.extensions["facilitate_limits"] = Limits.from_settings(settings)
     allowed_origins = set(settings["ALLOWED_ORIGINS"])
+    if is_hosted(settings):
+        # Behind the proxy the browser's origin is the public URL, whatever the proxy forwards.
+        allowed_origins.add(public_origin(base_url))
+        app.secret_key = secret_key(data_dir)
+        auth.setup(app)
 
     def origin_allowed(origin: str | None, environ: dict[str, Any]) -> bool:
         """Browsers on our own pages (same origin), programs (no Origin), and the allowlist."""
@@ -80,6 +87,34 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
         max_http_buffer_size=16 * 1024,  # no sticky note needs more; bigger messages are refused
         cors_allowed_origins=origin_allowed,
     )
+    hosting.setup(app)
     # Outermost, so that Socket.IO is covered too (DNS rebinding).
     app.wsgi_app = HostCheck(app.wsgi_app, served_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"]))
     return app
+
+
+def public_origin(url: str) -> str:
+    """https://host[:port] of a URL: what a browser sends as Origin."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def secret_key(data_dir: "Path") -> str:
+    """Signs the session cookies: FACILITATE_SECRET_KEY, else a random key kept
+    in the data folder (readable by its owner only) so sessions survive a restart."""
+    import os
+    import secrets
+
+    if os.environ.get("FACILITATE_SECRET_KEY"):
+        return os.environ["FACILITATE_SECRET_KEY"]
+    path = data_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

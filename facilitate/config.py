@@ -58,6 +58,14 @@ def defaults() -> dict[str, Any]:
         "BACKUPS_KEPT": _env_int("FACILITATE_BACKUPS_KEPT", 7),
         # Wrong join codes tolerated per client address and minute.
         "JOIN_ATTEMPTS_PER_MINUTE": _env_int("FACILITATE_JOIN_ATTEMPTS_PER_MINUTE", 20),
+        # Hosted mode (see is_hosted): how many reverse proxies sit in front
+        # of the server; their X-Forwarded-* headers are ignored unless this is set.
+        "TRUSTED_PROXIES": _env_int("FACILITATE_TRUSTED_PROXIES", 0),
+        # Ateliers without activity for this many days are deleted (0: never, the laptop's default).
+        "RETENTION_DAYS": _env_int("FACILITATE_RETENTION_DAYS", 0),
+        # Wrong passwords tolerated per account and per address, per 15 minutes.
+        "LOGIN_ATTEMPTS_PER_ACCOUNT": _env_int("FACILITATE_LOGIN_ATTEMPTS_PER_ACCOUNT", 5),
+        "LOGIN_ATTEMPTS_PER_ADDRESS": _env_int("FACILITATE_LOGIN_ATTEMPTS_PER_ADDRESS", 20),
     }
 
 

@@ -33,6 +33,7 @@ from facilitate.rules import Viewer
 from facilitate.services import Change, Identity, Service
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger("facilitate.audit")  # who did what to which atelier (never note texts)
 socketio = SocketIO()
 
 # sid -> who that connection is, set once at connect and checked on every event.
@@ -86,6 +87,15 @@ def announce_deleted(workshop_id: str) -> None:
     for sid, identity in list(_identities.items()):
         if identity.workshop.id == workshop_id:
             _identities.pop(sid, None)
+
+
+def revoke_staff(workshop_id: str) -> None:
+    """Disconnect the atelier's consoles and projectors after a new facilitator
+    key: they must connect again, with the new key."""
+    for sid, identity in list(_identities.items()):
+        if identity.workshop.id == workshop_id and identity.viewer.is_staff:
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
 
 
 def _since(auth: Any) -> int:
@@ -143,6 +153,9 @@ def on_connect(auth: Any = None) -> None:
     _addresses[request.sid] = client_address()
     if identity.viewer.is_staff:
         join_room(staff_room_of(workshop_id))
+        from facilitate.views.hosting import actor
+
+        audit.info("%s connecté atelier=%s %s connexion=%s", identity.viewer.role.value, workshop_id, actor(), request.sid)
     else:
         join_room(room_of(workshop_id))
         join_room(participant_room_of(identity.viewer.participant_id))
@@ -178,7 +191,10 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
                     "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
                 ))
             try:
-                return {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
+                ack = {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
+                if identity.viewer.role == Role.FACILITATOR and name not in ("sync", "cluster:suggest"):
+                    audit.info("%s atelier=%s connexion=%s", name, identity.workshop.id, request.sid)
+                return ack
             except FacilitateError as error:
                 return _error_ack(error)
             except Exception:

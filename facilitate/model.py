@@ -175,3 +175,24 @@ class Volet:
     position: int
     title: str
     actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class Account:
+    """A facilitator account (hosted mode only)."""
+
+    id: int
+    email: str
+    password_hash: str
+    is_admin: bool
+    session_token: str
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Wifi:
+    """The room's Wi-Fi, shown as a QR code on the projector only."""
+
+    ssid: str
+    password: str = ""
+    security: str = "WPA"  # WPA, WEP or nopass, as in the WIFI: QR format

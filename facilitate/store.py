@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from facilitate.model import (
+    Account,
     Action,
     Bloc,
     BlocKind,
@@ -22,6 +23,7 @@ from facilitate.model import (
     Phase,
     Role,
     Volet,
+    Wifi,
     Workshop,
 )
 
@@ -676,3 +678,92 @@ def save_action(conn: sqlite3.Connection, action: Action) -> None:
 
 def delete_action(conn: sqlite3.Connection, action_id: int) -> None:
     conn.execute("DELETE FROM action WHERE id = ?", (action_id,))
+
+
+# -- accounts (hosted mode) ------------------------------------------------------
+
+
+def _account(row: sqlite3.Row) -> Account:
+    return Account(row["id"], row["email"], row["password_hash"], bool(row["is_admin"]), row["session_token"],
+                   row["created_at"])
+
+
+def insert_account(conn: sqlite3.Connection, email: str, password_hash: str, is_admin: bool, session_token: str,
+                   now: str) -> Account:
+    cursor = conn.execute(
+        "INSERT INTO account (email, password_hash, is_admin, session_token, created_at) VALUES (?, ?, ?, ?, ?)",
+        (email, password_hash, int(is_admin), session_token, now),
+    )
+    return Account(int(cursor.lastrowid or 0), email, password_hash, is_admin, session_token, now)
+
+
+def get_account(conn: sqlite3.Connection, account_id: int) -> Account | None:
+    row = conn.execute("SELECT * FROM account WHERE id = ?", (account_id,)).fetchone()
+    return _account(row) if row else None
+
+
+def find_account(conn: sqlite3.Connection, email: str) -> Account | None:
+    row = conn.execute("SELECT * FROM account WHERE email = ?", (email,)).fetchone()
+    return _account(row) if row else None
+
+
+def list_accounts(conn: sqlite3.Connection) -> list[Account]:
+    return [_account(r) for r in conn.execute("SELECT * FROM account ORDER BY email").fetchall()]
+
+
+def set_password(conn: sqlite3.Connection, account_id: int, password_hash: str, session_token: str) -> None:
+    conn.execute("UPDATE account SET password_hash = ?, session_token = ? WHERE id = ?",
+                 (password_hash, session_token, account_id))
+
+
+def delete_account(conn: sqlite3.Connection, account_id: int) -> None:
+    conn.execute("DELETE FROM account WHERE id = ?", (account_id,))
+
+
+def set_owner(conn: sqlite3.Connection, workshop_id: str, account_id: int) -> None:
+    conn.execute("INSERT OR REPLACE INTO workshop_owner (workshop_id, account_id) VALUES (?, ?)",
+                 (workshop_id, account_id))
+
+
+def owner_of(conn: sqlite3.Connection, workshop_id: str) -> int | None:
+    row = conn.execute("SELECT account_id FROM workshop_owner WHERE workshop_id = ?", (workshop_id,)).fetchone()
+    return row[0] if row else None
+
+
+def workshops_of(conn: sqlite3.Connection, account_id: int) -> list[Workshop]:
+    rows = conn.execute(
+        "SELECT w.* FROM workshop w JOIN workshop_owner o ON o.workshop_id = w.id WHERE o.account_id = ?"
+        " ORDER BY w.created_at DESC",
+        (account_id,),
+    ).fetchall()
+    return [_workshop(r) for r in rows]
+
+
+def set_facilitator_key(conn: sqlite3.Connection, workshop_id: str, key: str) -> None:
+    conn.execute("UPDATE workshop SET facilitator_key = ? WHERE id = ?", (key, workshop_id))
+
+
+def last_activity(conn: sqlite3.Connection) -> dict[str, str]:
+    """Atelier id -> the time of its last note, arrival or creation (ISO, UTC)."""
+    rows = conn.execute(
+        "SELECT w.id, max(w.created_at,"
+        " coalesce((SELECT max(updated_at) FROM note WHERE workshop_id = w.id), ''),"
+        " coalesce((SELECT max(joined_at) FROM participant WHERE workshop_id = w.id), '')) AS active"
+        " FROM workshop w"
+    ).fetchall()
+    return {r["id"]: r["active"] for r in rows}
+
+
+# -- the room's Wi-Fi ------------------------------------------------------------
+
+
+def get_wifi(conn: sqlite3.Connection, workshop_id: str) -> Wifi | None:
+    row = conn.execute("SELECT * FROM workshop_wifi WHERE workshop_id = ?", (workshop_id,)).fetchone()
+    return Wifi(row["ssid"], row["password"], row["security"]) if row else None
+
+
+def set_wifi(conn: sqlite3.Connection, workshop_id: str, wifi: Wifi | None) -> None:
+    conn.execute("DELETE FROM workshop_wifi WHERE workshop_id = ?", (workshop_id,))
+    if wifi is not None:
+        conn.execute("INSERT INTO workshop_wifi (workshop_id, ssid, password, security) VALUES (?, ?, ?, ?)",
+                     (workshop_id, wifi.ssid, wifi.password, wifi.security))

@@ -19,6 +19,7 @@ COMMANDS = {
     "import": "facilitate.cli.workshops:import_workshop",
     "delete": "facilitate.cli.workshops:delete",
     "demo": "facilitate.cli.workshops:demo",
+    "users": "facilitate.cli.users:users",
     "backup": "facilitate.cli.backup:backup",
     "restore": "facilitate.cli.backup:restore",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -34,9 +35,15 @@ def _monkey_patch(mode: str) -> None:
               help="Dossier des modèles de séance (défaut : les modèles fournis).")
 @click.option("--async-mode", type=click.Choice(ASYNC_MODES), default=None,
               help="Moteur réseau (défaut : gevent ; eventlet fonctionne aussi).")
-@click.option("--public-url", default=None, help="Adresse annoncée aux téléphones (défaut : détectée).")
+@click.option("--public-url", default=None,
+              help="Adresse annoncée aux téléphones (défaut : détectée) ; https://… active le mode hébergé.")
+@click.option("--trusted-proxies", type=click.IntRange(0, 10), default=None,
+              help="Nombre de serveurs mandataires (Caddy, nginx) dont on croit les en-têtes X-Forwarded-* (défaut : 0).")
+@click.option("--retention-days", type=click.IntRange(0), default=None,
+              help="Supprime les ateliers sans activité depuis N jours (défaut : 0, jamais).")
 def serve(host: str | None, port: int | None, data_dir: Path | None, templates_dir: Path | None,
-          async_mode: str | None, public_url: str | None) -> None:
+          async_mode: str | None, public_url: str | None, trusted_proxies: int | None,
+          retention_days: int | None) -> None:
     """Lance le serveur de l'atelier."""
     mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
     _monkey_patch(mode)
@@ -46,10 +53,12 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
     from facilitate.events import socketio
     from facilitate.network import qr_terminal
     from facilitate.resources import bundled_path
+    from facilitate.views.hosting import retention_loop
 
     overrides = {"ASYNC_MODE": mode}
     for key, value in (("HOST", host), ("PORT", port), ("DATA_DIR", data_dir),
-                       ("TEMPLATES_DIR", templates_dir), ("PUBLIC_URL", public_url)):
+                       ("TEMPLATES_DIR", templates_dir), ("PUBLIC_URL", public_url),
+                       ("TRUSTED_PROXIES", trusted_proxies), ("RETENTION_DAYS", retention_days)):
         if value is not None:
             overrides[key] = value
     settings = {**defaults(), **overrides}
@@ -67,9 +76,20 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
     except OSError as error:
         raise CliError(f"impossible d'écouter sur {settings['HOST']}:{settings['PORT']} ({error.strerror or error}). "
                        "Le port est peut-être déjà pris : choisissez-en un autre avec --port.") from None
-    click.echo(qr_terminal(f"{base_url}/"))
-    click.echo(f"Participants (téléphones, même réseau Wi-Fi) : {base_url}/")
-    click.echo(f"Animation (sur ce portable) : http://127.0.0.1:{settings['PORT']}/")
+    if is_hosted(settings):
+        # Who did what to which atelier, for the administrator (journald under systemd).
+        logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
+        logging.getLogger("facilitate.audit").setLevel(logging.INFO)
+        click.echo(f"Mode hébergé : {base_url}/  ·  animation : {base_url}/connexion")
+        if not app.extensions["facilitate"].list_accounts():
+            click.echo("Aucun compte d'animation : créez-en un avec « facilitate users add COURRIEL --admin ».", err=True)
+    else:
+        click.echo(qr_terminal(f"{base_url}/"))
+        click.echo(f"Participants (téléphones, même réseau Wi-Fi) : {base_url}/")
+        click.echo(f"Animation (sur ce portable) : http://127.0.0.1:{settings['PORT']}/")
+    if settings["RETENTION_DAYS"]:
+        click.echo(f"Conservation : les ateliers sans activité depuis {settings['RETENTION_DAYS']} jours sont supprimés.")
+        socketio.start_background_task(retention_loop, app)
     click.echo(f"Données : {Path(settings['DATA_DIR']).resolve()}  ·  moteur : {mode}")
     if is_hosted(settings):
         from facilitate.backups import BACKUP_DIRNAME, run_daily

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from facilitate.services.common import Change, Identity, utc_now
 from facilitate.services.flow import FlowCases
 from facilitate.services.grouping import GroupingCases
+from facilitate.services.hosting import HostingCases
 from facilitate.services.notes import NoteCases
 from facilitate.services.room import RoomCases
 from facilitate.services.synthesis import SynthesisCases
@@ -18,5 +19,5 @@ __all__ = ["Change", "Identity", "Service", "utc_now"]
 
 
 @dataclass
-class Service(WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases):
+class Service(WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases, HostingCases):
     """Every use case of facilitate over one database (see common.Base for the fields)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, bad_key, unknown_workshop
-from facilitate.model import Bloc, Column, Phase, Role, Workshop
+from facilitate.model import Account, Bloc, Column, Phase, Role, Workshop
 from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.projection import build_patch
 from facilitate.seats import admission, idle_seats_per_address
@@ -29,7 +29,8 @@ from facilitate.voting import items_of, ranking, retained
 class WorkshopCases(Base):
     # -- ateliers ---------------------------------------------------------------
 
-    def create_workshop(self, payload: Any) -> Workshop:
+    def create_workshop(self, payload: Any, owner: Account | None = None) -> Workshop:
+        """A new atelier from a template; `owner` is the facilitator account (hosted mode)."""
         payload = read(WorkshopCreate, payload)
         template = self.templates.get(payload["template"])
         if template is None:
@@ -60,6 +61,8 @@ class WorkshopCases(Base):
                 synthesis_seq=1,
             )
             store.insert_workshop(conn, workshop)
+            if owner is not None:
+                store.set_owner(conn, workshop.id, owner.id)
             for position, title in enumerate(template.volets):
                 store.insert_volet(conn, workshop.id, position, title)
             first_bloc = None

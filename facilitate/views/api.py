@@ -10,10 +10,13 @@ from werkzeug.exceptions import HTTPException
 
 from facilitate import archive
 from facilitate.errors import FacilitateError
-from facilitate.events import announce_deleted
+from facilitate.accounts import wifi_qr_text
+from facilitate.events import announce_deleted, revoke_staff
 from facilitate.model import Role
+from facilitate.network import qr_svg
 from facilitate.rules import Viewer
-from facilitate.views import is_facilitator_request, service
+from facilitate.views import current_account, hosted, is_facilitator_request, login_required, require_owner, service
+from facilitate.views.hosting import log_action
 from facilitate.views.pages import error_page
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -35,7 +38,10 @@ def http_error(error: HTTPException) -> Any:
 
 
 def _require_local() -> None:
-    """Listing and creating ateliers: the laptop, or the admin password."""
+    """Listing and creating ateliers: the laptop, or the admin password; in
+    hosted mode, a logged-in facilitator."""
+    if hosted() and current_account() is None:
+        raise login_required()
     if not is_facilitator_request():
         raise FacilitateError("local_only", "Réservé à l'ordinateur de l'animation (ou au mot de passe d'animation).", 403)
 
@@ -55,13 +61,16 @@ def list_templates() -> Any:
 @blueprint.get("/workshops")
 def list_workshops() -> Any:
     _require_local()
-    return jsonify([_summary(w) for w in service().list_workshops()])
+    account = current_account()
+    workshops = service().workshops_for(account) if account else service().list_workshops()
+    return jsonify([_summary(w) for w in workshops])
 
 
 @blueprint.post("/workshops")
 def create_workshop() -> Any:
     _require_local()
-    workshop = service().create_workshop(_json_body())
+    workshop = service().create_workshop(_json_body(), owner=current_account())
+    log_action("création", workshop.id)
     return jsonify({**_summary(workshop), "facilitator_key": workshop.facilitator_key}), 201
 
 
@@ -90,6 +99,7 @@ def export(workshop_id: str, fmt: str) -> Any:
     """The Word synthesis, Markdown, CSV (one row per note) or the JSON archive."""
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     body = archive.render_export(service(), workshop.id, fmt, offload=in_os_thread)
+    log_action(f"export {fmt}", workshop.id)
     return Response(body, mimetype=archive.EXPORT_FORMATS[fmt], headers={
         "Content-Disposition": content_disposition(archive.export_filename(workshop, fmt),
                                                    archive.readable_filename(workshop, fmt)),
@@ -107,6 +117,9 @@ def import_workshop() -> Any:
     """A JSON archive (as exported) becomes a new atelier."""
     _require_local()
     workshop = archive.import_archive(service(), _json_body())
+    if current_account():
+        service().set_owner(workshop.id, current_account())  # type: ignore[arg-type]
+    log_action("import", workshop.id)
     return jsonify({**_summary(workshop), "facilitator_key": workshop.facilitator_key}), 201
 
 
@@ -116,7 +129,47 @@ def delete_workshop(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     service().delete_workshop(workshop.id)
     announce_deleted(workshop.id)
+    log_action("suppression", workshop.id)
     return "", 204
+
+
+@blueprint.post("/workshops/<workshop_id>/key")
+def regenerate_key(workshop_id: str) -> Any:
+    """A new facilitator key: co-facilitators' links stop working and their
+    consoles are disconnected. Hosted: the owner (or an admin) logged in."""
+    require_owner(workshop_id)
+    key = service().regenerate_key(workshop_id)
+    revoke_staff(workshop_id)
+    log_action("nouvelle clé d'animation", workshop_id)
+    return jsonify(facilitator_key=key)
+
+
+@blueprint.get("/workshops/<workshop_id>/wifi")
+def get_wifi(workshop_id: str) -> Any:
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    wifi = service().wifi(workshop.id)
+    return jsonify(ssid=wifi.ssid if wifi else None, password=wifi.password if wifi else "",
+                   security=wifi.security if wifi else "WPA")
+
+
+@blueprint.put("/workshops/<workshop_id>/wifi")
+def set_wifi(workshop_id: str) -> Any:
+    """The room's Wi-Fi for the projector's second QR code; an empty ssid removes it."""
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    wifi = service().set_wifi(workshop.id, _json_body())
+    log_action("wi-fi", workshop.id)
+    return jsonify(ssid=wifi.ssid if wifi else None, password=wifi.password if wifi else "",
+                   security=wifi.security if wifi else "WPA")
+
+
+@blueprint.get("/workshops/<workshop_id>/wifi.svg")
+def wifi_qr(workshop_id: str) -> Any:
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    wifi = service().wifi(workshop.id)
+    if wifi is None:
+        raise FacilitateError("no_wifi", "Aucun réseau Wi-Fi n'est enregistré pour cet atelier.", 404)
+    return Response(qr_svg(wifi_qr_text(wifi.ssid, wifi.password, wifi.security)), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
 
 
 def in_os_thread(fn: Any, *args: Any) -> Any:

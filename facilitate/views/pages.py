@@ -12,7 +12,9 @@ from werkzeug.exceptions import HTTPException
 from facilitate import store
 from facilitate.errors import FacilitateError, too_many_attempts, unknown_workshop
 from facilitate.network import qr_svg
-from facilitate.views import is_facilitator_request, is_local_request, service
+from facilitate.views import (
+    current_account, hosted, is_facilitator_request, is_local_request, may_open_workshop, not_yours, service,
+)
 
 blueprint = Blueprint("pages", __name__)
 
@@ -24,8 +26,8 @@ def refused(error: FacilitateError) -> Any:
 
 @blueprint.get("/")
 def home() -> Any:
-    """On the laptop: the facilitator's home. Anywhere else: the join form."""
-    if not is_local_request():
+    """On the laptop (or logged in, hosted): the facilitator's home. Anywhere else: the join form."""
+    if not (is_local_request() or current_account()):
         return render_template("join.html", code="", error=None)
     return _facilitator_home()
 
@@ -39,18 +41,26 @@ def facilitator_home() -> Any:
     return _facilitator_home()
 
 
+def to_login() -> Any:
+    return redirect(url_for("auth.login", suivant=request.full_path.rstrip("?")))
+
+
 def _ask_for_password() -> Any:
+    if hosted():
+        return to_login()
     if current_app.config["ADMIN_PASSWORD"]:
         return Response("Mot de passe d'animation requis.", 401, {"WWW-Authenticate": 'Basic realm="facilitate", charset="UTF-8"'})
     return render_template("join.html", code="", error="L'animation se fait depuis l'ordinateur qui fait tourner facilitate."), 403
 
 
 def _facilitator_home() -> Any:
-    svc = service()
+    svc, account = service(), current_account()
     return render_template(
         "home.html",
-        workshops=svc.list_workshops(),
+        workshops=svc.workshops_for(account) if account else svc.list_workshops(),
         templates=sorted(svc.templates.values(), key=lambda t: t.title),
+        account=account,
+        deletion=svc.deletion_dates(current_app.config["RETENTION_DAYS"]),
     )
 
 
@@ -85,12 +95,17 @@ def _code_refusal(workshop: Any) -> FacilitateError | None:
     return None
 
 
-def _staff_page(template: str, workshop_id: str) -> Any:
+def _staff_page(template: str, workshop_id: str, **context: Any) -> Any:
     with service().db.reading() as conn:
         workshop = store.get_workshop(conn, workshop_id)
     if workshop is None:
         abort(404)
-    return render_template(template, workshop=workshop, join_url=service().join_url_for(workshop.code))
+    if not may_open_workshop(workshop.id):
+        return render_template("join.html", code="", error=not_yours().message
+                               + " Un lien de co-animation s'ouvre sans être connecté."), 403
+    deletion = service().deletion_dates(current_app.config["RETENTION_DAYS"]).get(workshop.id)
+    return render_template(template, workshop=workshop, join_url=service().join_url_for(workshop.code),
+                           deletion=deletion, **context)
 
 
 @blueprint.get("/w/<workshop_id>/ouvrir")
@@ -104,6 +119,8 @@ def open_console(workshop_id: str) -> Any:
         workshop = store.get_workshop(conn, workshop_id)
     if workshop is None:
         abort(404)
+    if not may_open_workshop(workshop.id):  # hosted: another facilitator's atelier
+        return render_template("join.html", code="", error=not_yours().message), 403
     target = url_for("pages.console", workshop_id=workshop.id) + f"#key={workshop.facilitator_key}"
     return redirect(target, 303), {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -116,6 +133,13 @@ def console(workshop_id: str) -> Any:
 @blueprint.get("/w/<workshop_id>/projecteur")
 def projector(workshop_id: str) -> Any:
     return _staff_page("projector.html", workshop_id)
+
+
+@blueprint.get("/w/<workshop_id>/cartes")
+def join_cards(workshop_id: str) -> Any:
+    """Printable join cards for the tables: QR code, address and code, several per page."""
+    paper = "a4" if request.args.get("papier") == "a4" else "lettre"
+    return _staff_page("cards.html", workshop_id, paper=paper, count=8)
 
 
 @blueprint.get("/qr/<code>.svg")

@@ -3,6 +3,12 @@
 const form = document.getElementById("create-form");
 const message = document.getElementById("message");
 
+// Hosted mode: requests made with the session cookie carry the CSRF token.
+function csrfHeader() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? { "X-CSRFToken": meta.content } : {};
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = Object.fromEntries(new FormData(form).entries());
@@ -11,7 +17,7 @@ form.addEventListener("submit", async (event) => {
   try {
     const response = await fetch("/api/workshops", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...csrfHeader() },
       body: JSON.stringify(body),
     });
     const data = await response.json();

@@ -13,6 +13,7 @@ const code = root.dataset.code;
 const tokenKey = `facilitate:token:${code}`;
 const outboxKey = `facilitate:outbox:${code}`;
 const votesKey = `facilitate:votes:${code}`; // votes not yet acknowledged: {"bloc:item": {bloc, item, dots}}
+const lastKey = `facilitate:last:${code}`; // the atelier and its current bloc, for a reload without network
 const MAX = 500;
 
 const $ = (id) => document.getElementById(id);
@@ -68,6 +69,28 @@ function start(auth) {
     onRefused: (error) => showMessage(error.message, "error"),
   });
   tickCountdown($("timer"), live.state, () => live.state.currentBloc);
+  restoreLastBloc();
+}
+
+// A page reloaded without network (from the service worker, hosted mode)
+// shows the last bloc seen, so notes can still be written to the outbox. It
+// is seq 0: the server's first state replaces it entirely. Other notes are
+// never kept on the phone.
+function rememberBloc(state) {
+  if (live.socket.connected && state.currentBloc) {
+    localStorage.setItem(lastKey, JSON.stringify({ workshop: state.workshop, blocs: [state.currentBloc] }));
+  }
+}
+function restoreLastBloc() {
+  try {
+    const last = JSON.parse(localStorage.getItem(lastKey));
+    if (last && !live.state.workshop) {
+      live.state.apply({ ...last, full: true, seq: 0, since: 0 });
+      render(live.state);
+    }
+  } catch {
+    localStorage.removeItem(lastKey);
+  }
 }
 
 $("join-form").addEventListener("submit", (event) => {
@@ -375,6 +398,7 @@ function renderGrouping(state, bloc) {
 function render(state) {
   const w = state.workshop;
   if (!w) return;
+  rememberBloc(state);
   $("workshop-title").textContent = w.title;
   const me = state.me || {};
   $("who").replaceChildren(...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]));

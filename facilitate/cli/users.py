@@ -1,0 +1,87 @@
+"""`facilitate users`: the facilitator accounts of a hosted server."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from facilitate.cli import CliError
+from facilitate.cli.workshops import _app, _fail, data_option
+
+audit = logging.getLogger("facilitate.audit")
+
+
+def _read_password() -> str:
+    """Twice on a terminal (hidden); one line from standard input otherwise,
+    so that scripts can pipe it in."""
+    if sys.stdin.isatty():
+        # Two prompts of our own: click's confirmation speaks English on a mismatch.
+        first = click.prompt("Mot de passe", hide_input=True, err=True)
+        if click.prompt("Encore une fois", hide_input=True, err=True) != first:
+            raise CliError("les deux mots de passe diffèrent ; rien n'a changé.")
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise CliError("aucun mot de passe sur l'entrée standard.")
+    return line.rstrip("\r\n")
+
+
+def _service(data_dir: Path | None):  # type: ignore[no-untyped-def]
+    return _app(data_dir).extensions["facilitate"]
+
+
+@click.group()
+def users() -> None:
+    """Comptes d'animation (mode hébergé) : add, list, passwd, delete."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Voit et gère tous les ateliers.")
+@data_option
+def add(email: str, admin: bool, data_dir: Path | None) -> None:
+    """Crée un compte (mot de passe de 12 caractères au moins)."""
+    svc = _service(data_dir)
+    try:
+        account = svc.add_account(email, _read_password(), admin)
+    except Exception as error:  # noqa: BLE001 (FacilitateError becomes a clear message)
+        _fail(error)
+    audit.info("compte créé compte=%s admin=%s", account.email, account.is_admin)
+    click.echo(f"Compte créé : {account.email}{' (administration)' if account.is_admin else ''}")
+
+
+@users.command("list")
+@data_option
+def list_(data_dir: Path | None) -> None:
+    """Un compte par ligne : courriel, rôle."""
+    for account in _service(data_dir).list_accounts():
+        click.echo(f"{account.email}\t{'admin' if account.is_admin else 'animation'}")
+
+
+@users.command("passwd")
+@click.argument("email")
+@data_option
+def passwd(email: str, data_dir: Path | None) -> None:
+    """Change le mot de passe ; les sessions ouvertes avec l'ancien se ferment."""
+    try:
+        account = _service(data_dir).change_password(email, _read_password())
+    except Exception as error:  # noqa: BLE001
+        _fail(error)
+    audit.info("mot de passe changé compte=%s", account.email)
+    click.echo(f"Mot de passe changé : {account.email} (ses autres sessions sont fermées)")
+
+
+@users.command("delete")
+@click.argument("email")
+@data_option
+def delete(email: str, data_dir: Path | None) -> None:
+    """Supprime un compte ; ses ateliers restent, visibles par l'administration."""
+    try:
+        _service(data_dir).delete_account(email)
+    except Exception as error:  # noqa: BLE001
+        _fail(error)
+    audit.info("compte supprimé compte=%s", email)
+    click.echo(f"Compte supprimé : {email}")

@@ -1,0 +1,252 @@
+"""Hosted mode end to end, behind the real proxies of deploy/: Caddy (Debian's
+package, `tls internal`) and nginx (a self-signed certificate made here),
+each started by the test on free ports in front of the real server. A phone
+in Chromium joins through the https join URL, posts a note that reaches the
+console of a logged-in facilitator account, survives losing the network
+(service worker), and a second account cannot open the first one's atelier."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+import urllib3
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import ROOT, free_port
+from facilitate import create_app
+from test_browser import CHROMIUM, LAPTOP, PHONE
+
+PASSWORD = "une phrase de passe"
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # test certificates only
+
+
+class Proxy:
+    """A reverse proxy process started from the deploy/ file, restartable on the same port."""
+
+    def __init__(self, workdir: Path, upstream: int) -> None:
+        self.workdir, self.upstream, self.port = workdir, upstream, free_port()
+        self.url = f"https://localhost:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def command(self) -> tuple[list[str], dict[str, str]]:
+        raise NotImplementedError
+
+    def start(self) -> "Proxy":
+        command, env = self.command()
+        log = open(self.workdir / "proxy.log", "a")
+        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (self.workdir / "proxy.log").read_text()
+            try:
+                if requests.get(f"{self.url}/healthz", verify=False, timeout=2).ok:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError((self.workdir / "proxy.log").read_text())
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+class Caddy(Proxy):
+    def command(self):
+        # Global options for a test run (no admin port, no redirect server on
+        # port 80, no change to the system's trust store), then deploy/Caddyfile as is.
+        config = self.workdir / "Caddyfile"
+        config.write_text(
+            "{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n"
+            f"\tstorage file_system {{\n\t\troot {self.workdir / 'data'}\n\t}}\n}}\n"
+            + (ROOT / "deploy" / "Caddyfile").read_text()
+        )
+        env = {"FACILITATE_SITE": self.url, "FACILITATE_CADDY_TLS": "tls internal",
+               "FACILITATE_UPSTREAM": f"127.0.0.1:{self.upstream}", "HOME": str(self.workdir),
+               "XDG_DATA_HOME": str(self.workdir / "data"), "XDG_CONFIG_HOME": str(self.workdir / "config")}
+        return ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"], env
+
+
+class Nginx(Proxy):
+    def command(self):
+        if not (self.workdir / "cert.pem").exists():
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                            "-keyout", str(self.workdir / "key.pem"), "-out", str(self.workdir / "cert.pem"),
+                            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                           check=True, capture_output=True)
+        site = (ROOT / "deploy" / "nginx" / "facilitate.conf").read_text()
+        for old, new in {
+            "listen 80;": f"listen 127.0.0.1:{free_port()};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl http2;",
+            "listen [::]:80;": "", "listen [::]:443 ssl http2;": "",
+            "ateliers.exemple.org;": "localhost;",
+            "/etc/letsencrypt/live/ateliers.exemple.org/fullchain.pem": str(self.workdir / "cert.pem"),
+            "/etc/letsencrypt/live/ateliers.exemple.org/privkey.pem": str(self.workdir / "key.pem"),
+            "http://127.0.0.1:5000": f"http://127.0.0.1:{self.upstream}",
+        }.items():
+            assert old in site, old
+            site = site.replace(old, new)
+        (self.workdir / "site.conf").write_text(site)
+        w = self.workdir
+        (w / "nginx.conf").write_text(
+            ("user root;\n" if os.geteuid() == 0 else "")
+            + f"worker_processes 1;\npid {w}/nginx.pid;\nerror_log {w}/error.log;\nevents {{ worker_connections 256; }}\n"
+            f"http {{\n access_log {w}/access.log;\n client_body_temp_path {w}/body;\n proxy_temp_path {w}/proxy;\n"
+            f" fastcgi_temp_path {w}/fastcgi;\n uwsgi_temp_path {w}/uwsgi;\n scgi_temp_path {w}/scgi;\n"
+            f" include {w}/site.conf;\n}}\n"
+        )
+        return [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(w), "-c", str(w / "nginx.conf"),
+                "-g", "daemon off;"], {}
+
+
+@pytest.fixture(params=["caddy", "nginx"])
+def hosted(request, live_server, tmp_path):
+    """(proxy, server): facilitate in hosted mode behind the proxy, with two accounts."""
+    data = tmp_path / "data"
+    data.mkdir()
+    service = create_app({"DATA_DIR": data, "ASYNC_MODE": "threading"}).extensions["facilitate"]
+    service.add_account("ana@exemple.org", PASSWORD)
+    service.add_account("bob@exemple.org", PASSWORD)
+    workdir = tmp_path / request.param
+    workdir.mkdir()
+    proxy_class = Caddy if request.param == "caddy" else Nginx
+    port = free_port()
+    proxy = proxy_class(workdir, port)
+    server = live_server(data_dir=data, port=port,
+                         extra_args=("--public-url", proxy.url, "--trusted-proxies", "1"))
+    proxy.start()
+    yield proxy, server
+    proxy.stop()
+
+
+@pytest.fixture
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            # --ignore-certificate-errors: the test CA is not trusted, and without it
+            # the service worker's script is refused (DESIGN.md, verified here).
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--ignore-certificate-errors"],
+        )
+        yield browser
+        browser.close()
+
+
+def watch_csp(page, violations):
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: violations.append(str(e)))
+
+
+def login_session(proxy, email):
+    """A requests session logged in through the proxy, as a browser would."""
+    http = requests.Session()
+    http.verify = False
+    http.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify=False
+    page = http.get(f"{proxy.url}/connexion", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = http.post(f"{proxy.url}/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token},
+                       headers={"Referer": f"{proxy.url}/connexion"}, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302, answer.text
+    return http
+
+
+def test_a_phone_reaches_a_facilitator_account_through_the_proxy(hosted, chromium):
+    proxy, server = hosted
+    violations: list[str] = []
+    laptop = chromium.new_context(**LAPTOP, ignore_https_errors=True)
+    console = laptop.new_page()
+    watch_csp(console, violations)
+    console.goto(f"{proxy.url}/animation")
+    expect(console).to_have_url(re.compile("/connexion"))
+    console.get_by_label("Courriel").fill("ana@exemple.org")
+    console.get_by_label("Mot de passe").fill(PASSWORD)
+    console.get_by_role("button", name="Se connecter").click()
+    expect(console.locator("#account-email")).to_have_text("ana@exemple.org")
+    console.get_by_label("Modèle de séance").select_option("mutualisation")
+    console.get_by_label("Titre de l'atelier").fill("Atelier hébergé")
+    console.get_by_role("button", name="Créer l'atelier").click()
+    expect(console.locator("#status")).to_have_text("En ligne")
+    workshop_id = console.url.split("/w/")[1].split("/")[0]
+    join_url = console.locator("#join-url").inner_text()
+    code = console.locator("#join-code").inner_text()
+    assert join_url == f"{proxy.url}/j/{code}"
+
+    phone_context = chromium.new_context(**PHONE, ignore_https_errors=True)
+    phone = phone_context.new_page()
+    watch_csp(phone, violations)
+    phone.goto(join_url)
+    phone.get_by_role("button", name="Rester anonyme").click()
+    expect(phone.locator("#status")).to_have_text("En ligne")
+    phone.get_by_label("Votre note").fill("Par les données mobiles")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(console.locator("#bloc-notes")).to_contain_text("Par les données mobiles")
+
+    # The projector and the printable cards work under the policy too.
+    projector = laptop.new_page()
+    watch_csp(projector, violations)
+    projector.goto(f"{proxy.url}/w/{workshop_id}/projecteur")
+    expect(projector.locator("#join-code")).to_have_text(code)
+    cards = laptop.new_page()
+    watch_csp(cards, violations)
+    cards.goto(f"{proxy.url}/w/{workshop_id}/cartes")
+    expect(cards.locator(".card-code")).to_have_count(8)
+
+    # The network goes away: the phone reloads its page (from the service
+    # worker), still shows its bloc, writes a note (kept in its outbox), and
+    # the note arrives once the network is back.
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    bloc_title = phone.locator("#bloc-title").inner_text()
+    proxy.stop()
+    expect(phone.locator("#status")).to_contain_text("Hors ligne", timeout=15_000)
+    phone.reload()
+    expect(phone.locator("#status")).to_contain_text("Hors ligne")
+    expect(phone.locator("#bloc-title")).to_have_text(bloc_title)
+    phone.get_by_label("Votre note").fill("Écrite hors ligne")
+    phone.get_by_role("button", name="Envoyer la note").click()
+    expect(phone.locator("#my-notes .pending")).to_have_count(1)
+    assert "Écrite hors ligne" in phone.evaluate(f"localStorage.getItem('facilitate:outbox:{code}')")
+    proxy.start()
+    expect(console.locator("#bloc-notes")).to_contain_text("Écrite hors ligne", timeout=30_000)
+    expect(phone.locator("#status")).to_have_text("En ligne")
+    expect(phone.locator("#my-notes .pending")).to_have_count(0)  # acknowledged, so out of the outbox
+    assert phone.evaluate(f"localStorage.getItem('facilitate:outbox:{code}')") == "[]"
+    assert violations == []
+
+    # A second account: 403 on the pages, the API and Socket.IO.
+    bob = login_session(proxy, "bob@exemple.org")
+    for page in ("console", "projecteur"):
+        assert bob.get(f"{proxy.url}/w/{workshop_id}/{page}", timeout=10).status_code == 403
+    assert bob.get(f"{proxy.url}/api/workshops/{workshop_id}", timeout=10).status_code == 403
+    assert bob.get(f"{proxy.url}/api/workshops", timeout=10).json() == []
+    intruder = socketio.Client(reconnection=False, ssl_verify=False, http_session=bob)
+    refusals = []
+    intruder.on("connect_error", refusals.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        intruder.connect(proxy.url, auth={"code": code, "facilitator_key": "devine"}, transports=["websocket"],
+                         wait_timeout=10)
+    assert refusals[0]["data"]["code"] == "bad_key"
+
+    # Headers: the policy, and no server banner with a version.
+    headers = requests.get(f"{proxy.url}/connexion", verify=False, timeout=10).headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert not re.search(r"\d", headers.get("Server", ""))
+    # The audit log says who did what to which atelier, never a note's text.
+    log = server.output()
+    assert "connexion compte=ana@exemple.org" in log and "connexion compte=bob@exemple.org" in log
+    assert f"création atelier={workshop_id} compte=ana@exemple.org" in log
+    assert re.search(rf"facilitator connecté atelier={workshop_id} compte=ana@exemple.org", log)
+    assert "Par les données mobiles" not in log and "Écrite hors ligne" not in log
+    # A forged X-Forwarded-For through the proxy reaches no facilitator page.
+    forged = requests.get(f"{proxy.url}/", headers={"X-Forwarded-For": "127.0.0.1"}, verify=False, timeout=10)
+    assert "Rejoindre un atelier" in forged.text and "Nouvel atelier" not in forged.text
