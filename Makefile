@@ -28,11 +28,12 @@ static/vendor/socket.io.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
-# Preact + htm for the console (ES modules, no build step: templates/_modules.html
-# maps the bare names to these files). axe-core stays in node_modules: tests only.
+# Preact + htm (ES modules, no build step, imported by relative path: an inline
+# import map would need a CSP exception); the hooks' one bare import is pointed
+# at the copied file. axe-core stays in node_modules: tests only.
 static/vendor/preact.module.js: static/vendor/socket.io.min.js
 	cp node_modules/preact/dist/preact.module.js static/vendor/preact.module.js
-	cp node_modules/preact/hooks/dist/hooks.module.js static/vendor/preact-hooks.module.js
+	sed 's#from"preact"#from"./preact.module.js"#' node_modules/preact/hooks/dist/hooks.module.js > static/vendor/preact-hooks.module.js
 	cp node_modules/htm/dist/htm.module.js static/vendor/htm.module.js
 
 # Debian's Chromium for the Playwright tests (a test tool's own browser

@@ -2,7 +2,7 @@
 // board, synthesis, draw, shortcuts) drawn with Preact: a change redraws
 // what it touched, so an open menu or a half-typed field stays as it is
 // when someone else acts. A new panel is one module and one entry in VIEWS.
-import { render } from "preact";
+import { render } from "../vendor/preact.module.js";
 import { connectLive } from "./live.js";
 import { facilitatorKey } from "./staff.js";
 import { Board, Phases } from "./console/board.js";

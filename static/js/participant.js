@@ -4,7 +4,7 @@
 import {
   columnLabel, connectLive, el, foldIdentical, isPrivateNow, phaseLabel, request, tickCountdown,
 } from "./live.js";
-import { render as renderInto } from "preact";
+import { render as renderInto } from "../vendor/preact.module.js";
 import { html } from "./html.js";
 import { Results } from "./results.js";
 

@@ -3,8 +3,8 @@
 // shrink as notes arrive, down to a size still readable from the back of the
 // room; past that, each column shows its count and pages that turn on their
 // own. The newest notes come first and arrive with a short animation.
-import { render } from "preact";
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { render } from "../vendor/preact.module.js";
+import { useEffect, useLayoutEffect, useRef, useState } from "../vendor/preact-hooks.module.js";
 import { html } from "./html.js";
 import { connectLive, foldIdentical, isPrivateNow, tickCountdown } from "./live.js";
 import { Ranking, hasVotes, teamLabel } from "./results.js";

@@ -2,13 +2,18 @@
 // that loses the network can still reload /j/<code>. The page comes from the
 // network when it can, else from this cache; the notes written meanwhile wait
 // in the page's localStorage outbox and leave when the connection returns.
-const CACHE = "facilitate-participant-v1";
+const CACHE = "facilitate-participant-v2";
 const SHELL = [
   "/static/css/app.css",
   "/static/vendor/socket.io.min.js",
   "/static/js/participant.js",
   "/static/js/live.js",
   "/static/js/offline.js",
+  "/static/js/results.js",
+  "/static/js/html.js",
+  "/static/js/i18n.js",
+  "/static/vendor/preact.module.js",
+  "/static/vendor/htm.module.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -2,10 +2,10 @@
 // side by side (as on the projector), with a toolbar that shows only what
 // the phase needs. Grouping works with the mouse (drag a note onto a
 // cluster) and without it (tick notes, then a toolbar button).
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useState } from "../../vendor/preact-hooks.module.js";
 import { PHASES, foldIdentical, formatDuration, isPrivateNow } from "../live.js";
 import { Results } from "../results.js";
-import { Component } from "preact";
+import { Component } from "../../vendor/preact.module.js";
 import { Pure, act, app, clearSelection, closeMenu, html, showMessage, t, ui } from "./ui.js";
 
 function authorsOf(state, notes) {

@@ -1,8 +1,8 @@
 // What every console panel shares: htm bound to Preact, the live link, the
 // facilitator's requests and the message line, and the local UI state
 // (selection, suggestions, open view) that is not the atelier's.
-import { Component } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { Component } from "../../vendor/preact.module.js";
+import { useEffect, useRef } from "../../vendor/preact-hooks.module.js";
 import { html } from "../html.js";
 import { request } from "../live.js";
 
