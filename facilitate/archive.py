@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError
+from facilitate.errors import FacilitateError, workshop_not_found
 from facilitate.export.document import (
     ExportAction,
     ExportBloc,
@@ -35,7 +35,7 @@ def _load(service: Service, workshop_id: str) -> dict[str, Any]:
     with service.db.reading() as conn:
         workshop = store.get_workshop(conn, workshop_id)
         if workshop is None:
-            raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+            raise workshop_not_found()
         blocs = store.list_blocs(conn, workshop_id)
         ids = [b.id for b in blocs]
         return {

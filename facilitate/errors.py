@@ -19,8 +19,36 @@ def bad_request(detail: str) -> FacilitateError:
     return FacilitateError("bad_request", f"Requête invalide : {detail}")
 
 
-def forbidden() -> FacilitateError:
+def facilitator_only() -> FacilitateError:
     return FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)
+
+
+def workshop_not_found() -> FacilitateError:
+    return FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+
+
+def note_not_found() -> FacilitateError:
+    return FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+
+
+def note_not_in_bloc() -> FacilitateError:
+    return FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+
+
+def cluster_not_found() -> FacilitateError:
+    return FacilitateError("unknown_cluster", "Ce regroupement n'existe pas (ou plus).", 404)
+
+
+def cluster_not_in_bloc() -> FacilitateError:
+    return FacilitateError("unknown_cluster", "Ce regroupement n'existe pas dans ce bloc.", 404)
+
+
+def action_not_found() -> FacilitateError:
+    return FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
+
+
+def bloc_untitled() -> FacilitateError:
+    return FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
 
 
 def bad_key() -> FacilitateError:

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
-from facilitate.errors import FacilitateError
+from facilitate.errors import FacilitateError, bloc_untitled, facilitator_only
 from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
 
 MAX_NOTE_LENGTH = 500
@@ -161,7 +161,7 @@ def clean_synthesis_text(payload: dict[str, str | None], name: str, *, required:
 
 def check_facilitator(viewer: Viewer) -> None:
     if viewer.role != Role.FACILITATOR:
-        raise FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)
+        raise facilitator_only()
 
 
 # -- editing an atelier's plan --------------------------------------------------
@@ -176,7 +176,7 @@ def _text(payload: dict[str, Any], name: str, limit: int, *, required: bool) -> 
     value: str = payload.get(name, "")
     value = " ".join(value.split()) if name == "title" else value.strip()
     if required and is_blank(value):
-        raise FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
+        raise bloc_untitled()
     if len(value) > limit:
         raise FacilitateError("bloc_invalid", f"« {name} » dépasse {limit} caractères.")
     return value

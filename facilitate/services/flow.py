@@ -7,7 +7,7 @@ from typing import Any
 
 from facilitate import countdown, store
 from facilitate.draw import answer, draw_teams
-from facilitate.errors import FacilitateError, bad_request
+from facilitate.errors import FacilitateError, bad_request, bloc_untitled
 from facilitate.model import Bloc, BlocKind, Phase, Role
 from facilitate.payloads import TemplateSave, read
 from facilitate.rules import (
@@ -162,7 +162,7 @@ class FlowCases(Base):
         except ValueError:
             raise FacilitateError("bloc_invalid", "Type de bloc inconnu : brainstorm, columns ou questions.") from None
         if "title" not in payload:
-            raise FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
+            raise bloc_untitled()
         blank = Bloc(0, identity.workshop.id, 0, "", kind, "")
         if kind != BlocKind.BRAINSTORM and "columns" not in payload:
             payload = {**payload, "columns": []}  # reports "au moins ..." below

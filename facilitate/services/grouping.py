@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_request
+from facilitate.errors import FacilitateError, bad_request, cluster_not_found, cluster_not_in_bloc, note_not_found, note_not_in_bloc
 from facilitate.model import Bloc, Cluster, Note, Phase, Role
 from facilitate.rules import (
     check_can_group,
@@ -58,16 +58,16 @@ class GroupingCases(Base):
         with self.db.reading() as conn:
             first = store.get_note(conn, identity.workshop.id, note_ids[0]) if note_ids else None
         if first is None:
-            raise FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+            raise note_not_found()
 
         def apply(conn: Any, bloc: Bloc, seq: int) -> None:
             in_bloc = {n.id for n in store.notes_of_bloc(conn, bloc.id)}
             if any(i not in in_bloc for i in note_ids):
-                raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+                raise note_not_in_bloc()
             if target is not None:
                 cluster = store.get_cluster(conn, bloc.workshop_id, target)
                 if cluster is None or cluster.bloc_id != bloc.id:
-                    raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas dans ce bloc.", 404)
+                    raise cluster_not_in_bloc()
             store.set_note_cluster(conn, note_ids, target, seq)
 
         return self._grouping(identity, first.bloc_id, apply)
@@ -94,7 +94,7 @@ class GroupingCases(Base):
             for other_id in ids[1:]:
                 other = store.get_cluster(conn, bloc.workshop_id, other_id)
                 if other is None or other.bloc_id != bloc.id:
-                    raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas dans ce bloc.", 404)
+                    raise cluster_not_in_bloc()
                 members = [n.id for n in store.notes_of_bloc(conn, bloc.id) if n.cluster == other.id]
                 store.set_note_cluster(conn, members, first.id, seq)
 
@@ -161,9 +161,9 @@ class GroupingCases(Base):
             new_groups = [_new_group(group, notes) for group in groups]
             for note_id, cluster_id in moves:
                 if note_id not in notes:
-                    raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+                    raise note_not_in_bloc()
                 if cluster_id not in clusters:
-                    raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas dans ce bloc.", 404)
+                    raise cluster_not_in_bloc()
             for note_id, cluster_id in moves:
                 if notes[note_id].cluster is None:
                     store.set_note_cluster(conn, [note_id], cluster_id, seq)
@@ -199,7 +199,7 @@ class GroupingCases(Base):
         with self.db.reading() as conn:
             cluster = store.get_cluster(conn, identity.workshop.id, cluster_id)
         if cluster is None:
-            raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas (ou plus).", 404)
+            raise cluster_not_found()
         return cluster
     # -- vote --------------------------------------------------------------------------
 
@@ -239,7 +239,7 @@ def _new_group(group: dict[str, Any], notes: dict[int, Note]) -> tuple[list[int]
     """A {"label"?, "notes": [ids]} group, checked: its note ids and its label."""
     ids = distinct(group["notes"])
     if not ids or any(i not in notes for i in ids):
-        raise FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+        raise note_not_in_bloc()
     return ids, clean_cluster_label(group.get("label") or notes[ids[0]].text)
 
 

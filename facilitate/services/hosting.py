@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from facilitate import store
 from facilitate.accounts import check_password, clean_email, clean_wifi, deletion_date
-from facilitate.errors import FacilitateError
+from facilitate.errors import FacilitateError, workshop_not_found
 from facilitate.model import Account, Wifi, Workshop
 from facilitate.services.common import Base
 
@@ -102,7 +102,7 @@ class HostingCases(Base):
         key = secrets.token_urlsafe(24)
         with self.db.transaction() as conn:
             if store.get_workshop(conn, workshop_id) is None:
-                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+                raise workshop_not_found()
             store.set_facilitator_key(conn, workshop_id, key)
         return key
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError
+from facilitate.errors import note_not_found
 from facilitate.model import Bloc, Note
 from facilitate.projection import note_json
 from facilitate.rules import (
@@ -70,7 +70,7 @@ class NoteCases(Base):
     def _changeable_note(self, conn: Any, identity: Identity, payload: dict[str, Any]) -> tuple[Note, Bloc]:
         note = store.get_note(conn, identity.workshop.id, payload["id"])
         if note is None:
-            raise FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+            raise note_not_found()
         bloc = existing_bloc(conn, identity.workshop.id, note.bloc_id)
         check_can_change_note(identity.viewer, note, bloc)
         return note, bloc

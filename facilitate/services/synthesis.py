@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError
+from facilitate.errors import FacilitateError, action_not_found, cluster_not_found, note_not_found
 from facilitate.model import Action, Volet
 from facilitate.rules import (
     check_facilitator,
@@ -104,11 +104,11 @@ class SynthesisCases(Base):
         if kind == "clusters":
             cluster = store.get_cluster(conn, identity.workshop.id, item_id)
             if cluster is None:
-                raise FacilitateError("unknown_cluster", "Ce regroupement n'existe pas (ou plus).", 404)
+                raise cluster_not_found()
             return cluster.label
         note = store.get_note(conn, identity.workshop.id, item_id)
         if note is None:
-            raise FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+            raise note_not_found()
         return note.text
 
     def update_action(self, identity: Identity, payload: Any) -> Change:
@@ -119,7 +119,7 @@ class SynthesisCases(Base):
         def apply(conn: Any, volets: list[Volet]) -> None:
             volet = next((v for v in volets if any(a.id == action_id for a in v.actions)), None)
             if volet is None:
-                raise FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
+                raise action_not_found()
             action = find_or_fail(volet.actions, action_id, "unknown_action", "Cette action n'existe pas.")
             if "text" in payload:
                 action.text = clean_synthesis_text(payload, "text", required=True)
@@ -150,7 +150,7 @@ class SynthesisCases(Base):
                         volet.actions.remove(action)
                         reorder(volet.actions, store.save_action, conn)
                         return
-            raise FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
+            raise action_not_found()
 
         return self._synthesis(identity, apply)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_key, unknown_workshop
+from facilitate.errors import FacilitateError, bad_key, unknown_workshop, workshop_not_found
 from facilitate.model import Account, Bloc, Column, Phase, Role, Workshop
 from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.projection import build_patch
@@ -108,14 +108,14 @@ class WorkshopCases(Base):
     def delete_workshop(self, workshop_id: str) -> None:
         with self.db.transaction() as conn:
             if not store.delete_workshop(conn, workshop_id):
-                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+                raise workshop_not_found()
 
     def workshop_for_key(self, workshop_id: str, key: object) -> Workshop:
         """The atelier if `key` is its facilitator key (compared in constant time)."""
         with self.db.reading() as conn:
             workshop = store.get_workshop(conn, workshop_id)
         if workshop is None:
-            raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+            raise workshop_not_found()
         # Bytes, so that a key with accents is just a wrong key (compare_digest refuses non-ASCII str).
         given = key.encode("utf-8", "replace") if isinstance(key, str) else b""
         if not secrets.compare_digest(given, workshop.facilitator_key.encode()):
@@ -183,7 +183,7 @@ class WorkshopCases(Base):
         with self.db.reading() as conn:
             workshop = store.get_workshop(conn, workshop_id)
             if workshop is None:
-                raise FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+                raise workshop_not_found()
             if since > workshop.seq or since < 0:
                 since = 0  # a seq from another life of the database: start afresh
             blocs = store.list_blocs(conn, workshop_id, with_deleted=True)
