@@ -24,11 +24,11 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from facilitate.errors import FacilitateError, too_many_attempts
+from facilitate.errors import FacilitateError
 from facilitate.model import Role
 from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty
-from facilitate.ratelimit import Limits
+from facilitate.ratelimit import Limits, guarded_guess
 from facilitate.rules import Viewer
 from facilitate.services import Change, Identity, Service
 
@@ -121,14 +121,8 @@ def client_address() -> str:
 def _identify(auth: Any) -> tuple[Identity, Change | None]:
     """Identify a connection; wrong codes and keys count against the client's
     address, so join codes cannot be guessed by brute force."""
-    if limits().wrong_codes.exceeded(client_address(), time.monotonic()):
-        raise too_many_attempts()
-    try:
-        return service().identify(auth, client_address(), _present)
-    except FacilitateError as error:
-        if error.code in ("unknown_workshop", "bad_key"):
-            limits().wrong_codes.allow(client_address(), time.monotonic())
-        raise
+    return guarded_guess(limits().wrong_codes, client_address(), time.monotonic(),
+                         lambda: service().identify(auth, client_address(), _present))
 
 
 def _present(workshop_id: str) -> dict[int, str]:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from facilitate.errors import FacilitateError, too_many_attempts
+
+T = TypeVar("T")
 
 
 class RateLimiter:
@@ -29,6 +34,24 @@ class RateLimiter:
         if len(self._hits) > 10_000:  # forget idle keys so memory stays bounded
             self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
         return True
+
+
+# The refusals that count as a wrong guess of a join code or a facilitator key.
+WRONG_GUESSES = frozenset({"unknown_workshop", "bad_key"})
+
+
+def guarded_guess(limiter: RateLimiter, address: str, now: float, attempt: Callable[[], T]) -> T:
+    """Run one guess of a join code or key (a page, a connection): each wrong
+    one counts against the client's address, and past the limit even a right
+    one is refused for the window, so codes cannot be found by brute force."""
+    if limiter.exceeded(address, now):
+        raise too_many_attempts()
+    try:
+        return attempt()
+    except FacilitateError as error:
+        if error.code in WRONG_GUESSES:
+            limiter.allow(address, now)
+        raise
 
 
 # Wrong admin passwords tolerated per client address and minute: enough for

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.exceptions import HTTPException
 
 from facilitate import store
-from facilitate.errors import FacilitateError, too_many_attempts, unknown_workshop
+from facilitate.errors import FacilitateError, unknown_workshop
+from facilitate.ratelimit import guarded_guess
 from facilitate.network import qr_svg
 from facilitate.views import (
     current_account, hosted, is_facilitator_request, is_local_request, may_open_workshop, not_yours, service,
@@ -75,24 +76,24 @@ def join_form() -> Any:
 @blueprint.get("/j/<code>")
 def participant(code: str) -> Any:
     code = code.strip().upper()
-    with service().db.reading() as conn:
-        workshop = store.get_workshop_by_code(conn, code)
-    refusal = _code_refusal(workshop)
-    if refusal is not None:
+    try:
+        workshop = _workshop_by_code(code)
+    except FacilitateError as refusal:
         return render_template("join.html", code=code, error=refusal.message), refusal.status
     return render_template("participant.html", workshop=workshop)
 
 
-def _code_refusal(workshop: Any) -> FacilitateError | None:
-    """Guessing codes is rate-limited per address: each unknown code counts,
-    and past the limit even a right one is refused for a minute."""
-    wrong_codes, address, now = current_app.extensions["facilitate_limits"].wrong_codes, request.remote_addr or "?", time.monotonic()
-    if wrong_codes.exceeded(address, now):
-        return too_many_attempts()
-    if workshop is None:
-        wrong_codes.allow(address, now)
-        return unknown_workshop()
-    return None
+def _workshop_by_code(code: str) -> Any:
+    """The atelier of a join code; guessing codes counts like a connection's."""
+    def find() -> Any:
+        with service().db.reading() as conn:
+            workshop = store.get_workshop_by_code(conn, code)
+        if workshop is None:
+            raise unknown_workshop()
+        return workshop
+
+    limiter = current_app.extensions["facilitate_limits"].wrong_codes
+    return guarded_guess(limiter, request.remote_addr or "?", time.monotonic(), find)
 
 
 def _staff_page(template: str, workshop_id: str, **context: Any) -> Any:
@@ -145,10 +146,9 @@ def join_cards(workshop_id: str) -> Any:
 @blueprint.get("/qr/<code>.svg")
 def qr(code: str) -> Any:
     """The join QR code; guessing codes here counts like on /j/<code>."""
-    with service().db.reading() as conn:
-        workshop = store.get_workshop_by_code(conn, code.upper())
-    refusal = _code_refusal(workshop)
-    if refusal is not None:
+    try:
+        workshop = _workshop_by_code(code.upper())
+    except FacilitateError as refusal:
         return Response(refusal.message, refusal.status, mimetype="text/plain")
     return Response(qr_svg(service().join_url_for(workshop.code)), mimetype="image/svg+xml")
 
