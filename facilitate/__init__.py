@@ -24,13 +24,10 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
 
     from facilitate import events
     from facilitate.config import defaults, is_hosted
-    from facilitate.db import DB_FILENAME, Database
     from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
     from facilitate.ratelimit import Limits
     from facilitate.resources import bundled_path
-    from facilitate.services import Service
-    from facilitate.session_templates import load_templates
     from facilitate.views import api, auth, hosting, pages
 
     settings = {**defaults(), **(config or {})}
@@ -42,30 +39,11 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     app.config.update(settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    data_dir = Path(settings["DATA_DIR"])
-    data_dir.mkdir(parents=True, exist_ok=True)
-    templates_dir = Path(settings["TEMPLATES_DIR"] or bundled_path("session_templates"))
-    # Ateliers saved as templates go to the data folder: the bundled one may be read-only.
-    user_templates_dir = data_dir / "session_templates"
-    templates, problems = load_templates(templates_dir)
-    if user_templates_dir.is_dir():
-        saved, saved_problems = load_templates(user_templates_dir)
-        templates += [t for t in saved if t.id not in {b.id for b in templates}]
-        problems += saved_problems
-    for problem in problems:
-        log.warning("modèle ignoré : %s", problem)
+    service, problems = open_service(settings)
     app.config["TEMPLATE_PROBLEMS"] = [str(p) for p in problems]
-
-    base_url = public_base_url(settings["HOST"], settings["PORT"], settings["PUBLIC_URL"])
-    app.config["BASE_URL"] = base_url
-    app.extensions["facilitate"] = Service(
-        db=Database(data_dir / DB_FILENAME),
-        templates={t.id: t for t in templates},
-        join_url_for=lambda code: f"{base_url}/j/{code}",
-        user_templates_dir=user_templates_dir,
-        max_participants=settings["MAX_PARTICIPANTS"],
-        idle_seats_per_address=settings["IDLE_SEATS_PER_ADDRESS"],
-    )
+    app.config["BASE_URL"] = base_url = public_base_url(settings["HOST"], settings["PORT"], settings["PUBLIC_URL"])
+    app.extensions["facilitate"] = service
+    data_dir = Path(settings["DATA_DIR"])
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.extensions["facilitate_limits"] = Limits.from_settings(settings)
@@ -91,6 +69,42 @@ def create_app(config: dict[str, Any] | None = None) -> "Flask":
     # Outermost, so that Socket.IO is covered too (DNS rebinding).
     app.wsgi_app = HostCheck(app.wsgi_app, served_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"]))
     return app
+
+
+def open_service(settings: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """The use cases over a data folder, without the web app (the commands use
+    it alone): its database, the bundled and saved templates, join addresses.
+    Returns the Service and the templates that could not be loaded."""
+    from pathlib import Path
+
+    from facilitate.db import DB_FILENAME, Database
+    from facilitate.network import public_base_url
+    from facilitate.resources import bundled_path
+    from facilitate.services import Service
+    from facilitate.session_templates import load_templates
+
+    data_dir = Path(settings["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    templates_dir = Path(settings["TEMPLATES_DIR"] or bundled_path("session_templates"))
+    # Ateliers saved as templates go to the data folder: the bundled one may be read-only.
+    user_templates_dir = data_dir / "session_templates"
+    templates, problems = load_templates(templates_dir)
+    if user_templates_dir.is_dir():
+        saved, saved_problems = load_templates(user_templates_dir)
+        templates += [t for t in saved if t.id not in {b.id for b in templates}]
+        problems += saved_problems
+    for problem in problems:
+        log.warning("modèle ignoré : %s", problem)
+    base_url = public_base_url(settings["HOST"], settings["PORT"], settings["PUBLIC_URL"])
+    service = Service(
+        db=Database(data_dir / DB_FILENAME),
+        templates={t.id: t for t in templates},
+        join_url_for=lambda code: f"{base_url}/j/{code}",
+        user_templates_dir=user_templates_dir,
+        max_participants=settings["MAX_PARTICIPANTS"],
+        idle_seats_per_address=settings["IDLE_SEATS_PER_ADDRESS"],
+    )
+    return service, problems
 
 
 def public_origin(url: str) -> str:

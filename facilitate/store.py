@@ -63,6 +63,11 @@ def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
     )
 
 
+def ping(conn: sqlite3.Connection) -> None:
+    """Raises if the database does not answer (the health check)."""
+    conn.execute("SELECT 1").fetchone()
+
+
 def get_workshop(conn: sqlite3.Connection, workshop_id: str) -> Workshop | None:
     row = conn.execute("SELECT * FROM workshop WHERE id = ?", (workshop_id,)).fetchone()
     return _workshop(row) if row else None

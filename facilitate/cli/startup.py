@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any
 
 from facilitate.cli import CliError
@@ -15,6 +16,20 @@ def open_app(settings: dict[str, Any], lock: bool = False) -> tuple[Any, IO[str]
     """create_app(settings), first taking the folder's lock if `lock` (serve);
     returns the app and the lock's file, to keep open while serving."""
     from facilitate import create_app
+
+    return _opening(settings, lambda: create_app(settings), lock)
+
+
+def open_service(settings: dict[str, Any]) -> Any:
+    """The use cases over a data folder, for a command: no web app is built."""
+    from facilitate import open_service as build
+    from facilitate.config import defaults
+
+    settings = {**defaults(), **settings}
+    return _opening(settings, lambda: build(settings)[0], lock=False)[0]
+
+
+def _opening(settings: dict[str, Any], build: Callable[[], Any], lock: bool) -> tuple[Any, IO[str] | None]:
     from facilitate.config import defaults
     from facilitate.datalock import DataFolderBusy, hold
     from facilitate.db import DB_FILENAME
@@ -23,7 +38,7 @@ def open_app(settings: dict[str, Any], lock: bool = False) -> tuple[Any, IO[str]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         held = hold(folder) if lock else None
-        return create_app(settings), held
+        return build(), held
     except DataFolderBusy as error:
         raise CliError(str(error)) from None
     except (OSError, sqlite3.OperationalError) as error:

@@ -27,13 +27,10 @@ port_option = click.option("--port", type=int, default=None,
                            help="Port du serveur qui l'affichera (défaut : FACILITATE_PORT ou 5000).")
 
 
-def _app(data_dir: Path | None) -> Any:
-    from facilitate.cli.startup import open_app
+def _service(data_dir: Path | None) -> Any:
+    from facilitate.cli.startup import open_service
 
-    config: dict[str, Any] = {"ASYNC_MODE": "threading"}
-    if data_dir is not None:
-        config["DATA_DIR"] = data_dir
-    return open_app(config)[0]
+    return open_service({"DATA_DIR": data_dir} if data_dir is not None else {})
 
 
 def _fail(error: Exception) -> None:
@@ -48,7 +45,7 @@ def _fail(error: Exception) -> None:
 @data_option
 def list_workshops(data_dir: Path | None) -> None:
     """Liste les ateliers : id, code, titre, date (un par ligne)."""
-    for w in _app(data_dir).extensions["facilitate"].list_workshops():
+    for w in _service(data_dir).list_workshops():
         click.echo(f"{w.id}\t{w.code}\t{w.title}\t{w.date}")
 
 
@@ -63,7 +60,7 @@ def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | Non
     from facilitate import archive, store
     from facilitate.errors import FacilitateError
 
-    service = _app(data_dir).extensions["facilitate"]
+    service = _service(data_dir)
     with service.db.reading() as conn:
         workshop = store.get_workshop(conn, workshop_id)
     if workshop is None:
@@ -90,12 +87,12 @@ def import_workshop(archive_file: Any, data_dir: Path | None, port: int | None) 
         data = json.loads(archive_file.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CliError(f"{archive_file.name} n'est pas un fichier JSON valide : {error}") from None
-    app = _app(data_dir)
+    service = _service(data_dir)
     try:
-        workshop = archive.import_archive(app.extensions["facilitate"], data)
+        workshop = archive.import_archive(service, data)
     except FacilitateError as error:
         _fail(error)
-    _announce(app, workshop, port)
+    _announce(workshop, port)
 
 
 @click.command()
@@ -106,7 +103,7 @@ def delete(workshop_id: str, yes: bool, data_dir: Path | None) -> None:
     """Supprime un atelier et toutes ses données, définitivement (Loi 25)."""
     from facilitate.errors import FacilitateError
 
-    service = _app(data_dir).extensions["facilitate"]
+    service = _service(data_dir)
     if not yes:
         click.confirm(f"Supprimer définitivement l'atelier {workshop_id} et toutes ses notes ?", abort=True)
     try:
@@ -124,11 +121,12 @@ def demo(data_dir: Path | None, port: int | None) -> None:
     from facilitate import archive
     from facilitate.demo import demo_archive
 
-    app = _app(data_dir)
-    _announce(app, archive.import_archive(app.extensions["facilitate"], demo_archive()), port)
+    _announce(archive.import_archive(_service(data_dir), demo_archive()), port)
 
 
-def _announce(app: Any, workshop: Any, port: int | None) -> None:
-    port = port or app.config["PORT"]
+def _announce(workshop: Any, port: int | None) -> None:
+    from facilitate.config import defaults
+
+    port = port or defaults()["PORT"]
     click.echo(workshop.id)
     click.echo(f"Console : http://127.0.0.1:{port}/w/{workshop.id}/console#key={workshop.facilitator_key}")

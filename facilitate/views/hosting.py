@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, send_file
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from facilitate import store
 from facilitate.config import is_hosted
 from facilitate.resources import bundled_path
 from facilitate.views import service
@@ -53,7 +54,7 @@ def _security_headers(response: Response) -> Response:
 def health() -> Any:
     """For the proxy and monitoring: 200 when the database answers."""
     with service().db.reading() as conn:
-        conn.execute("SELECT 1").fetchone()
+        store.ping(conn)
     return jsonify(status="ok"), 200, {"Cache-Control": "no-store"}
 
 
