@@ -365,7 +365,7 @@ def demo_archive() -> dict:
     every time)."""
     import random
 
-    from facilitate.archive import ARCHIVE_FORMAT, ARCHIVE_VERSION
+    from facilitate.services.archive import ARCHIVE_FORMAT, ARCHIVE_VERSION
 
     doc = SEED001
     participants = [{"ref": 1, "name": doc.facilitator_name, "role": "facilitator"}]

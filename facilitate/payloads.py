@@ -306,7 +306,7 @@ class TemplateSave(Payload):
 
 
 # -- the JSON archive (POST /api/workshops/import, facilitate import) ------------------
-# Types and ranges here; references between rows are checked by archive.py.
+# Types and ranges here; references between rows are checked by services/archive.py.
 
 Short = Annotated[Text, Field(max_length=200)]
 Long = Annotated[Text, Field(max_length=5000)]

@@ -14,7 +14,7 @@ import click
 
 from facilitate.cli import CliError
 
-from facilitate.archive import EXPORT_FORMATS
+from facilitate.services.archive import EXPORT_FORMATS
 
 data_option = click.option(
     "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -57,7 +57,8 @@ def list_workshops(data_dir: Path | None) -> None:
 @data_option
 def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | None) -> None:
     """Exporte un atelier en Word (docx), Markdown, CSV ou JSON."""
-    from facilitate import archive, store
+    from facilitate import store
+    from facilitate.services.archive import export_filename
     from facilitate.errors import FacilitateError
 
     service = _service(data_dir)
@@ -66,10 +67,10 @@ def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | Non
     if workshop is None:
         raise CliError(f"Aucun atelier « {workshop_id} » : voyez `facilitate list`.")
     try:
-        body = archive.render_export(service, workshop.id, fmt)
+        body = service.render_export(workshop.id, fmt)
     except FacilitateError as error:
         _fail(error)
-    target = output or Path(archive.export_filename(workshop, fmt))
+    target = output or Path(export_filename(workshop, fmt))
     target.write_bytes(body)
     click.echo(f"{target} ({len(body)} octets)")
 
@@ -80,7 +81,6 @@ def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | Non
 @port_option
 def import_workshop(archive_file: Any, data_dir: Path | None, port: int | None) -> None:
     """Charge une archive JSON (facilitate export --format json) comme nouvel atelier."""
-    from facilitate import archive
     from facilitate.errors import FacilitateError
 
     try:
@@ -89,7 +89,7 @@ def import_workshop(archive_file: Any, data_dir: Path | None, port: int | None) 
         raise CliError(f"{archive_file.name} n'est pas un fichier JSON valide : {error}") from None
     service = _service(data_dir)
     try:
-        workshop = archive.import_archive(service, data)
+        workshop = service.import_archive(data)
     except FacilitateError as error:
         _fail(error)
     _announce(workshop, port)
@@ -118,10 +118,9 @@ def delete(workshop_id: str, yes: bool, data_dir: Path | None) -> None:
 @port_option
 def demo(data_dir: Path | None, port: int | None) -> None:
     """Crée l'atelier de démonstration « Raviver nos couleurs ! » (notes regroupées, votées, synthèse)."""
-    from facilitate import archive
     from facilitate.demo import demo_archive
 
-    _announce(archive.import_archive(_service(data_dir), demo_archive()), port)
+    _announce(_service(data_dir).import_archive(demo_archive()), port)
 
 
 def _announce(workshop: Any, port: int | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from facilitate.services.archive import ArchiveCases
 from facilitate.services.common import Change, Identity, utc_now
 from facilitate.services.flow import FlowCases
 from facilitate.services.grouping import GroupingCases
@@ -19,5 +20,5 @@ __all__ = ["Change", "Identity", "Service", "utc_now"]
 
 
 @dataclass
-class Service(WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases, HostingCases):
+class Service(ArchiveCases, WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases, HostingCases):
     """Every use case of facilitate over one database (see common.Base for the fields)."""

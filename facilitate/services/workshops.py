@@ -45,55 +45,48 @@ class WorkshopCases(Base):
             fields[name] = (payload.get(name) or "").strip()
         now = self.now()
         with self.db.transaction() as conn:
-            workshop = Workshop(
-                id=secrets.token_hex(4),
-                code=self.new_code(conn),
-                title=fields["title"] or template.title,
-                facilitator_key=secrets.token_urlsafe(24),
-                template_id=template.id,
-                event=fields["event"] or template.event,
-                date=fields["date"],
-                facilitator_name=fields["facilitator_name"],
-                organisation=fields["organisation"],
-                seq=1,
-                meta_seq=1,
-                created_at=now,
-                synthesis_seq=1,
+            workshop = self.insert_new_workshop(
+                conn, title=fields["title"] or template.title, template_id=template.id,
+                event=fields["event"] or template.event, date=fields["date"],
+                facilitator_name=fields["facilitator_name"], organisation=fields["organisation"], created_at=now,
             )
-            store.insert_workshop(conn, workshop)
             if owner is not None:
                 store.set_owner(conn, workshop.id, owner.id)
             for position, title in enumerate(template.volets):
                 store.insert_volet(conn, workshop.id, position, title)
-            first_bloc = None
-            for position, bt in enumerate(template.blocs):
-                bloc_id = store.insert_bloc(
-                    conn,
-                    Bloc(
-                        id=0,
-                        workshop_id=workshop.id,
-                        position=position,
-                        title=bt.title,
-                        kind=bt.kind,
-                        prompt=bt.prompt,
-                        columns=[Column(f"c{i + 1}", label) for i, label in enumerate(bt.columns)],
-                        timer_seconds=bt.timer,
-                        vote_budget=bt.vote_budget,
-                        private_writing=bt.private,
-                        fondamentaux=bt.fondamentaux,
-                        seq=1,
-                    ),
-                )
-                first_bloc = first_bloc or bloc_id
-            if first_bloc is not None:
-                store.set_current_bloc(conn, workshop.id, first_bloc, 1)
-                workshop.current_bloc = first_bloc
+            bloc_ids = [
+                store.insert_bloc(conn, Bloc(
+                    id=0, workshop_id=workshop.id, position=position, title=bt.title, kind=bt.kind,
+                    prompt=bt.prompt, columns=[Column(f"c{i + 1}", label) for i, label in enumerate(bt.columns)],
+                    timer_seconds=bt.timer, vote_budget=bt.vote_budget, private_writing=bt.private,
+                    fondamentaux=bt.fondamentaux, seq=1,
+                ))
+                for position, bt in enumerate(template.blocs)
+            ]
+            if bloc_ids:
+                self.open_at(conn, workshop, bloc_ids[0])
             # The facilitator is a participant row too, so every note has an author.
             store.insert_participant(
                 conn, workshop.id, secrets.token_urlsafe(24), workshop.facilitator_name or None,
                 Role.FACILITATOR, 1, now,
             )
         return workshop
+
+    def insert_new_workshop(self, conn: Any, *, title: str, template_id: str, event: str, date: str,
+                            facilitator_name: str, organisation: str, created_at: str) -> Workshop:
+        """An atelier row with its own id, join code and facilitator key (creation and import)."""
+        workshop = Workshop(
+            id=secrets.token_hex(4), code=self.new_code(conn), title=title, facilitator_key=secrets.token_urlsafe(24),
+            template_id=template_id, event=event, date=date, facilitator_name=facilitator_name,
+            organisation=organisation, seq=1, meta_seq=1, created_at=created_at, synthesis_seq=1,
+        )
+        store.insert_workshop(conn, workshop)
+        return workshop
+
+    @staticmethod
+    def open_at(conn: Any, workshop: Workshop, bloc_id: int) -> None:
+        store.set_current_bloc(conn, workshop.id, bloc_id, 1)
+        workshop.current_bloc = bloc_id
 
     def new_code(self, conn: Any) -> str:
         while True:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from facilitate import archive
+from facilitate.services.archive import EXPORT_FORMATS, export_filename, readable_filename
 from facilitate.errors import FacilitateError
 from facilitate.accounts import wifi_qr_text
 from facilitate.events import announce_deleted, revoke_staff
@@ -98,11 +98,11 @@ def save_as_template(workshop_id: str) -> Any:
 def export(workshop_id: str, fmt: str) -> Any:
     """The Word synthesis, Markdown, CSV (one row per note) or the JSON archive."""
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
-    body = archive.render_export(service(), workshop.id, fmt, offload=in_os_thread)
+    body = service().render_export(workshop.id, fmt, offload=in_os_thread)
     log_action(f"export {fmt}", workshop.id)
-    return Response(body, mimetype=archive.EXPORT_FORMATS[fmt], headers={
-        "Content-Disposition": content_disposition(archive.export_filename(workshop, fmt),
-                                                   archive.readable_filename(workshop, fmt)),
+    return Response(body, mimetype=EXPORT_FORMATS[fmt], headers={
+        "Content-Disposition": content_disposition(export_filename(workshop, fmt),
+                                                   readable_filename(workshop, fmt)),
     })
 
 
@@ -116,7 +116,7 @@ def content_disposition(ascii_name: str, readable_name: str) -> str:
 def import_workshop() -> Any:
     """A JSON archive (as exported) becomes a new atelier."""
     _require_local()
-    workshop = archive.import_archive(service(), _json_body())
+    workshop = service().import_archive(_json_body())
     if current_account():
         service().set_owner(workshop.id, current_account())  # type: ignore[arg-type]
     log_action("import", workshop.id)
