@@ -25,6 +25,7 @@ from test_hosted_proxy import Caddy, Nginx  # noqa: E402
 
 from facilitate import create_app  # noqa: E402
 from facilitate.events import STAFF_VIEWER  # noqa: E402
+from facilitate.read_model import patch  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -100,7 +101,7 @@ def main() -> None:
             public = proxy.url if proxy else f"https://localhost:{port}"
             app = create_app({"DATA_DIR": tmp_path / "data", "ASYNC_MODE": "threading"})
             created = app.extensions["facilitate"].create_workshop({"template": "mutualisation"})
-            state = app.extensions["facilitate"].patch(created.id, STAFF_VIEWER)
+            state = patch(app.extensions["facilitate"], created.id, STAFF_VIEWER)
             bloc = next(b["id"] for b in state["blocs"] if not b["private_writing"])
             workshop = {"code": created.code, "key": created.facilitator_key, "bloc": bloc}
             server = LiveServer(tmp_path / "data", port=port,

@@ -5,7 +5,7 @@ Client contract (default namespace; see docs/api.md for the full text):
   (same participant again), or {"code", "facilitator_key", "role"?:
   "projector"} (staff). Add "since": SEQ to get only what changed since.
   A refused connection's connect_error carries data {"code", "message"}.
-- on connect the server emits `state`: a patch (see projection.build_patch)
+- on connect the server emits `state`: a patch (see read_model.patch and projection.build_patch)
   plus "me". Afterwards every committed change reaches the client as a
   `change` patch carrying "seq" and "since".
 - every client event takes an acknowledgement callback and gets
@@ -27,7 +27,8 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from facilitate.errors import FacilitateError
 from facilitate.model import Role
 from facilitate.payloads import EVENTS, read
-from facilitate.projection import is_empty
+from facilitate.projection import is_empty, note_json
+from facilitate.read_model import patch
 from facilitate.ratelimit import Limits, guarded_guess
 from facilitate.rules import Viewer
 from facilitate.services import Change, Identity, Service
@@ -69,12 +70,12 @@ def publish(change: Change | None) -> None:
         return
     svc = service()
     since = change.seq - 1
-    socketio.emit("change", svc.patch(change.workshop_id, STAFF_VIEWER, since), to=staff_room_of(change.workshop_id))
-    room_patch = svc.patch(change.workshop_id, ROOM_VIEWER, since)
+    socketio.emit("change", patch(svc, change.workshop_id, STAFF_VIEWER, since), to=staff_room_of(change.workshop_id))
+    room_patch = patch(svc, change.workshop_id, ROOM_VIEWER, since)
     if not is_empty(room_patch):
         socketio.emit("change", room_patch, to=room_of(change.workshop_id))
     for participant_id in change.participant_ids:
-        personal = svc.patch(change.workshop_id, Viewer(Role.PARTICIPANT, participant_id), since)
+        personal = patch(svc, change.workshop_id, Viewer(Role.PARTICIPANT, participant_id), since)
         if not is_empty(personal):
             socketio.emit("change", personal, to=participant_room_of(participant_id))
 
@@ -155,7 +156,7 @@ def on_connect(auth: Any = None) -> None:
         join_room(participant_room_of(identity.viewer.participant_id))
     # Rooms are joined before the snapshot is read, so nothing committed in
     # between is missed; a change seen twice is harmless (patches are idempotent).
-    state = service().patch(workshop_id, identity.viewer, _since(auth))
+    state = patch(service(), workshop_id, identity.viewer, _since(auth))
     state["me"] = _me(identity)
     socketio.emit("state", state, to=request.sid)
     publish(change)
@@ -225,7 +226,7 @@ def on_cluster_suggest(identity: Identity, payload: Any) -> dict[str, Any]:
 @client_event("sync")
 def on_sync(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"since": SEQ} -> {"ok", "state": patch of what changed since SEQ}."""
-    return {"state": service().patch(identity.workshop.id, identity.viewer, payload.get("since", 0))}
+    return {"state": patch(service(), identity.workshop.id, identity.viewer, payload.get("since", 0))}
 
 
 @client_event("note:add")
@@ -234,8 +235,8 @@ def on_note_add(identity: Identity, payload: Any) -> dict[str, Any]:
     note, change = service().add_note(identity, payload)
     publish(change)
     if change is not None and identity.viewer.role == Role.PARTICIPANT:
-        offer_late_note(identity.workshop.id, note["id"])
-    return {"note": note}
+        offer_late_note(identity.workshop.id, note.id)
+    return {"note": note_json(note, identity.viewer)}
 
 
 def offer_late_note(workshop_id: str, note_id: int) -> None:
@@ -270,7 +271,7 @@ def on_note_edit(identity: Identity, payload: Any) -> dict[str, Any]:
     """{"id", "text"} -> {"ok", "note"}: your own notes only (the facilitator: any)."""
     note, change = service().edit_note(identity, payload)
     publish(change)
-    return {"note": note}
+    return {"note": note_json(note, identity.viewer)}
 
 
 @client_event("note:delete")

@@ -7,7 +7,6 @@ from typing import Any
 from facilitate import store
 from facilitate.errors import note_not_found
 from facilitate.model import Bloc, Note
-from facilitate.projection import note_json
 from facilitate.rules import (
     check_can_add_note,
     check_can_change_note,
@@ -25,7 +24,7 @@ from facilitate.services.common import (
 class NoteCases(Base):
     # -- notes ------------------------------------------------------------------
 
-    def add_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change | None]:
+    def add_note(self, identity: Identity, payload: Any) -> tuple[Note, Change | None]:
         """Add a note; the same client_id sent again returns the same note."""
         client_id = payload.get("client_id")
         text = clean_note_text(payload.get("text"))
@@ -38,7 +37,7 @@ class NoteCases(Base):
             if client_id:
                 existing = store.find_note_by_client_id(conn, author_id, client_id)
                 if existing is not None:
-                    return self._note_view(existing, identity), None
+                    return existing, None
             bloc = existing_bloc(conn, workshop_id, bloc_id)
             check_can_add_note(identity.viewer, bloc)
             column = check_column(bloc, payload.get("column"))
@@ -48,16 +47,16 @@ class NoteCases(Base):
                 Note(0, workshop_id, bloc.id, author_id, text, column, client_id or None, now, now, seq=seq),
             )
             store.touch_participant(conn, author_id, seq)
-        return self._note_view(note, identity), Change(workshop_id, seq, (author_id,))
+        return note, Change(workshop_id, seq, (author_id,))
 
-    def edit_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change]:
+    def edit_note(self, identity: Identity, payload: Any) -> tuple[Note, Change]:
         text = clean_note_text(payload.get("text"))
         with self.db.transaction() as conn:
             note, bloc = self._changeable_note(conn, identity, payload)
             seq = store.bump_seq(conn, identity.workshop.id)
             store.update_note_text(conn, note.id, text, seq, self.now())
             note.text, note.seq = text, seq
-        return self._note_view(note, identity), Change(identity.workshop.id, seq, (note.participant_id,))
+        return note, Change(identity.workshop.id, seq, (note.participant_id,))
 
     def delete_note(self, identity: Identity, payload: Any) -> tuple[dict[str, Any], Change]:
         with self.db.transaction() as conn:
@@ -74,6 +73,3 @@ class NoteCases(Base):
         bloc = existing_bloc(conn, identity.workshop.id, note.bloc_id)
         check_can_change_note(identity.viewer, note, bloc)
         return note, bloc
-
-    def _note_view(self, note: Note, identity: Identity) -> dict[str, Any]:
-        return note_json(note, identity.viewer)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from facilitate.read_model import patch
 from facilitate.services.archive import EXPORT_FORMATS, export_filename, readable_filename
 from facilitate.errors import FacilitateError
 from facilitate.accounts import wifi_qr_text
@@ -77,7 +78,7 @@ def create_workshop() -> Any:
 @blueprint.get("/workshops/<workshop_id>")
 def get_workshop(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
-    state = service().patch(workshop.id, Viewer(Role.FACILITATOR, None))
+    state = patch(service(), workshop.id, Viewer(Role.FACILITATOR, None))
     state.pop("full", None)
     state.pop("since", None)
     state["current_bloc"] = state["workshop"]["current_bloc"]
