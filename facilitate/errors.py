@@ -73,3 +73,7 @@ def too_many_passwords() -> FacilitateError:
     return FacilitateError(
         "too_many_attempts", "Trop de mots de passe erronés depuis cet appareil : attendez une minute avant de réessayer.", 429
     )
+
+
+def template_exists(template_id: str) -> FacilitateError:
+    return FacilitateError("template_exists", f"Un modèle « {template_id} » existe déjà : choisissez un autre titre.", 409)

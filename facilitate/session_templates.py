@@ -27,7 +27,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 import tomli_w
 
 from facilitate.countdown import MAX_TIMER_SECONDS
-from facilitate.model import BlocKind
+from facilitate.model import Bloc, BlocKind
 
 DEFAULT_VOLETS: tuple[str, ...] = ("Communications", "Impacts", "Reconnaissance", "Membres")
 DEFAULT_VOTE_BUDGET = 5
@@ -627,6 +627,26 @@ _SAVED_HEADER = """\
 # Vérifiez vos modifications avec : facilitate templates validate <ce fichier>
 
 """
+
+
+def plan_to_template(title: str, description: str, event: str, volets: list[str], blocs: list[Bloc]) -> SessionTemplate:
+    """An atelier's current plan as a template ("Enregistrer comme modèle"):
+    bloc ids are slugs of the titles that cannot collide."""
+    return SessionTemplate(
+        id=slugify(title),
+        title=title,
+        description=description,
+        event=event,
+        volets=tuple(volets),
+        blocs=tuple(
+            BlocTemplate(
+                id=bloc_id, title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
+                timer=b.timer_seconds, vote_budget=b.vote_budget, private=b.private_writing,
+                fondamentaux=b.fondamentaux,
+            )
+            for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)
+        ),
+    )
 
 
 def template_to_toml(template: SessionTemplate) -> str:

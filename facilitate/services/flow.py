@@ -7,7 +7,7 @@ from typing import Any
 
 from facilitate import countdown, store
 from facilitate.draw import answer, draw_teams
-from facilitate.errors import FacilitateError, bad_request, bloc_untitled
+from facilitate.errors import FacilitateError, bad_request, bloc_untitled, template_exists
 from facilitate.model import Bloc, BlocKind, Phase, Role
 from facilitate.payloads import TemplateSave, read
 from facilitate.rules import (
@@ -22,14 +22,7 @@ from facilitate.services.common import (
     position_in,
     reorder,
 )
-from facilitate.session_templates import (
-    BlocTemplate,
-    SessionTemplate,
-    TemplateError,
-    save_template,
-    slugify,
-    unique_slugs,
-)
+from facilitate.session_templates import SessionTemplate, TemplateError, plan_to_template, save_template
 
 
 class FlowCases(Base):
@@ -234,33 +227,16 @@ class FlowCases(Base):
             blocs = store.list_blocs(conn, workshop_id)
             volets = store.synthesis(conn, workshop_id)
         title = (payload.get("title") or workshop.title).strip()
-        template = SessionTemplate(
-            id=slugify(title),
-            title=title,
-            description=payload.get("description") or "",
-            event=workshop.event,
-            volets=tuple(v.title for v in volets),
-            blocs=tuple(
-                BlocTemplate(
-                    id=bloc_id, title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
-                    timer=b.timer_seconds, vote_budget=b.vote_budget, private=b.private_writing,
-                    fondamentaux=b.fondamentaux,
-                )
-                for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)
-            ),
-        )
+        template = plan_to_template(title, payload.get("description") or "", workshop.event,
+                                    [v.title for v in volets], blocs)
         if template.id in self.templates:
-            raise FacilitateError(
-                "template_exists", f"Un modèle « {template.id} » existe déjà : choisissez un autre titre.", 409
-            )
+            raise template_exists(template.id)
         try:
             save_template(template, self.user_templates_dir)
         except TemplateError as error:
             raise FacilitateError("template_invalid", str(error)) from None
         except FileExistsError:
-            raise FacilitateError(
-                "template_exists", f"Un modèle « {template.id} » existe déjà : choisissez un autre titre.", 409
-            ) from None
+            raise template_exists(template.id) from None
         self.templates[template.id] = template
         return template
 
