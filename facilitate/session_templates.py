@@ -157,20 +157,15 @@ def unique_slugs(titles: list[str], fallback: str = "bloc") -> list[str]:
     return slugs
 
 
+# TOML's types as a template's author would say them (bool before int: a bool is an int).
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, "un booléen (true/false)"), (int, "un nombre entier"), (float, "un nombre décimal"),
+    (str, "un texte"), (list, "une liste"), (dict, "une table"),
+)
+
+
 def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "un booléen (true/false)"
-    if isinstance(value, int):
-        return "un nombre entier"
-    if isinstance(value, float):
-        return "un nombre décimal"
-    if isinstance(value, str):
-        return "un texte"
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, dict):
-        return "une table"
-    return "une date"  # the only other TOML types
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), "une date")  # the only other type
 
 
 def _show(value: object) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from facilitate.model import (
     Account,
@@ -26,6 +27,15 @@ from facilitate.model import (
     Wifi,
     Workshop,
 )
+
+T = TypeVar("T")
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: tuple[object, ...], build: Callable[[sqlite3.Row], T]) -> T | None:
+    """The one row a query finds, as a model object, or None."""
+    row = conn.execute(sql, params).fetchone()
+    return build(row) if row else None
+
 
 # -- workshops -----------------------------------------------------------------
 
@@ -69,13 +79,11 @@ def ping(conn: sqlite3.Connection) -> None:
 
 
 def get_workshop(conn: sqlite3.Connection, workshop_id: str) -> Workshop | None:
-    row = conn.execute("SELECT * FROM workshop WHERE id = ?", (workshop_id,)).fetchone()
-    return _workshop(row) if row else None
+    return _one(conn, "SELECT * FROM workshop WHERE id = ?", (workshop_id,), _workshop)
 
 
 def get_workshop_by_code(conn: sqlite3.Connection, code: str) -> Workshop | None:
-    row = conn.execute("SELECT * FROM workshop WHERE code = ?", (code,)).fetchone()
-    return _workshop(row) if row else None
+    return _one(conn, "SELECT * FROM workshop WHERE code = ?", (code,), _workshop)
 
 
 def list_workshops(conn: sqlite3.Connection) -> list[Workshop]:
@@ -188,10 +196,7 @@ def list_blocs(conn: sqlite3.Connection, workshop_id: str, *, with_deleted: bool
 
 
 def get_bloc(conn: sqlite3.Connection, workshop_id: str, bloc_id: int) -> Bloc | None:
-    row = conn.execute(
-        "SELECT * FROM bloc WHERE id = ? AND workshop_id = ? AND deleted = 0", (bloc_id, workshop_id)
-    ).fetchone()
-    return _bloc(row) if row else None
+    return _one(conn, "SELECT * FROM bloc WHERE id = ? AND workshop_id = ? AND deleted = 0", (bloc_id, workshop_id), _bloc)
 
 
 def set_bloc_phase(conn: sqlite3.Connection, bloc_id: int, phase: Phase, seq: int) -> None:
@@ -232,17 +237,11 @@ def insert_participant(
 
 
 def find_participant_by_token(conn: sqlite3.Connection, workshop_id: str, token: str) -> Participant | None:
-    row = conn.execute(
-        "SELECT * FROM participant WHERE workshop_id = ? AND token = ?", (workshop_id, token)
-    ).fetchone()
-    return _participant(row) if row else None
+    return _one(conn, "SELECT * FROM participant WHERE workshop_id = ? AND token = ?", (workshop_id, token), _participant)
 
 
 def get_participant(conn: sqlite3.Connection, workshop_id: str, participant_id: int) -> Participant | None:
-    row = conn.execute(
-        "SELECT * FROM participant WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id)
-    ).fetchone()
-    return _participant(row) if row else None
+    return _one(conn, "SELECT * FROM participant WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id), _participant)
 
 
 def get_facilitator_participant(conn: sqlite3.Connection, workshop_id: str) -> Participant:
@@ -396,17 +395,11 @@ def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
 
 
 def get_note(conn: sqlite3.Connection, workshop_id: str, note_id: int) -> Note | None:
-    row = conn.execute(
-        "SELECT * FROM note WHERE id = ? AND workshop_id = ? AND deleted = 0", (note_id, workshop_id)
-    ).fetchone()
-    return _note(row) if row else None
+    return _one(conn, "SELECT * FROM note WHERE id = ? AND workshop_id = ? AND deleted = 0", (note_id, workshop_id), _note)
 
 
 def find_note_by_client_id(conn: sqlite3.Connection, participant_id: int, client_id: str) -> Note | None:
-    row = conn.execute(
-        "SELECT * FROM note WHERE participant_id = ? AND client_id = ?", (participant_id, client_id)
-    ).fetchone()
-    return _note(row) if row else None
+    return _one(conn, "SELECT * FROM note WHERE participant_id = ? AND client_id = ?", (participant_id, client_id), _note)
 
 
 def update_note_text(conn: sqlite3.Connection, note_id: int, text: str, seq: int, now: str) -> None:
@@ -499,10 +492,7 @@ def insert_cluster(conn: sqlite3.Connection, c: Cluster) -> int:
 
 
 def get_cluster(conn: sqlite3.Connection, workshop_id: str, cluster_id: int) -> Cluster | None:
-    row = conn.execute(
-        "SELECT * FROM cluster WHERE id = ? AND workshop_id = ? AND deleted = 0", (cluster_id, workshop_id)
-    ).fetchone()
-    return _cluster(row) if row else None
+    return _one(conn, "SELECT * FROM cluster WHERE id = ? AND workshop_id = ? AND deleted = 0", (cluster_id, workshop_id), _cluster)
 
 
 def save_cluster(conn: sqlite3.Connection, c: Cluster) -> None:
@@ -703,13 +693,11 @@ def insert_account(conn: sqlite3.Connection, email: str, password_hash: str, is_
 
 
 def get_account(conn: sqlite3.Connection, account_id: int) -> Account | None:
-    row = conn.execute("SELECT * FROM account WHERE id = ?", (account_id,)).fetchone()
-    return _account(row) if row else None
+    return _one(conn, "SELECT * FROM account WHERE id = ?", (account_id,), _account)
 
 
 def find_account(conn: sqlite3.Connection, email: str) -> Account | None:
-    row = conn.execute("SELECT * FROM account WHERE email = ?", (email,)).fetchone()
-    return _account(row) if row else None
+    return _one(conn, "SELECT * FROM account WHERE email = ?", (email,), _account)
 
 
 def list_accounts(conn: sqlite3.Connection) -> list[Account]:
@@ -763,8 +751,8 @@ def last_activity(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def get_wifi(conn: sqlite3.Connection, workshop_id: str) -> Wifi | None:
-    row = conn.execute("SELECT * FROM workshop_wifi WHERE workshop_id = ?", (workshop_id,)).fetchone()
-    return Wifi(row["ssid"], row["password"], row["security"]) if row else None
+    return _one(conn, "SELECT * FROM workshop_wifi WHERE workshop_id = ?", (workshop_id,),
+                lambda row: Wifi(row["ssid"], row["password"], row["security"]))
 
 
 def set_wifi(conn: sqlite3.Connection, workshop_id: str, wifi: Wifi | None) -> None:

@@ -4,40 +4,15 @@ join URL and posts a note that appears on the facilitator's console."""
 from __future__ import annotations
 
 import re
-import shutil
 
-import pytest
 import requests
 import socketio
-from playwright.sync_api import expect, sync_playwright
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+from playwright.sync_api import expect
+from helpers import LAPTOP, PHONE, drag, fetch_state, join
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def room(live_server):
-    server = live_server()
-    workshop = requests.post(f"{server.url}/api/workshops", json={
-        "template": "raviver-nos-couleurs", "title": "Raviver nos couleurs !"}, timeout=10).json()
-    return server, workshop
-
-
-def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, room):
-    server, workshop = room
+def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, atelier):
+    server, workshop = atelier
     laptop = browser.new_context(**LAPTOP)
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
@@ -83,17 +58,12 @@ def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, room
     phone_context.close()
 
 
-def api_state(server, workshop):
-    return requests.get(f"{server.url}/api/workshops/{workshop['id']}",
-                        headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=10).json()
-
-
-def test_phone_edits_and_deletes_its_note(browser, room):
-    server, workshop = room
+def test_phone_edits_and_deletes_its_note(browser, atelier):
+    server, workshop = atelier
     facilitator = socketio.Client()
     facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
                         transports=["websocket"])
-    public = next(b for b in api_state(server, workshop)["blocs"] if not b["private_writing"])
+    public = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     assert facilitator.call("bloc:goto", {"bloc": public["id"]}) == {"ok": True}
     facilitator.disconnect()
     context = browser.new_context(**PHONE)
@@ -108,46 +78,24 @@ def test_phone_edits_and_deletes_its_note(browser, room):
     phone.get_by_label("Votre note").fill("Version finale")
     phone.get_by_role("button", name="Enregistrer la modification").click()
     expect(phone.locator("#my-notes .note-text")).to_have_text(["Version finale"])
-    assert [n["text"] for n in api_state(server, workshop)["notes"]] == ["Version finale"]
+    assert [n["text"] for n in fetch_state(server, workshop)["notes"]] == ["Version finale"]
     phone.once("dialog", lambda dialog: dialog.accept())
     phone.get_by_role("button", name="Supprimer").click()
     expect(phone.locator("#my-notes .note")).to_have_count(0)
-    assert api_state(server, workshop)["notes"] == []
+    assert fetch_state(server, workshop)["notes"] == []
     context.close()
 
 
-def test_wrong_code_page_is_in_french(browser, room):
-    server, _ = room
+def test_wrong_code_page_is_in_french(browser, atelier):
+    server, _ = atelier
     page = browser.new_page(**PHONE)
     page.goto(f"{server.url}/j/ZZZZZZ")
     expect(page.get_by_role("alert")).to_contain_text("Aucun atelier ne correspond à ce code")
     page.close()
 
 
-def drag(page, source, target):
-    """Drag and drop step by step (hover, press, move twice, release), which
-    Chromium's HTML5 drag and drop follows more reliably than one jump."""
-    source.scroll_into_view_if_needed()
-    source.hover()
-    page.mouse.down()
-    box = target.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 10, steps=5)
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
-    page.mouse.up()
-
-
-def join(browser, url, name):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.goto(url)
-    page.get_by_label("Votre prénom (facultatif)").fill(name)
-    page.get_by_role("button", name="Participer").click()
-    expect(page.locator("#who")).to_have_text(f"Vous : {name}")
-    return page
-
-
-def test_a_bloc_full_cycle_with_private_writing_timer_and_done(browser, room):
-    server, workshop = room
+def test_a_bloc_full_cycle_with_private_writing_timer_and_done(browser, atelier):
+    server, workshop = atelier
     laptop = browser.new_context(**LAPTOP)
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
@@ -202,8 +150,8 @@ def test_a_bloc_full_cycle_with_private_writing_timer_and_done(browser, room):
     laptop.close()
 
 
-def test_volunteers_are_drawn_into_teams_and_confirm_on_their_phones(browser, room):
-    server, workshop = room
+def test_volunteers_are_drawn_into_teams_and_confirm_on_their_phones(browser, atelier):
+    server, workshop = atelier
     laptop = browser.new_context(**LAPTOP)
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
@@ -264,12 +212,12 @@ def test_notes_written_while_the_server_is_down_wait_on_the_phone_and_arrive_onc
     expect(phone.locator("#my-notes .pending")).to_have_count(0, timeout=15000)
     expected = ["avant la coupure", "pendant la coupure", "écrite puis page fermée"]
     expect(phone.locator("#my-notes .note-text")).to_have_text(expected)
-    assert sorted(n["text"] for n in api_state(server, workshop)["notes"]) == sorted(expected)
+    assert sorted(n["text"] for n in fetch_state(server, workshop)["notes"]) == sorted(expected)
     phone.context.close()
 
 
-def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
-    server, workshop = room
+def test_grouping_on_the_console_and_voting_from_two_phones(browser, atelier):
+    server, workshop = atelier
     laptop = browser.new_context(viewport={"width": 1366, "height": 1400})  # drag source and target in view
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
@@ -330,12 +278,12 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, room):
     laptop.close()
 
 
-def test_participants_group_from_their_phones_when_allowed(browser, room):
-    server, workshop = room
+def test_participants_group_from_their_phones_when_allowed(browser, atelier):
+    server, workshop = atelier
     facilitator = socketio.Client()
     facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
                         transports=["websocket"])
-    bloc = api_state(server, workshop)["blocs"][0]  # the brainstorm bloc, current from the start
+    bloc = fetch_state(server, workshop)["blocs"][0]  # the brainstorm bloc, current from the start
     phone = join(browser, workshop["join_url"], "Eve")
     for text in ("Solidarité", "Entraide"):
         phone.get_by_label("Votre note").fill(text)
@@ -347,22 +295,22 @@ def test_participants_group_from_their_phones_when_allowed(browser, room):
     expect(phone.get_by_label("Regroupement de « Entraide »").locator("option")).to_have_count(3)
     phone.get_by_label("Regroupement de « Entraide »").select_option(label="Solidarité")
     expect(phone.locator("#group-notes .cluster strong")).to_have_text(["Solidarité (2)"])
-    notes = api_state(server, workshop)["notes"]
+    notes = fetch_state(server, workshop)["notes"]
     assert len({n["cluster"] for n in notes}) == 1 and notes[0]["cluster"] is not None
     facilitator.disconnect()
     phone.context.close()
 
 
-def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, room):
+def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, atelier):
     import io
 
     import docx
 
-    server, workshop = room
+    server, workshop = atelier
     facilitator = socketio.Client()
     facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
                         transports=["websocket"])
-    bloc = next(b for b in api_state(server, workshop)["blocs"] if not b["private_writing"])
+    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     facilitator.call("bloc:goto", {"bloc": bloc["id"]})
     ids = [facilitator.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"] for t in ("Solidarité", "Entraide")]
     assert facilitator.call("cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Solidarité", "notes": ids}]})["ok"]
@@ -413,7 +361,7 @@ def test_a_vote_made_while_the_server_is_down_waits_and_counts_once(browser, liv
     facilitator = socketio.Client()
     facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
                         transports=["websocket"])
-    bloc = next(b for b in api_state(server, workshop)["blocs"] if not b["private_writing"])
+    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     facilitator.call("bloc:goto", {"bloc": bloc["id"]})
     column = bloc["columns"][0]["id"] if bloc["columns"] else None
     assert facilitator.call("note:add", {"bloc": bloc["id"], "text": "Billetterie commune", "column": column})["ok"]

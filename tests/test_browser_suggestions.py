@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socketio
 from playwright.sync_api import expect
-from test_browser import api_state, browser, join, room  # noqa: F401 (fixtures)
+from helpers import fetch_state, join
 
 NOTES = [
     "Billetterie commune",
@@ -19,12 +19,12 @@ NOTES = [
 ]
 
 
-def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, room):  # noqa: F811
-    server, workshop = room
+def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, atelier):
+    server, workshop = atelier
     staff = socketio.Client()
     staff.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
                   transports=["websocket"])
-    bloc = next(b for b in api_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"])
     column = bloc["columns"][0]["id"]
     assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
     ids = [staff.call("note:add", {"bloc": bloc["id"], "text": t, "column": column})["note"]["id"] for t in NOTES]
@@ -61,7 +61,7 @@ def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, room)
     console.get_by_role("button", name="Annuler", exact=True).click()  # one step undoes the whole acceptance
     expect(billetterie.locator("h4")).to_have_text("Billetterie (1)")
     expect(camions).to_have_count(0)
-    state = api_state(server, workshop)
+    state = fetch_state(server, workshop)
     assert {n["id"]: n["cluster"] for n in state["notes"]}[ids[2]] is None
     assert sorted(c["label"] for c in state["clusters"]) == ["Administration", "Billetterie"]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,28 +17,6 @@ NOTES = [
     "Site web pour les organismes",
     "trop de paperasse!!",
 ]
-
-
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "facilitate", "cluster", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        timeout=60,
-    )
-    return subprocess.CompletedProcess(
-        completed.args, completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8")
-    )
-
-
-def write(tmp_path: Path, content: str | bytes, name: str = "notes.txt") -> str:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return str(path)
 
 
 def assert_valid_json_output(stdout: str, count: int) -> dict:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli_cluster import run, write
+from helpers import run, write
 
 NOTES = [
     "Billetterie commune",  # 0

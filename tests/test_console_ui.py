@@ -12,9 +12,8 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
-from conftest import LiveServer
 from facilitate.demo import seed001
-from test_browser import LAPTOP, PHONE, browser, join  # noqa: F401  (fixtures and helpers shared with the browser tests)
+from helpers import LAPTOP, LiveServer, join
 
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 # Real notes of seed 001: 65 characters on average, some over 300.

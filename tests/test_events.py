@@ -1,39 +1,8 @@
 """Every Socket.IO event through Flask-SocketIO's test client, errors included."""
 
-import uuid
 
 import pytest
-
-
-def staff(connect, w, role=None):
-    auth = {"code": w["code"], "facilitator_key": w["facilitator_key"]}
-    if role:
-        auth["role"] = role
-    return connect(auth)
-
-
-def changes(client):
-    return [m["args"][0] for m in client.get_received() if m["name"] == "change"]
-
-
-def state_of(client):
-    states = [m["args"][0] for m in client.get_received() if m["name"] == "state"]
-    assert states, "no state snapshot received"
-    return states[-1]
-
-
-def public_bloc(w):
-    """Bloc 2 of the RQDS template: two columns, writing not private."""
-    return next(b for b in w["blocs"] if b["kind"] == "columns" and not b["private_writing"])
-
-
-def private_bloc(w):
-    return next(b for b in w["blocs"] if b["private_writing"])
-
-
-def add(client, bloc, text="Solidarité", **extra):
-    return client.emit("note:add", {"bloc": bloc["id"], "text": text, "client_id": str(uuid.uuid4()), **extra},
-                       callback=True)
+from helpers import add, changes, private_bloc, public_bloc, staff, state_of
 
 
 # -- connecting ------------------------------------------------------------------

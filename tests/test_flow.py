@@ -2,14 +2,8 @@
 terminé", countdowns, team draws, adjusting the plan, saving it as a template."""
 
 import pytest
+from helpers import add, changes, ok, private_bloc, public_bloc, staff, state_of
 
-from test_events import add, changes, private_bloc, public_bloc, staff, state_of
-
-
-def ok(client, event, payload):
-    ack = client.emit(event, payload, callback=True)
-    assert ack["ok"], (event, ack)
-    return ack
 
 
 def merged(client_state, client):

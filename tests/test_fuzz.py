@@ -20,7 +20,7 @@ import socketio
 from facilitate import create_app
 from facilitate.events import socketio as server_socketio
 from facilitate.payloads import EVENTS
-from tests.conftest import LiveServer
+from helpers import LiveServer
 
 API_MD = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
 SEED = 20261123

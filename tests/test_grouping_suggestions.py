@@ -8,7 +8,7 @@ import time
 
 import pytest
 import socketio
-from test_live import create_workshop, fetch_state
+from helpers import create_workshop, fetch_state
 
 NOTES = [
     "Billetterie commune",  # 0: grouped by hand

@@ -2,9 +2,8 @@
 secrecy until the vote closes, the ranking and the fondamentaux."""
 
 import pytest
+from helpers import add, changes, ok, public_bloc, staff
 
-from test_events import add, changes, public_bloc, staff, state_of
-from test_flow import ok
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import requests
 import socketio
 
 from facilitate.network import lan_address
-from test_live import create_workshop
+from helpers import create_workshop
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN.startswith("127."), reason="no LAN address on this machine")

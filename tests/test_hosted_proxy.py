@@ -20,9 +20,8 @@ import socketio
 import urllib3
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import ROOT, free_port
 from facilitate import create_app
-from test_browser import CHROMIUM, LAPTOP, PHONE
+from helpers import CHROMIUM, LAPTOP, PHONE, ROOT, free_port
 
 PASSWORD = "une phrase de passe"
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # test certificates only

@@ -9,70 +9,7 @@ import uuid
 import pytest
 import requests
 import socketio
-
-
-class Screen:
-    """A python-socketio client that keeps the atelier state from patches,
-    as the browser's live.js does."""
-
-    def __init__(self, url: str, auth: dict, resume: "Screen | None" = None) -> None:
-        """`resume`: the screen this one replaces after a drop; it keeps what
-        that one knew and asks only for what changed since its last seq."""
-        self.notes: dict[int, dict] = dict(resume.notes) if resume else {}
-        self.me: dict = {}
-        self.seq = resume.seq if resume else 0
-        if resume:
-            auth = {**auth, "since": resume.seq}
-        self.ready = threading.Event()
-        self.lock = threading.Lock()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("state", self._on_state)
-        self.client.on("change", self._apply)
-        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
-        assert self.ready.wait(10), "no state snapshot"
-
-    def _on_state(self, patch: dict) -> None:
-        self.me = patch.get("me", {})
-        self._apply(patch)
-        self.ready.set()
-
-    def _apply(self, patch: dict) -> None:
-        with self.lock:
-            if patch.get("full"):
-                self.notes.clear()
-            for note in patch.get("notes", []):
-                self.notes[note["id"]] = note
-            for note_id in patch.get("deleted_notes", []):
-                self.notes.pop(note_id, None)
-            self.seq = max(self.seq, patch["seq"])
-
-    def wait_for(self, predicate, timeout: float = 15) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if predicate(self):
-                    return True
-            time.sleep(0.05)
-        return False
-
-    def call(self, event: str, payload: dict) -> dict:
-        return self.client.call(event, payload, timeout=15)
-
-    def close(self) -> None:
-        self.client.disconnect()
-
-
-def create_workshop(server) -> dict:
-    response = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def fetch_state(server, workshop: dict) -> dict:
-    response = requests.get(f"{server.url}/api/workshops/{workshop['id']}",
-                            headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=10)
-    assert response.status_code == 200
-    return response.json()
+from helpers import ROOT, Screen, create_workshop, fetch_state, free_port
 
 
 def run_room(server, participants: int = 20) -> tuple[dict, set[int]]:
@@ -168,7 +105,6 @@ def test_serve_prints_the_lan_address_a_qr_code_and_the_facilitator_address(live
     import subprocess
     import sys
 
-    from conftest import ROOT, free_port
 
     port = free_port()
     # Listening on every interface (the default), but only loopback is contacted.
@@ -194,7 +130,6 @@ def test_serve_prints_the_lan_address_a_qr_code_and_the_facilitator_address(live
 
 
 def test_server_starts_with_the_valid_templates_and_names_the_skipped_one(live_server, tmp_path):
-    from conftest import ROOT
 
     folder = tmp_path / "modeles"
     folder.mkdir()

@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, LiveServer, free_port
 from facilitate import create_app
 from facilitate.backups import to_delete
-from test_events import public_bloc
-from test_live import Screen, create_workshop, fetch_state
+from helpers import LiveServer, ROOT, Screen, create_workshop, fetch_state, free_port, public_bloc
 
 
 def facilitate(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -9,8 +9,8 @@ import sys
 import zipfile
 
 import requests
+from helpers import LiveServer, ROOT
 
-from conftest import ROOT, LiveServer
 
 
 def test_the_wheel_serves_pages_templates_and_the_socketio_client(tmp_path):

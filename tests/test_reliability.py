@@ -8,8 +8,8 @@ import time
 import uuid
 
 import socketio
+from helpers import Screen, create_workshop, fetch_state
 
-from test_live import Screen, create_workshop, fetch_state
 
 
 def public_bloc_of(server, workshop):

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from facilitate.accounts import deletion_date, wifi_qr_text
 from facilitate.db import DB_FILENAME
-from test_browser import LAPTOP, browser  # noqa: F401 (the module's Chromium fixture)
-from test_live import create_workshop
+from helpers import LAPTOP, create_workshop
 
 
 def key_header(workshop):

@@ -15,9 +15,7 @@ from playwright.sync_api import expect
 
 from facilitate.network import lan_address
 from facilitate.seats import admission, idle_seats_per_address
-from test_browser import LAPTOP, PHONE, browser  # noqa: F401  (the module-scoped Chromium fixture)
-from test_events import public_bloc
-from test_live import create_workshop, fetch_state
+from helpers import LAPTOP, PHONE, create_workshop, fetch_state, public_bloc
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN.startswith("127."), reason="no LAN address on this machine")

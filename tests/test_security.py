@@ -11,8 +11,7 @@ import socketio
 from facilitate import create_app
 from facilitate.events import socketio as server_socketio
 from facilitate.ratelimit import RateLimiter
-from test_events import public_bloc, state_of
-from test_live import create_workshop
+from helpers import create_workshop, public_bloc, state_of
 
 PHONE = {"REMOTE_ADDR": "192.168.1.50"}
 

@@ -3,17 +3,14 @@ the JSON archive round trip, deletion, and the demo atelier."""
 
 import csv
 import io
-import json
 import shutil
 import subprocess
 import sys
 
 import docx
 import pytest
+from helpers import ROOT, add, changes, ok, public_bloc, staff
 
-from conftest import ROOT
-from test_events import add, changes, public_bloc, staff
-from test_flow import ok
 
 
 def synthesis_of(client):

@@ -13,9 +13,8 @@ import re
 import docx
 import requests
 from playwright.sync_api import expect
+from helpers import PHONE, ROOT, join
 
-from conftest import ROOT
-from test_browser import PHONE, browser, join  # noqa: F401  (shared fixture and helper)
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "whole-atelier"

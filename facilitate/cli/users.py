@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from facilitate.cli import CliError
-from facilitate.cli.workshops import _app, _fail, data_option
+from facilitate.cli.workshops import data_option, data_service, fail
 
 audit = logging.getLogger("facilitate.audit")
 
@@ -29,10 +29,6 @@ def _read_password() -> str:
     return line.rstrip("\r\n")
 
 
-def _service(data_dir: Path | None):  # type: ignore[no-untyped-def]
-    return _app(data_dir).extensions["facilitate"]
-
-
 @click.group()
 def users() -> None:
     """Comptes d'animation (mode hébergé) : add, list, passwd, delete."""
@@ -44,11 +40,11 @@ def users() -> None:
 @data_option
 def add(email: str, admin: bool, data_dir: Path | None) -> None:
     """Crée un compte (mot de passe de 12 caractères au moins)."""
-    svc = _service(data_dir)
+    svc = data_service(data_dir)
     try:
         account = svc.add_account(email, _read_password(), admin)
     except Exception as error:  # noqa: BLE001 (FacilitateError becomes a clear message)
-        _fail(error)
+        fail(error)
     audit.info("compte créé compte=%s admin=%s", account.email, account.is_admin)
     click.echo(f"Compte créé : {account.email}{' (administration)' if account.is_admin else ''}")
 
@@ -57,7 +53,7 @@ def add(email: str, admin: bool, data_dir: Path | None) -> None:
 @data_option
 def list_(data_dir: Path | None) -> None:
     """Un compte par ligne : courriel, rôle."""
-    for account in _service(data_dir).list_accounts():
+    for account in data_service(data_dir).list_accounts():
         click.echo(f"{account.email}\t{'admin' if account.is_admin else 'animation'}")
 
 
@@ -67,9 +63,9 @@ def list_(data_dir: Path | None) -> None:
 def passwd(email: str, data_dir: Path | None) -> None:
     """Change le mot de passe ; les sessions ouvertes avec l'ancien se ferment."""
     try:
-        account = _service(data_dir).change_password(email, _read_password())
+        account = data_service(data_dir).change_password(email, _read_password())
     except Exception as error:  # noqa: BLE001
-        _fail(error)
+        fail(error)
     audit.info("mot de passe changé compte=%s", account.email)
     click.echo(f"Mot de passe changé : {account.email} (ses autres sessions sont fermées)")
 
@@ -80,8 +76,8 @@ def passwd(email: str, data_dir: Path | None) -> None:
 def delete(email: str, data_dir: Path | None) -> None:
     """Supprime un compte ; ses ateliers restent, visibles par l'administration."""
     try:
-        _service(data_dir).delete_account(email)
+        data_service(data_dir).delete_account(email)
     except Exception as error:  # noqa: BLE001
-        _fail(error)
+        fail(error)
     audit.info("compte supprimé compte=%s", email)
     click.echo(f"Compte supprimé : {email}")

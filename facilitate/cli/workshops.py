@@ -27,13 +27,13 @@ port_option = click.option("--port", type=int, default=None,
                            help="Port du serveur qui l'affichera (défaut : FACILITATE_PORT ou 5000).")
 
 
-def _service(data_dir: Path | None) -> Any:
+def data_service(data_dir: Path | None) -> Any:
     from facilitate.cli.startup import open_service
 
     return open_service({"DATA_DIR": data_dir} if data_dir is not None else {})
 
 
-def _fail(error: Exception) -> None:
+def fail(error: Exception) -> None:
     from facilitate.errors import FacilitateError
 
     if isinstance(error, FacilitateError):
@@ -45,7 +45,7 @@ def _fail(error: Exception) -> None:
 @data_option
 def list_workshops(data_dir: Path | None) -> None:
     """Liste les ateliers : id, code, titre, date (un par ligne)."""
-    for w in _service(data_dir).list_workshops():
+    for w in data_service(data_dir).list_workshops():
         click.echo(f"{w.id}\t{w.code}\t{w.title}\t{w.date}")
 
 
@@ -61,7 +61,7 @@ def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | Non
     from facilitate.services.archive import export_filename
     from facilitate.errors import FacilitateError
 
-    service = _service(data_dir)
+    service = data_service(data_dir)
     with service.db.reading() as conn:
         workshop = store.get_workshop(conn, workshop_id)
     if workshop is None:
@@ -69,7 +69,7 @@ def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | Non
     try:
         body = service.render_export(workshop.id, fmt)
     except FacilitateError as error:
-        _fail(error)
+        fail(error)
     target = output or Path(export_filename(workshop, fmt))
     target.write_bytes(body)
     click.echo(f"{target} ({len(body)} octets)")
@@ -87,11 +87,11 @@ def import_workshop(archive_file: Any, data_dir: Path | None, port: int | None) 
         data = json.loads(archive_file.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CliError(f"{archive_file.name} n'est pas un fichier JSON valide : {error}") from None
-    service = _service(data_dir)
+    service = data_service(data_dir)
     try:
         workshop = service.import_archive(data)
     except FacilitateError as error:
-        _fail(error)
+        fail(error)
     _announce(workshop, port)
 
 
@@ -103,13 +103,13 @@ def delete(workshop_id: str, yes: bool, data_dir: Path | None) -> None:
     """Supprime un atelier et toutes ses données, définitivement (Loi 25)."""
     from facilitate.errors import FacilitateError
 
-    service = _service(data_dir)
+    service = data_service(data_dir)
     if not yes:
         click.confirm(f"Supprimer définitivement l'atelier {workshop_id} et toutes ses notes ?", abort=True)
     try:
         service.delete_workshop(workshop_id)
     except FacilitateError as error:
-        _fail(error)
+        fail(error)
     click.echo(f"Atelier {workshop_id} supprimé.")
 
 
@@ -120,7 +120,7 @@ def demo(data_dir: Path | None, port: int | None) -> None:
     """Crée l'atelier de démonstration « Raviver nos couleurs ! » (notes regroupées, votées, synthèse)."""
     from facilitate.demo import demo_archive
 
-    _announce(_service(data_dir).import_archive(demo_archive()), port)
+    _announce(data_service(data_dir).import_archive(demo_archive()), port)
 
 
 def _announce(workshop: Any, port: int | None) -> None:

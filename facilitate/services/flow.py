@@ -191,10 +191,8 @@ class FlowCases(Base):
     def move_bloc(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"bloc", "position"} (0-based) reorders the plan."""
         check_facilitator(identity.viewer)
-        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
-            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
-            order = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
+            bloc, order = _bloc_and_the_others(conn, identity.workshop.id, payload["bloc"])
             order.insert(position_in(payload, len(order)), bloc)
             seq = store.bump_seq(conn, identity.workshop.id)
             _renumber(conn, order, seq)
@@ -203,10 +201,8 @@ class FlowCases(Base):
     def remove_bloc(self, identity: Identity, payload: Any) -> Change:
         """Facilitator: {"bloc"}. Its notes are kept in the database, out of sight."""
         check_facilitator(identity.viewer)
-        bloc_id = payload["bloc"]
         with self.db.transaction() as conn:
-            bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
-            others = [b for b in store.list_blocs(conn, identity.workshop.id) if b.id != bloc.id]
+            bloc, others = _bloc_and_the_others(conn, identity.workshop.id, payload["bloc"])
             if not others:
                 raise FacilitateError("bloc_invalid", "Un atelier garde au moins un bloc.", 409)
             seq = store.bump_seq(conn, identity.workshop.id)
@@ -239,6 +235,12 @@ class FlowCases(Base):
             raise template_exists(template.id) from None
         self.templates[template.id] = template
         return template
+
+
+def _bloc_and_the_others(conn: Any, workshop_id: str, bloc_id: int) -> tuple[Bloc, list[Bloc]]:
+    """A bloc of the plan, and the plan's other blocs in order."""
+    bloc = existing_bloc(conn, workshop_id, bloc_id)
+    return bloc, [b for b in store.list_blocs(conn, workshop_id) if b.id != bloc.id]
 
 
 def _renumber(conn: Any, order: list[Bloc], seq: int) -> None:

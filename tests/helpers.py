@@ -1,0 +1,244 @@
+"""What the tests share: the real server in a subprocess, Socket.IO clients
+that keep a screen's state, the event and browser helpers. Fixtures live in
+conftest.py; test modules import helpers from here, never from each other."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+import socketio
+from playwright.sync_api import expect
+
+from facilitate.config import DEFAULT_ASYNC_MODE
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+
+
+# -- the real server ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`python -m facilitate serve` in a subprocess, as a facilitator runs it."""
+
+    def __init__(self, data_dir: Path, async_mode: str = DEFAULT_ASYNC_MODE, port: int | None = None,
+                 extra_args: tuple[str, ...] = ()) -> None:
+        self.data_dir = data_dir
+        self.async_mode = async_mode
+        self.port = port or free_port()
+        self.extra_args = extra_args
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[str] | None = None
+        self.cwd = ROOT
+        self.extra_env: dict[str, str] = {}
+        self.data_arg = True
+
+    def start(self) -> "LiveServer":
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.extra_env}
+        self.log = open(self.data_dir / f"server-{self.port}.log", "a")
+        data = ["--data", str(self.data_dir)] if self.data_arg else []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "facilitate", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             *data, "--async-mode", self.async_mode, *self.extra_args],
+            cwd=self.cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.output()}")
+            try:
+                if requests.get(f"{self.url}/api/templates", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.output()}")
+
+    def output(self) -> str:
+        return (self.data_dir / f"server-{self.port}.log").read_text()
+
+    def kill(self) -> None:
+        """kill -9: no shutdown handler runs, as in a crash or a power cut."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+def create_workshop(server) -> dict:
+    response = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def fetch_state(server, workshop: dict) -> dict:
+    response = requests.get(f"{server.url}/api/workshops/{workshop['id']}",
+                            headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=10)
+    assert response.status_code == 200
+    return response.json()
+
+
+# -- Socket.IO screens and events -----------------------------------------------------
+
+
+class Screen:
+    """A python-socketio client that keeps the atelier state from patches,
+    as the browser's live.js does."""
+
+    def __init__(self, url: str, auth: dict, resume: "Screen | None" = None) -> None:
+        """`resume`: the screen this one replaces after a drop; it keeps what
+        that one knew and asks only for what changed since its last seq."""
+        self.notes: dict[int, dict] = dict(resume.notes) if resume else {}
+        self.me: dict = {}
+        self.seq = resume.seq if resume else 0
+        if resume:
+            auth = {**auth, "since": resume.seq}
+        self.ready = threading.Event()
+        self.lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("state", self._on_state)
+        self.client.on("change", self._apply)
+        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+        assert self.ready.wait(10), "no state snapshot"
+
+    def _on_state(self, patch: dict) -> None:
+        self.me = patch.get("me", {})
+        self._apply(patch)
+        self.ready.set()
+
+    def _apply(self, patch: dict) -> None:
+        with self.lock:
+            if patch.get("full"):
+                self.notes.clear()
+            for note in patch.get("notes", []):
+                self.notes[note["id"]] = note
+            for note_id in patch.get("deleted_notes", []):
+                self.notes.pop(note_id, None)
+            self.seq = max(self.seq, patch["seq"])
+
+    def wait_for(self, predicate, timeout: float = 15) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if predicate(self):
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def call(self, event: str, payload: dict) -> dict:
+        return self.client.call(event, payload, timeout=15)
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def staff(connect, w, role=None):
+    auth = {"code": w["code"], "facilitator_key": w["facilitator_key"]}
+    if role:
+        auth["role"] = role
+    return connect(auth)
+
+
+def changes(client):
+    return [m["args"][0] for m in client.get_received() if m["name"] == "change"]
+
+
+def state_of(client):
+    states = [m["args"][0] for m in client.get_received() if m["name"] == "state"]
+    assert states, "no state snapshot received"
+    return states[-1]
+
+
+def public_bloc(w):
+    """Bloc 2 of the RQDS template: two columns, writing not private."""
+    return next(b for b in w["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+
+
+def private_bloc(w):
+    return next(b for b in w["blocs"] if b["private_writing"])
+
+
+def add(client, bloc, text="Solidarité", **extra):
+    return client.emit("note:add", {"bloc": bloc["id"], "text": text, "client_id": str(uuid.uuid4()), **extra},
+                       callback=True)
+
+
+def ok(client, event, payload):
+    ack = client.emit(event, payload, callback=True)
+    assert ack["ok"], (event, ack)
+    return ack
+
+
+# -- the browser -------------------------------------------------------------------
+
+
+def drag(page, source, target):
+    """Drag and drop step by step (hover, press, move twice, release), which
+    Chromium's HTML5 drag and drop follows more reliably than one jump."""
+    source.scroll_into_view_if_needed()
+    source.hover()
+    page.mouse.down()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 10, steps=5)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+
+
+def join(browser, url, name):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("Votre prénom (facultatif)").fill(name)
+    page.get_by_role("button", name="Participer").click()
+    expect(page.locator("#who")).to_have_text(f"Vous : {name}")
+    return page
+
+
+# -- the command line -----------------------------------------------------------------
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "facilitate", "cluster", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+    )
+    return subprocess.CompletedProcess(
+        completed.args, completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8")
+    )
+
+
+def write(tmp_path: Path, content: str | bytes, name: str = "notes.txt") -> str:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)
