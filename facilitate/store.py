@@ -434,12 +434,9 @@ def notes_for_patch(
 # -- team draws ------------------------------------------------------------------
 
 
-def insert_draw(
-    conn: sqlite3.Connection, workshop_id: str, mode: str, team_size: int, members: list[DrawMember], now: str
-) -> int:
+def insert_draw(conn: sqlite3.Connection, workshop_id: str, mode: str, team_size: int, members: list[DrawMember]) -> int:
     cur = conn.execute(
-        "INSERT INTO draw (workshop_id, mode, team_size, created_at) VALUES (?, ?, ?, ?)",
-        (workshop_id, mode, team_size, now),
+        "INSERT INTO draw (workshop_id, mode, team_size) VALUES (?, ?, ?)", (workshop_id, mode, team_size)
     )
     draw_id = int(cur.lastrowid)
     conn.executemany(

@@ -41,3 +41,9 @@ def test_the_unused_volets_column_is_gone(tmp_path):
     conn = db.connect(tmp_path / "x.db")
     columns = {row[1] for row in conn.execute("PRAGMA table_info(workshop)")}
     assert "volets" not in columns
+
+
+def test_the_unread_draw_date_is_gone_and_the_arrival_date_kept_for_retention(tmp_path):
+    conn = db.connect(tmp_path / "x.db")
+    assert "created_at" not in {row[1] for row in conn.execute("PRAGMA table_info(draw)")}
+    assert "joined_at" in {row[1] for row in conn.execute("PRAGMA table_info(participant)")}

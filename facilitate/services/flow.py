@@ -128,7 +128,7 @@ class FlowCases(Base):
             rng = random.Random(seed) if seed is not None else random.SystemRandom()
             members = draw_teams(volunteers, mode, team_size, teams, rng)
             seq = store.bump_seq(conn, identity.workshop.id)
-            store.insert_draw(conn, identity.workshop.id, mode, 2 if mode == "1-2-4" else team_size, members, self.now())
+            store.insert_draw(conn, identity.workshop.id, mode, 2 if mode == "1-2-4" else team_size, members)
             store.set_volunteering(conn, identity.workshop.id, False, seq)
         return Change(identity.workshop.id, seq)
 
