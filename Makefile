@@ -9,15 +9,24 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 SERVE_ARGS ?=
 
-.PHONY: serve test browser-libs system-test-deps
+.PHONY: serve test lint browser-libs system-test-deps
 
 serve: browser-libs $(PY)
 	$(PY) -m pip install --quiet .
 	$(VENV)/bin/facilitate serve $(SERVE_ARGS)
 
-test: browser-libs $(PY) system-test-deps
-	$(PY) -m pip install --quiet -e '.[test]'
+test: browser-libs $(PY) system-test-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The guards: ruff (lint and format) on Python, mypy --strict on the pure core
+# (pyproject's [tool.mypy]), ESLint and Prettier (package.json) on static/js.
+lint: browser-libs $(PY)
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	npx --no-install eslint static/js
+	npx --no-install prettier --check static/js
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -32,9 +32,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         server = Server("app", args.mode, Path(workdir)).start()
         try:
-            request = urllib.request.Request(f"{server.url}/api/workshops", method="POST",
-                                             data=json.dumps({"template": "mutualisation"}).encode(),
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"{server.url}/api/workshops",
+                method="POST",
+                data=json.dumps({"template": "mutualisation"}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             with urllib.request.urlopen(request, timeout=10) as response:
                 workshop = json.load(response)
             client = socketio.Client(reconnection=False)
@@ -43,7 +46,9 @@ def main() -> None:
             times = []
             for i in range(args.notes):
                 start = time.perf_counter()
-                ack = client.call("note:add", {"bloc": bloc, "text": f"note {i}", "client_id": str(uuid.uuid4())}, timeout=10)
+                ack = client.call(
+                    "note:add", {"bloc": bloc, "text": f"note {i}", "client_id": str(uuid.uuid4())}, timeout=10
+                )
                 times.append((time.perf_counter() - start) * 1000)
                 assert ack["ok"], ack
             client.disconnect()
@@ -51,9 +56,19 @@ def main() -> None:
             server.stop()
     times.sort()
     pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
-    print(json.dumps({"mode": args.mode, "transport": args.transport, "notes": args.notes,
-                      "p50_ms": round(pick(0.5), 1), "p95_ms": round(pick(0.95), 1), "p99_ms": round(pick(0.99), 1),
-                      "mean_ms": round(statistics.mean(times), 1)}))
+    print(
+        json.dumps(
+            {
+                "mode": args.mode,
+                "transport": args.transport,
+                "notes": args.notes,
+                "p50_ms": round(pick(0.5), 1),
+                "p95_ms": round(pick(0.95), 1),
+                "p99_ms": round(pick(0.99), 1),
+                "mean_ms": round(statistics.mean(times), 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,10 @@ Path(args.data).mkdir(parents=True, exist_ok=True)
 db = sqlite3.connect(Path(args.data) / "bare.sqlite3", isolation_level=None, check_same_thread=False)
 db.execute("PRAGMA journal_mode=WAL")
 db.execute("PRAGMA synchronous=FULL")
-db.execute("CREATE TABLE IF NOT EXISTS note (id INTEGER PRIMARY KEY, room TEXT NOT NULL,"
-           " text TEXT NOT NULL, created_at REAL NOT NULL)")
+db.execute(
+    "CREATE TABLE IF NOT EXISTS note (id INTEGER PRIMARY KEY, room TEXT NOT NULL,"
+    " text TEXT NOT NULL, created_at REAL NOT NULL)"
+)
 db_lock = threading.Lock()  # a green lock once patched
 
 app = Flask(__name__)

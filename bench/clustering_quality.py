@@ -149,8 +149,13 @@ def time_500(data: dict, runs: int = 5) -> tuple[float, float, int, int]:
 
 def ablation(data: dict) -> None:
     off = Options(
-        fold=False, stop_words=False, stem=False, expand=False,
-        drop_prompt_words=False, topic_share=1.0, char_weight=0.0,
+        fold=False,
+        stop_words=False,
+        stem=False,
+        expand=False,
+        drop_prompt_words=False,
+        topic_share=1.0,
+        char_weight=0.0,
     )
     on = dataclasses.replace
     steps = [
@@ -171,21 +176,32 @@ def ablation(data: dict) -> None:
     notes = five_hundred_notes(data)
     names = [s["name"][:12] for s in data["sets"]]
     header = f"{'choice':44s} " + " ".join(f"{n:>12s}" for n in names)
-    print(f"\nAblation: per-set ARI and mean at the row's best threshold among {', '.join(f'{t:g}' for t in THRESHOLDS)};")
-    print(f"mean and mixed ARI at the default threshold {DEFAULT_OPTIONS.threshold:g}; copies = perturbed copies with their original (500 notes)")
+    print(
+        f"\nAblation: per-set ARI and mean at the row's best threshold among {', '.join(f'{t:g}' for t in THRESHOLDS)};"
+    )
+    print(
+        f"mean and mixed ARI at the default threshold {DEFAULT_OPTIONS.threshold:g}; copies = perturbed copies with their original (500 notes)"
+    )
     print(header + f" {'mean':>6s} {'seuil':>5s} {'@def':>6s} {'mixed':>6s} {'copies':>7s}")
     for name, options in steps:
         chosen, (per_set, mean, _) = best_threshold(data, options)
         fixed = on(options, threshold=DEFAULT_OPTIONS.threshold)
         _, mean_default, mixed = score(data, fixed)
         together, copies = copies_together(data, notes, suggest_clusters(notes, "", fixed))
-        print(f"{name:44s} " + " ".join(f"{v:12.3f}" for v in per_set.values())
-              + f" {mean:6.3f} {chosen.threshold:5.2f} {mean_default:6.3f} {mixed:6.3f} {together:3d}/{copies}")
+        print(
+            f"{name:44s} "
+            + " ".join(f"{v:12.3f}" for v in per_set.values())
+            + f" {mean:6.3f} {chosen.threshold:5.2f} {mean_default:6.3f} {mixed:6.3f} {together:3d}/{copies}"
+        )
     print("\nThreshold sweep with the default options")
     print(header + f" {'mean':>6s} {'mixed':>6s}")
     for t in THRESHOLDS:
         per_set, mean, mixed = score(data, on(DEFAULT_OPTIONS, threshold=t))
-        print(f"{'seuil ' + format(t, '.2f'):44s} " + " ".join(f"{v:12.3f}" for v in per_set.values()) + f" {mean:6.3f} {mixed:6.3f}")
+        print(
+            f"{'seuil ' + format(t, '.2f'):44s} "
+            + " ".join(f"{v:12.3f}" for v in per_set.values())
+            + f" {mean:6.3f} {mixed:6.3f}"
+        )
 
 
 # --- Building on given groups -------------------------------------------------
@@ -228,8 +244,12 @@ def dev_placement(
             correct, placed, others = correct + c, placed + p, others + o
             aris.append(ari)
             baseline.append(nearest_centroid_accuracy(texts, themes, groups))
-        results[s["name"]] = (correct / placed if placed else 1.0, placed / others,
-                              statistics.fmean(aris), statistics.fmean(baseline))
+        results[s["name"]] = (
+            correct / placed if placed else 1.0,
+            placed / others,
+            statistics.fmean(aris),
+            statistics.fmean(baseline),
+        )
     return results
 
 
@@ -263,8 +283,11 @@ def seed_placement(rule: PlacementRule = DEFAULT_RULE) -> tuple[float, float, fl
     for note in bloc.loose_notes:
         columns.setdefault(note.column, []).append((note.text, "autre"))
     # Every seed group, as (its column, the indexes it may be given by).
-    slots = [(column, [i for i, (_, g) in enumerate(notes) if g == name])
-             for column, notes in columns.items() for name in sorted({g for _, g in notes} - {"autre"})]
+    slots = [
+        (column, [i for i, (_, g) in enumerate(notes) if g == name])
+        for column, notes in columns.items()
+        for name in sorted({g for _, g in notes} - {"autre"})
+    ]
     correct = placed = others = grouped = 0
     wrong: set[str] = set()
     for pick in itertools.product(*(indexes for _, indexes in slots)):
@@ -303,14 +326,20 @@ def placement_report(data: dict) -> None:
     print(f"\nBuilding on given groups (2 notes per theme, {DRAWS} draws), rule {DEFAULT_RULE}")
     rows = dev_placement(data)
     for name, (precision, coverage, ari, baseline) in rows.items():
-        print(f"  {name:34s} precision {precision:.3f} coverage {coverage:.3f} ARI {ari:.3f}"
-              f"   (nearest centroid, all placed: {baseline:.3f})")
+        print(
+            f"  {name:34s} precision {precision:.3f} coverage {coverage:.3f} ARI {ari:.3f}"
+            f"   (nearest centroid, all placed: {baseline:.3f})"
+        )
     means = [statistics.fmean(r[k] for r in rows.values()) for k in range(4)]
-    print(f"  {'mean':34s} precision {means[0]:.3f} coverage {means[1]:.3f} ARI {means[2]:.3f}"
-          f"   (nearest centroid, all placed: {means[3]:.3f})")
+    print(
+        f"  {'mean':34s} precision {means[0]:.3f} coverage {means[1]:.3f} ARI {means[2]:.3f}"
+        f"   (nearest centroid, all placed: {means[3]:.3f})"
+    )
     precision, coverage, recall, wrong = seed_placement()
-    print(f"  {'seed 001, bloc 2 (24 picks)':34s} precision {precision:.3f} coverage {coverage:.3f}"
-          f" (its groups' other notes found: {recall:.3f}); loose notes placed: {wrong}")
+    print(
+        f"  {'seed 001, bloc 2 (24 picks)':34s} precision {precision:.3f} coverage {coverage:.3f}"
+        f" (its groups' other notes found: {recall:.3f}); loose notes placed: {wrong}"
+    )
     cold, warm = time_500_groups(data)
     print(f"500 notes, 20 given groups: {cold * 1000:.0f} ms with an empty stem cache, {warm * 1000:.0f} ms warm")
 
@@ -323,8 +352,10 @@ def placement_sweep(data: dict) -> None:
             rule = PlacementRule(similarity, lead)
             rows = dev_placement(data, rule).values()
             seed = seed_placement(rule)
-            cells.append(f"lead {lead:.2f}: {statistics.fmean(r[0] for r in rows):.2f}/"
-                         f"{statistics.fmean(r[1] for r in rows):.2f} ({seed[0]:.2f}/{seed[1]:.2f})")
+            cells.append(
+                f"lead {lead:.2f}: {statistics.fmean(r[0] for r in rows):.2f}/"
+                f"{statistics.fmean(r[1] for r in rows):.2f} ({seed[0]:.2f}/{seed[1]:.2f})"
+            )
         print(f"  cosine >= {similarity:.2f}  " + "  ".join(cells))
 
 
@@ -343,8 +374,10 @@ def main() -> None:
     print(f"  {'mean':34s} ARI {mean:.3f}")
     print(f"  {'mixed (230 notes, no prompt)':34s} ARI {mixed:.3f}")
     cold, warm, together, copies = time_500(data)
-    print(f"500 notes: {cold * 1000:.0f} ms with an empty stem cache, {warm * 1000:.0f} ms warm "
-          f"(median of 5 runs); {together}/{copies} perturbed copies with their original")
+    print(
+        f"500 notes: {cold * 1000:.0f} ms with an empty stem cache, {warm * 1000:.0f} ms warm "
+        f"(median of 5 runs); {together}/{copies} perturbed copies with their original"
+    )
     if args.ablation:
         ablation(data)
     placement_report(data)

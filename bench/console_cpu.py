@@ -56,10 +56,19 @@ def free_port() -> int:
 
 def run(notes: int, rate: float, throttle: float, source: Path) -> dict:
     port, data = free_port(), Path(tempfile.mkdtemp())
-    env = {**os.environ, "FACILITATE_NOTES_PER_MINUTE": "100000", "FACILITATE_MESSAGES_PER_MINUTE": "100000",
-           "PYTHONPATH": str(source)}
-    server = subprocess.Popen([sys.executable, "-m", "facilitate", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--data", str(data)], cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "FACILITATE_NOTES_PER_MINUTE": "100000",
+        "FACILITATE_MESSAGES_PER_MINUTE": "100000",
+        "PYTHONPATH": str(source),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "facilitate", "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)],
+        cwd=source,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -70,7 +79,9 @@ def run(notes: int, rate: float, throttle: float, source: Path) -> dict:
                 time.sleep(0.1)
         w = requests.post(f"{url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10).json()
         key = w["facilitator_key"]
-        bloc = requests.get(f"{url}/api/workshops/{w['id']}", headers={"X-Facilitator-Key": key}, timeout=10).json()["blocs"][1]
+        bloc = requests.get(f"{url}/api/workshops/{w['id']}", headers={"X-Facilitator-Key": key}, timeout=10).json()[
+            "blocs"
+        ][1]
         fac = socketio.Client()
         fac.connect(url, auth={"code": w["code"], "facilitator_key": key}, transports=["websocket"])
         fac.call("bloc:goto", {"bloc": bloc["id"]})
@@ -78,8 +89,9 @@ def run(notes: int, rate: float, throttle: float, source: Path) -> dict:
         texts = [n.text for b in seed001().blocs for c in b.clusters for n in c.notes]
         texts += [n.text for b in seed001().blocs for n in b.loose_notes]
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.add_init_script(OBSERVER)
             page.goto(f"{url}/w/{w['id']}/console#key={key}")
@@ -90,7 +102,9 @@ def run(notes: int, rate: float, throttle: float, source: Path) -> dict:
             began = time.perf_counter()
             for i in range(notes):
                 column = bloc["columns"][i % len(bloc["columns"])]["id"]
-                fac.emit("note:add", {"bloc": bloc["id"], "text": f"{texts[i % len(texts)][:200]} ({i})", "column": column})
+                fac.emit(
+                    "note:add", {"bloc": bloc["id"], "text": f"{texts[i % len(texts)][:200]} ({i})", "column": column}
+                )
                 time.sleep(max(0.0, began + (i + 1) / rate - time.perf_counter()))
             page.wait_for_function(f"document.querySelectorAll('#bloc-notes .note').length >= {notes}", timeout=120000)
             end = page.evaluate("performance.now()")
@@ -103,9 +117,16 @@ def run(notes: int, rate: float, throttle: float, source: Path) -> dict:
         shutil.rmtree(data, ignore_errors=True)
     seconds = (end - start) / 1000
     blocked = sum(d for _, d in tasks) / 1000
-    return {"notes": notes, "rate": rate, "throttle": throttle, "seconds": round(seconds, 1),
-            "long_tasks": len(tasks), "longest_ms": round(max((d for _, d in tasks), default=0)),
-            "blocked_seconds": round(blocked, 2), "blocked_share": round(blocked / seconds, 3)}
+    return {
+        "notes": notes,
+        "rate": rate,
+        "throttle": throttle,
+        "seconds": round(seconds, 1),
+        "long_tasks": len(tasks),
+        "longest_ms": round(max((d for _, d in tasks), default=0)),
+        "blocked_seconds": round(blocked, 2),
+        "blocked_share": round(blocked / seconds, 3),
+    }
 
 
 def main() -> None:

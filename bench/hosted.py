@@ -104,8 +104,9 @@ def main() -> None:
             state = patch(app.extensions["facilitate"], created.id, STAFF_VIEWER)
             bloc = next(b["id"] for b in state["blocs"] if not b["private_writing"])
             workshop = {"code": created.code, "key": created.facilitator_key, "bloc": bloc}
-            server = LiveServer(tmp_path / "data", port=port,
-                                extra_args=("--public-url", public, "--trusted-proxies", "1")).start()
+            server = LiveServer(
+                tmp_path / "data", port=port, extra_args=("--public-url", public, "--trusted-proxies", "1")
+            ).start()
             try:
                 if proxy:
                     proxy.start()
@@ -115,10 +116,13 @@ def main() -> None:
                     proxy.stop()
                 server.stop()
             lost = args.phones * args.notes - len(result["delivery"])
-            print(f"| {name} | {args.phones} × {args.notes} | {pct(result['join'], 50):.0f} / {pct(result['join'], 95):.0f} "
-                  f"| {pct(result['ack'], 50):.0f} / {pct(result['ack'], 95):.0f} / {pct(result['ack'], 99):.0f} "
-                  f"| {pct(result['delivery'], 50):.0f} / {pct(result['delivery'], 95):.0f} / {pct(result['delivery'], 99):.0f} "
-                  f"| {lost} |", flush=True)
+            print(
+                f"| {name} | {args.phones} × {args.notes} | {pct(result['join'], 50):.0f} / {pct(result['join'], 95):.0f} "
+                f"| {pct(result['ack'], 50):.0f} / {pct(result['ack'], 95):.0f} / {pct(result['ack'], 99):.0f} "
+                f"| {pct(result['delivery'], 50):.0f} / {pct(result['delivery'], 95):.0f} / {pct(result['delivery'], 99):.0f} "
+                f"| {lost} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ import socketio
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from facilitate.network import lan_address  # noqa: E402
 from load import Server  # noqa: E402
+
+from facilitate.network import lan_address  # noqa: E402
 
 
 class AppOnAllInterfaces(Server):
@@ -47,9 +48,12 @@ class AppOnAllInterfaces(Server):
 
 
 def create_workshop(server: Server) -> dict:
-    request = urllib.request.Request(f"{server.url}/api/workshops", method="POST",
-                                     data=json.dumps({"template": "mutualisation"}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{server.url}/api/workshops",
+        method="POST",
+        data=json.dumps({"template": "mutualisation"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
@@ -88,8 +92,13 @@ async def flood(server: Server, source: str) -> dict:
     real = Counter([await join(server.url, workshop["code"], others) for _ in range(100)])
     extra = await join(server.url, workshop["code"], others)
     await asyncio.gather(*(c.disconnect() for c in clients + others))
-    return {"flood_attempts": 500, "flood_results": dict(results), "flood_seconds": round(seconds, 2),
-            "real_people_from_another_address": dict(real), "one_more_after_that": extra}
+    return {
+        "flood_attempts": 500,
+        "flood_results": dict(results),
+        "flood_seconds": round(seconds, 2),
+        "real_people_from_another_address": dict(real),
+        "one_more_after_that": extra,
+    }
 
 
 async def room(server: Server, source: str, spread: float) -> dict:
@@ -110,8 +119,13 @@ async def room(server: Server, source: str, spread: float) -> dict:
     outcomes = await asyncio.gather(*(phone(i) for i in range(300)))
     seconds = time.perf_counter() - start
     await asyncio.gather(*(c.disconnect() for c in clients))
-    return {"phones": 300, "arrival_window_s": spread, "joins": dict(Counter(r for r, _ in outcomes)),
-            "notes_written": sum(1 for _, wrote in outcomes if wrote), "seconds": round(seconds, 1)}
+    return {
+        "phones": 300,
+        "arrival_window_s": spread,
+        "joins": dict(Counter(r for r, _ in outcomes)),
+        "notes_written": sum(1 for _, wrote in outcomes if wrote),
+        "seconds": round(seconds, 1),
+    }
 
 
 async def main() -> None:
@@ -124,9 +138,11 @@ async def main() -> None:
         sys.exit("Il faut une adresse réseau local (autre que 127.x) pour simuler une autre source.")
     report = {}
     with tempfile.TemporaryDirectory() as workdir:
-        for name, scenario in (("flood", flood),
-                               ("room_30s", lambda s, src: room(s, src, 30)),
-                               ("burst", lambda s, src: room(s, src, 0))):
+        for name, scenario in (
+            ("flood", flood),
+            ("room_30s", lambda s, src: room(s, src, 30)),
+            ("burst", lambda s, src: room(s, src, 0)),
+        ):
             server = AppOnAllInterfaces(Path(workdir) / name).start()
             try:
                 report[name] = await scenario(server, f"http://{lan}:{server.port}")

@@ -91,8 +91,12 @@ class Config:
 QUICK = Config(participants=50, duration=10.0, per_atelier=5, multi_duration=10.0, export_window=8.0, max_exports=3)
 
 TARGETS = {  # the issue's numbers, checked at the end
-    "join_s": 10.0, "p95_ms": 75.0, "p99_ms": 150.0, "app_over_bare_p95": 1.5,
-    "export_s": 2.0, "export_p99_ms": 250.0,
+    "join_s": 10.0,
+    "p95_ms": 75.0,
+    "p99_ms": 150.0,
+    "app_over_bare_p95": 1.5,
+    "export_s": 2.0,
+    "export_p99_ms": 250.0,
 }
 
 
@@ -115,14 +119,28 @@ class Server:
         self.data = workdir / f"{mode}-{kind}"
         self.data.mkdir(parents=True)
         script = ["-m", "facilitate", "serve"] if kind == "app" else [str(ROOT / "bench" / "bare_server.py")]
-        self.command = [sys.executable, *script, "--host", "127.0.0.1", "--port", str(self.port),
-                        "--data", str(self.data), "--async-mode", mode]
+        self.command = [
+            sys.executable,
+            *script,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data",
+            str(self.data),
+            "--async-mode",
+            mode,
+        ]
         self.health = f"{self.url}/api/templates" if kind == "app" else f"{self.url}/health"
 
-    def start(self) -> "Server":
-        env = {**os.environ, "PYTHONUNBUFFERED": "1",
-               "FACILITATE_NOTES_PER_MINUTE": "100000", "FACILITATE_MESSAGES_PER_MINUTE": "100000"}
-        self.log = open(self.data / "server.log", "w")
+    def start(self) -> Server:
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "FACILITATE_NOTES_PER_MINUTE": "100000",
+            "FACILITATE_MESSAGES_PER_MINUTE": "100000",
+        }
+        self.log = open(self.data / "server.log", "w")  # noqa: SIM115 (open while the server runs)
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -185,11 +203,21 @@ class Protocol:
         async with self.http.get(f"{self.server.url}/api/workshops/{created['id']}", headers=headers) as r:
             state = await r.json()
         bloc = next(b for b in state["blocs"] if not b["private_writing"])
-        room = Room(index, created["code"], created["id"], created["facilitator_key"], bloc["id"],
-                    [c["id"] for c in bloc.get("columns") or []])
+        room = Room(
+            index,
+            created["code"],
+            created["id"],
+            created["facilitator_key"],
+            bloc["id"],
+            [c["id"] for c in bloc.get("columns") or []],
+        )
         room.staff = socketio.AsyncClient(reconnection=False)
-        await room.staff.connect(self.server.url, auth={"code": room.code, "facilitator_key": room.key},
-                                 transports=["websocket"], wait_timeout=10)
+        await room.staff.connect(
+            self.server.url,
+            auth={"code": room.code, "facilitator_key": room.key},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
         ack = await room.staff.call("bloc:goto", {"bloc": room.bloc}, timeout=10)
         assert ack == {"ok": True}, ack
         return room
@@ -227,10 +255,14 @@ class Swarm:
         connected = [p for p, ok in zip(phones, results) if ok]
         self.phones += connected
         times = sorted(p.connected_after for p in connected)
-        return {"clients": len(phones), "failures": len(phones) - len(connected),
-                "all_connected_s": times[-1] if times else None,
-                "connect_p50_s": pct(times, 50), "connect_p95_s": pct(times, 95),
-                "listen_overflows": listen_overflows() - overflows}
+        return {
+            "clients": len(phones),
+            "failures": len(phones) - len(connected),
+            "all_connected_s": times[-1] if times else None,
+            "connect_p50_s": pct(times, 50),
+            "connect_p95_s": pct(times, 95),
+            "listen_overflows": listen_overflows() - overflows,
+        }
 
     async def leave(self) -> None:
         await asyncio.gather(*(p.sio.disconnect() for p in self.phones), return_exceptions=True)
@@ -258,8 +290,15 @@ class Phone:
     async def connect(self, start: float) -> bool:
         protocol = self.swarm.protocol
         try:
-            await asyncio.wait_for(self.sio.connect(protocol.server.url, auth=protocol.auth(self.room, self.index),
-                                                    transports=["websocket"], wait_timeout=30), 40)
+            await asyncio.wait_for(
+                self.sio.connect(
+                    protocol.server.url,
+                    auth=protocol.auth(self.room, self.index),
+                    transports=["websocket"],
+                    wait_timeout=30,
+                ),
+                40,
+            )
             if protocol.sends_state:
                 await asyncio.wait_for(self.ready.wait(), 30)
         except Exception as error:  # refused, timed out, reset: a failure to join
@@ -289,8 +328,9 @@ def schedule(cfg: Config, duration: float, bursts: bool = True) -> list[float]:
     return times
 
 
-async def post_notes(swarm: Swarm, senders: list[Phone], times: list[float], sent: dict[int, Sent],
-                     first_id: int, seed: int) -> None:
+async def post_notes(
+    swarm: Swarm, senders: list[Phone], times: list[float], sent: dict[int, Sent], first_id: int, seed: int
+) -> None:
     """Emit one note at each scheduled time, from a random sender, without
     waiting for the acks (each runs in its own task)."""
     protocol, rng = swarm.protocol, random.Random(seed)
@@ -340,7 +380,7 @@ class LoopLag:
             await asyncio.sleep(0.01)
             self.samples.append((now() - t - 0.01) * 1000)
 
-    def __enter__(self) -> "LoopLag":
+    def __enter__(self) -> LoopLag:
         self.task = asyncio.ensure_future(self._run())
         return self
 
@@ -368,8 +408,9 @@ def pct(values: list[float], p: float) -> float | None:
     return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))]
 
 
-def deliveries(swarm: Swarm, sent: dict[int, Sent], phones: list[Phone],
-               windows: list[tuple[float, float]] | None = None) -> dict:
+def deliveries(
+    swarm: Swarm, sent: dict[int, Sent], phones: list[Phone], windows: list[tuple[float, float]] | None = None
+) -> dict:
     """Match receptions to sends. Expected: every acknowledged note, at every
     other phone of its room. Lost: expected but never received. Crossed: a
     note received by a phone of another room. `windows`: keep only notes
@@ -398,14 +439,25 @@ def deliveries(swarm: Swarm, sent: dict[int, Sent], phones: list[Phone],
 
     latencies = sorted((t - sent[i].at) * 1000 for (i, _), t in first.items() if inside(sent[i].at))
     acks = sorted(s.ack_ms for s in sent.values() if s.ack_ms is not None)
-    return {"notes": len(sent), "acked": len(acked), "expected": expected, "delivered": got,
-            "lost": expected - got, "crossed": crossed, "samples": len(latencies),
-            "p50_ms": pct(latencies, 50), "p95_ms": pct(latencies, 95), "p99_ms": pct(latencies, 99),
-            "max_ms": latencies[-1] if latencies else None, "ack_p95_ms": pct(acks, 95)}
+    return {
+        "notes": len(sent),
+        "acked": len(acked),
+        "expected": expected,
+        "delivered": got,
+        "lost": expected - got,
+        "crossed": crossed,
+        "samples": len(latencies),
+        "p50_ms": pct(latencies, 50),
+        "p95_ms": pct(latencies, 95),
+        "p99_ms": pct(latencies, 99),
+        "max_ms": latencies[-1] if latencies else None,
+        "ack_p95_ms": pct(acks, 95),
+    }
 
 
-async def broadcast_phase(swarm: Swarm, server: Server, times: list[float], first_id: int, seed: int,
-                          during: Any = None) -> tuple[dict, dict[int, Sent]]:
+async def broadcast_phase(
+    swarm: Swarm, server: Server, times: list[float], first_id: int, seed: int, during: Any = None
+) -> tuple[dict, dict[int, Sent]]:
     """Post notes on `times`; `during` (a coroutine) runs alongside."""
     swarm.received.clear()
     sent: dict[int, Sent] = {}
@@ -421,9 +473,13 @@ async def broadcast_phase(swarm: Swarm, server: Server, times: list[float], firs
     lags = sorted(lag.samples)
     server_cpu, client_cpu = server.cpu_seconds() - cpu0, time.process_time() - client0
     others = machine_busy_seconds() - busy0 - server_cpu - client_cpu
-    stats.update(server_cpu_pct=100 * server_cpu / wall, client_cpu_pct=100 * client_cpu / wall,
-                 others_cpu_pct=100 * max(0.0, others) / wall,
-                 loop_lag_p99_ms=pct(lags, 99), loop_lag_max_ms=lags[-1] if lags else None)
+    stats.update(
+        server_cpu_pct=100 * server_cpu / wall,
+        client_cpu_pct=100 * client_cpu / wall,
+        others_cpu_pct=100 * max(0.0, others) / wall,
+        loop_lag_p99_ms=pct(lags, 99),
+        loop_lag_max_ms=lags[-1] if lags else None,
+    )
     return stats, sent
 
 
@@ -460,8 +516,7 @@ async def run_server(kind: str, mode: str, cfg: Config, workdir: Path, profile: 
             await protocol.close_rooms([main])
             rooms = [await protocol.new_room(i + 1) for i in range(cfg.ateliers)]
             result["multi_join"] = await swarm.join(rooms, cfg.per_atelier)
-            result["multi"], _ = await broadcast_phase(swarm, server, schedule(cfg, cfg.multi_duration),
-                                                       1_000_000, 3)
+            result["multi"], _ = await broadcast_phase(swarm, server, schedule(cfg, cfg.multi_duration), 1_000_000, 3)
             print(f"  multi: {result['multi_join']} {result['multi']}")
             await swarm.leave()
             await protocol.close_rooms(rooms)
@@ -484,8 +539,11 @@ async def export_phase(swarm: Swarm, protocol: Protocol, cfg: Config, profile: P
     async def write(phone: Phone) -> int:
         ok = 0
         for i in range(per_writer):
-            ack = await phone.sio.call("note:add", protocol.note(big, i, f"Idée n° {i} de {phone.index} : "
-                                                                  "mutualiser la billetterie et la paie"), timeout=15)
+            ack = await phone.sio.call(
+                "note:add",
+                protocol.note(big, i, f"Idée n° {i} de {phone.index} : mutualiser la billetterie et la paie"),
+                timeout=15,
+            )
             ok += bool(ack.get("ok"))
         return ok
 
@@ -501,8 +559,9 @@ async def export_phase(swarm: Swarm, protocol: Protocol, cfg: Config, profile: P
             if now() - started > cfg.export_window - 3:
                 break
             a = now()
-            async with http.get(url, headers={"X-Facilitator-Key": big.key},
-                                timeout=aiohttp.ClientTimeout(total=30)) as r:
+            async with http.get(
+                url, headers={"X-Facilitator-Key": big.key}, timeout=aiohttp.ClientTimeout(total=30)
+            ) as r:
                 body = await r.read()
             exports.append((a, now(), r.status, len(body)))
             await asyncio.sleep(0.5)
@@ -515,14 +574,24 @@ async def export_phase(swarm: Swarm, protocol: Protocol, cfg: Config, profile: P
     await writers.leave()
     await protocol.close_rooms([big])
     durations = [b - a for a, b, _, _ in exports]
-    return {"notes_in_atelier": written, "fill_s": fill_s, "exports": len(exports),
-            "statuses": sorted({s for _, _, s, _ in exports}), "docx_bytes": exports[0][3] if exports else 0,
-            "export_s": [round(d, 3) for d in durations],
-            "export_s_max": max(durations, default=None), "export_s_min": min(durations, default=None),
-            "during_samples": during["samples"], "during_p50_ms": during["p50_ms"], "during_p95_ms": during["p95_ms"],
-            "during_p99_ms": during["p99_ms"], "during_max_ms": during["max_ms"],
-            "window_p99_ms": overall["p99_ms"], "window_lost": overall["lost"],
-            **({"profile": profiled} if profiled else {})}
+    return {
+        "notes_in_atelier": written,
+        "fill_s": fill_s,
+        "exports": len(exports),
+        "statuses": sorted({s for _, _, s, _ in exports}),
+        "docx_bytes": exports[0][3] if exports else 0,
+        "export_s": [round(d, 3) for d in durations],
+        "export_s_max": max(durations, default=None),
+        "export_s_min": min(durations, default=None),
+        "during_samples": during["samples"],
+        "during_p50_ms": during["p50_ms"],
+        "during_p95_ms": during["p95_ms"],
+        "during_p99_ms": during["p99_ms"],
+        "during_max_ms": during["max_ms"],
+        "window_p99_ms": overall["p99_ms"],
+        "window_lost": overall["lost"],
+        **({"profile": profiled} if profiled else {}),
+    }
 
 
 # --------------------------------------------------------------------------- profiling (optional)
@@ -532,9 +601,25 @@ def start_profile(server: Server, folder: Path, seconds: float, phase: str) -> t
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{server.mode}-{server.kind}-{phase}.txt"
-    process = subprocess.Popen([spy, "record", "--format", "raw", "--nonblocking", "-r", "200",
-                                "-d", str(int(seconds)), "-o", str(out), "--pid", str(server.process.pid)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--format",
+            "raw",
+            "--nonblocking",
+            "-r",
+            "200",
+            "-d",
+            str(int(seconds)),
+            "-o",
+            str(out),
+            "--pid",
+            str(server.process.pid),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return process, out
 
 
@@ -574,19 +659,27 @@ def fmt(value: Any, unit: str = "") -> str:
 
 def report(mode: str, app: dict, bare: dict) -> list[str]:
     rows = [
-        ("join: all connected (s)", "join", "all_connected_s"), ("join: p95 per client (s)", "join", "connect_p95_s"),
-        ("join: failures", "join", "failures"), ("join: SYNs dropped (accept queue full)", "join", "listen_overflows"),
-        ("broadcast: notes acked", "broadcast", "acked"), ("broadcast: p50 (ms)", "broadcast", "p50_ms"),
-        ("broadcast: p95 (ms)", "broadcast", "p95_ms"), ("broadcast: p99 (ms)", "broadcast", "p99_ms"),
-        ("broadcast: max (ms)", "broadcast", "max_ms"), ("broadcast: lost", "broadcast", "lost"),
+        ("join: all connected (s)", "join", "all_connected_s"),
+        ("join: p95 per client (s)", "join", "connect_p95_s"),
+        ("join: failures", "join", "failures"),
+        ("join: SYNs dropped (accept queue full)", "join", "listen_overflows"),
+        ("broadcast: notes acked", "broadcast", "acked"),
+        ("broadcast: p50 (ms)", "broadcast", "p50_ms"),
+        ("broadcast: p95 (ms)", "broadcast", "p95_ms"),
+        ("broadcast: p99 (ms)", "broadcast", "p99_ms"),
+        ("broadcast: max (ms)", "broadcast", "max_ms"),
+        ("broadcast: lost", "broadcast", "lost"),
         ("broadcast: ack p95 (ms)", "broadcast", "ack_p95_ms"),
         ("broadcast: server CPU (%)", "broadcast", "server_cpu_pct"),
         ("broadcast: swarm CPU (%)", "broadcast", "client_cpu_pct"),
         ("broadcast: swarm loop lag p99 (ms)", "broadcast", "loop_lag_p99_ms"),
         ("broadcast: other processes CPU (%)", "broadcast", "others_cpu_pct"),
-        ("ateliers: join all (s)", "multi_join", "all_connected_s"), ("ateliers: join failures", "multi_join", "failures"),
-        ("ateliers: p50 (ms)", "multi", "p50_ms"), ("ateliers: p95 (ms)", "multi", "p95_ms"),
-        ("ateliers: p99 (ms)", "multi", "p99_ms"), ("ateliers: lost", "multi", "lost"),
+        ("ateliers: join all (s)", "multi_join", "all_connected_s"),
+        ("ateliers: join failures", "multi_join", "failures"),
+        ("ateliers: p50 (ms)", "multi", "p50_ms"),
+        ("ateliers: p95 (ms)", "multi", "p95_ms"),
+        ("ateliers: p99 (ms)", "multi", "p99_ms"),
+        ("ateliers: lost", "multi", "lost"),
         ("ateliers: crossed", "multi", "crossed"),
         ("ateliers: other processes CPU (%)", "multi", "others_cpu_pct"),
     ]
@@ -596,11 +689,16 @@ def report(mode: str, app: dict, bare: dict) -> list[str]:
         ratio = f"{a / b:.2f}x" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else ""
         lines.append(f"{label:38}{fmt(a):>10}{fmt(b):>10}{ratio:>10}")
     export = app.get("export", {})
-    for label, key in [("export: notes in the atelier", "notes_in_atelier"), ("export: runs", "exports"),
-                       ("export: slowest (s)", "export_s_max"), ("export: fastest (s)", "export_s_min"),
-                       ("export: broadcast p95 during (ms)", "during_p95_ms"),
-                       ("export: broadcast p99 during (ms)", "during_p99_ms"),
-                       ("export: broadcast max during (ms)", "during_max_ms"), ("export: lost", "window_lost")]:
+    for label, key in [
+        ("export: notes in the atelier", "notes_in_atelier"),
+        ("export: runs", "exports"),
+        ("export: slowest (s)", "export_s_max"),
+        ("export: fastest (s)", "export_s_min"),
+        ("export: broadcast p95 during (ms)", "during_p95_ms"),
+        ("export: broadcast p99 during (ms)", "during_p99_ms"),
+        ("export: broadcast max during (ms)", "during_max_ms"),
+        ("export: lost", "window_lost"),
+    ]:
         lines.append(f"{label:38}{fmt(export.get(key)):>10}")
     lines.append("targets (app):")
     for name, ok in check_targets(app, bare).items():
@@ -615,37 +713,53 @@ def check_targets(app: dict, bare: dict) -> dict[str, bool]:
         return value is not None and value <= limit
 
     return {
-        f"{j['clients']} participants connected within {TARGETS['join_s']:.0f} s, none failed":
-            j["failures"] == 0 and le(j["all_connected_s"], TARGETS["join_s"]),
+        f"{j['clients']} participants connected within {TARGETS['join_s']:.0f} s, none failed": j["failures"] == 0
+        and le(j["all_connected_s"], TARGETS["join_s"]),
         f"broadcast p95 <= {TARGETS['p95_ms']:.0f} ms": le(b["p95_ms"], TARGETS["p95_ms"]),
         f"broadcast p99 <= {TARGETS['p99_ms']:.0f} ms": le(b["p99_ms"], TARGETS["p99_ms"]),
         "broadcast: nothing lost": b["lost"] == 0 and b["acked"] == b["notes"],
-        f"app p95 within {TARGETS['app_over_bare_p95']}x of bare":
-            b["p95_ms"] is not None and le(b["p95_ms"] / bare["broadcast"]["p95_ms"], TARGETS["app_over_bare_p95"]),
+        f"app p95 within {TARGETS['app_over_bare_p95']}x of bare": b["p95_ms"] is not None
+        and le(b["p95_ms"] / bare["broadcast"]["p95_ms"], TARGETS["app_over_bare_p95"]),
         "ateliers: nothing crossed, nothing lost": m["crossed"] == 0 and m["lost"] == 0 and m["acked"] == m["notes"],
-        f"ateliers: p95 <= {TARGETS['p95_ms']:.0f} ms, p99 <= {TARGETS['p99_ms']:.0f} ms":
-            le(m["p95_ms"], TARGETS["p95_ms"]) and le(m["p99_ms"], TARGETS["p99_ms"]),
-        f"DOCX export of {e.get('notes_in_atelier')} notes < {TARGETS['export_s']:.0f} s":
-            e.get("statuses") == [200] and le(e.get("export_s_max"), TARGETS["export_s"]),
-        f"broadcast p99 during the export <= {TARGETS['export_p99_ms']:.0f} ms":
-            le(e.get("during_p99_ms"), TARGETS["export_p99_ms"]),
+        f"ateliers: p95 <= {TARGETS['p95_ms']:.0f} ms, p99 <= {TARGETS['p99_ms']:.0f} ms": le(
+            m["p95_ms"], TARGETS["p95_ms"]
+        )
+        and le(m["p99_ms"], TARGETS["p99_ms"]),
+        f"DOCX export of {e.get('notes_in_atelier')} notes < {TARGETS['export_s']:.0f} s": e.get("statuses") == [200]
+        and le(e.get("export_s_max"), TARGETS["export_s"]),
+        f"broadcast p99 during the export <= {TARGETS['export_p99_ms']:.0f} ms": le(
+            e.get("during_p99_ms"), TARGETS["export_p99_ms"]
+        ),
     }
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
 async def main_async(args: argparse.Namespace) -> dict:
     cfg = QUICK if args.quick else Config()
     modes = ["eventlet", "gevent"] if args.mode == "both" else [args.mode]
-    results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
-                               "quick": args.quick, "config": cfg.__dict__, "modes": {}}
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": machine(),
+        "quick": args.quick,
+        "config": cfg.__dict__,
+        "modes": {},
+    }
     results["loop"] = type(asyncio.get_running_loop()).__module__.split(".")[0]
-    print(f"{results['date']}  {results['machine']}  {'--quick' if args.quick else 'full run'}"
-          f"  swarm loop: {results['loop']}")
+    print(
+        f"{results['date']}  {results['machine']}  {'--quick' if args.quick else 'full run'}"
+        f"  swarm loop: {results['loop']}"
+    )
     with tempfile.TemporaryDirectory(prefix="facilitate-load-") as tmp:
         for mode in modes:
             results["modes"][mode] = {}
@@ -668,10 +782,8 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="py-spy the app server during the broadcast phase")
     parser.add_argument("--plain-asyncio", action="store_true", help="do not use uvloop even when installed")
     args = parser.parse_args()
-    if uvloop and not args.plain_asyncio:
-        results = uvloop.run(main_async(args))
-    else:
-        results = asyncio.run(main_async(args))
+    run = uvloop.run if uvloop and not args.plain_asyncio else asyncio.run
+    results = run(main_async(args))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 

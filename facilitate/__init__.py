@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def create_app(config: dict[str, Any] | None = None) -> "Flask":
+def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the defaults (see facilitate.config).
 
     Imports are inside: `facilitate serve` must monkey-patch for eventlet or
@@ -115,7 +115,7 @@ def public_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def secret_key(data_dir: "Path") -> str:
+def secret_key(data_dir: Path) -> str:
     """Signs the session cookies: FACILITATE_SECRET_KEY, else a random key kept
     in the data folder (readable by its owner only) so sessions survive a restart."""
     import os

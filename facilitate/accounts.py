@@ -47,7 +47,11 @@ def clean_wifi(payload: object) -> tuple[str, str, str] | None:
     """{"ssid", "password"?, "security"?} -> (ssid, password, security); an empty ssid clears it."""
     if not isinstance(payload, dict):
         raise FacilitateError("bad_request", "Requête invalide : un objet JSON est attendu.")
-    ssid, password, security = payload.get("ssid") or "", payload.get("password") or "", payload.get("security") or "WPA"
+    ssid, password, security = (
+        payload.get("ssid") or "",
+        payload.get("password") or "",
+        payload.get("security") or "WPA",
+    )
     if not all(isinstance(v, str) for v in (ssid, password, security)):
         raise FacilitateError("bad_request", "Requête invalide : le nom et le mot de passe du réseau sont des textes.")
     if not ssid.strip():

@@ -35,7 +35,7 @@ def hold(folder: Path) -> IO[str] | None:
     file open); None for a worker of the owner. Raises DataFolderBusy."""
     if is_worker_of_owner():
         return None
-    handle = open(folder / LOCK_FILENAME, "a+", encoding="utf-8")
+    handle = open(folder / LOCK_FILENAME, "a+", encoding="utf-8")  # noqa: SIM115 (held while serving)
     try:
         _lock(handle)
     except OSError:

@@ -267,8 +267,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "Partage d'informations, demeurer connectés.",
     ),
     "Comment s'adapter, se réactualiser, se réaffirmer?": (
-        "En développant des liens avec les autres réseaux sectoriels : les connaître, s'arrimer, travailler "
-        "avec eux.",
+        "En développant des liens avec les autres réseaux sectoriels : les connaître, s'arrimer, travailler avec eux.",
         "Adapter nos communications à ceux et celles qu'on rencontre",
         "Communication stratégiques et prises de paroles (revendications?, mieux affirmer nos couleurs "
         "politiques? Influence)",
@@ -284,8 +283,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "Continuer l'action, être proactif",
         "S'associer avec les élus qui y croient",
         "Continuer le partenariat amorcé avec la FQM",
-        "Utiliser nos leviers de DS pour fomenteur une cohésion des leviers afin de permettre le "
-        "développement local",
+        "Utiliser nos leviers de DS pour fomenteur une cohésion des leviers afin de permettre le développement local",
         "Multiplier les bailleurs de fonds",
         "Consolider le réseau, accompagner les régions qui sont dépourvues de démarches",
         "Élargir les collaborations et partenariats auprès de plusieurs ministères (MESS, MELs, MAMOT, DSP, "
@@ -369,27 +367,51 @@ def demo_archive() -> dict:
 
     doc = SEED001
     participants = [{"ref": 1, "name": doc.facilitator_name, "role": "facilitator"}]
-    participants += [{"ref": i + 2, "name": f"Participant·e {i + 1}", "role": "participant"} for i in range(DEMO_PARTICIPANTS)]
+    participants += [
+        {"ref": i + 2, "name": f"Participant·e {i + 1}", "role": "participant"} for i in range(DEMO_PARTICIPANTS)
+    ]
     blocs, clusters, notes, votes = [], [], [], []
     rng = random.Random(2016)
     for bloc_ref, bloc in enumerate(doc.blocs, start=1):
         column_id = {label: f"c{i + 1}" for i, label in enumerate(bloc.columns)}
-        blocs.append({
-            "ref": bloc_ref, "title": bloc.title, "kind": bloc.kind.value, "prompt": bloc.prompt,
-            "columns": [{"id": column_id[label], "label": label} for label in bloc.columns],
-            "vote_budget": DEMO_VOTE_BUDGET, "phase": "clos", "fondamentaux": bool(bloc.fondamentaux),
-            "retained": list(bloc.fondamentaux) or None,
-        })
+        blocs.append(
+            {
+                "ref": bloc_ref,
+                "title": bloc.title,
+                "kind": bloc.kind.value,
+                "prompt": bloc.prompt,
+                "columns": [{"id": column_id[label], "label": label} for label in bloc.columns],
+                "vote_budget": DEMO_VOTE_BUDGET,
+                "phase": "clos",
+                "fondamentaux": bool(bloc.fondamentaux),
+                "retained": list(bloc.fondamentaux) or None,
+            }
+        )
 
         def add_note(note: ExportNote, cluster_ref: int | None) -> None:
             author = 2 + len(notes) % DEMO_PARTICIPANTS
-            notes.append({"ref": len(notes) + 1, "bloc": bloc_ref, "column": column_id.get(note.column or ""),
-                          "cluster": cluster_ref, "author": author, "text": note.text,
-                          "created_at": note.created_at, "updated_at": note.created_at})
+            notes.append(
+                {
+                    "ref": len(notes) + 1,
+                    "bloc": bloc_ref,  # noqa: B023 (add_note runs within this iteration)
+                    "column": column_id.get(note.column or ""),  # noqa: B023
+                    "cluster": cluster_ref,
+                    "author": author,
+                    "text": note.text,
+                    "created_at": note.created_at,
+                    "updated_at": note.created_at,
+                }
+            )
 
         for cluster in bloc.clusters:
-            clusters.append({"ref": len(clusters) + 1, "bloc": bloc_ref, "label": cluster.label,
-                             "column": column_id.get(cluster.column or "")})
+            clusters.append(
+                {
+                    "ref": len(clusters) + 1,
+                    "bloc": bloc_ref,  # noqa: B023 (add_note runs within this iteration)
+                    "label": cluster.label,
+                    "column": column_id.get(cluster.column or ""),
+                }
+            )
             for note in cluster.notes:
                 add_note(note, len(clusters))
         for note in bloc.loose_notes:
@@ -402,9 +424,15 @@ def demo_archive() -> dict:
     return {
         "format": ARCHIVE_FORMAT,
         "version": ARCHIVE_VERSION,
-        "workshop": {"title": doc.title, "event": doc.event, "date": doc.date,
-                     "facilitator_name": doc.facilitator_name, "organisation": doc.organisation,
-                     "template": "raviver-nos-couleurs", "current_bloc": len(blocs)},
+        "workshop": {
+            "title": doc.title,
+            "event": doc.event,
+            "date": doc.date,
+            "facilitator_name": doc.facilitator_name,
+            "organisation": doc.organisation,
+            "template": "raviver-nos-couleurs",
+            "current_bloc": len(blocs),
+        },
         "participants": participants,
         "blocs": blocs,
         "clusters": clusters,

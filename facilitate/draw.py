@@ -43,10 +43,7 @@ def draw_teams(
     order = sorted(volunteer_ids)
     rng.shuffle(order)
     places = teams * team_size
-    return [
-        DrawMember(pid, rank, rank // team_size if rank < places else None)
-        for rank, pid in enumerate(order)
-    ]
+    return [DrawMember(pid, rank, rank // team_size if rank < places else None) for rank, pid in enumerate(order)]
 
 
 def answer(draw: Draw, participant_id: int, accept: bool) -> list[DrawMember]:
@@ -60,8 +57,9 @@ def answer(draw: Draw, participant_id: int, accept: bool) -> list[DrawMember]:
     if accept:
         return [DrawMember(member.participant_id, member.rank, member.team, DrawStatus.CONFIRMED)]
     changed = [DrawMember(member.participant_id, member.rank, member.team, DrawStatus.DECLINED)]
-    waiting = sorted((m for m in draw.members if m.team is None and m.status == DrawStatus.PENDING),
-                     key=lambda m: m.rank)
+    waiting = sorted(
+        (m for m in draw.members if m.team is None and m.status == DrawStatus.PENDING), key=lambda m: m.rank
+    )
     if waiting:
         changed.append(DrawMember(waiting[0].participant_id, waiting[0].rank, member.team, DrawStatus.PENDING))
     return changed

@@ -71,9 +71,13 @@ def too_many_attempts() -> FacilitateError:
 
 def too_many_passwords() -> FacilitateError:
     return FacilitateError(
-        "too_many_attempts", "Trop de mots de passe erronés depuis cet appareil : attendez une minute avant de réessayer.", 429
+        "too_many_attempts",
+        "Trop de mots de passe erronés depuis cet appareil : attendez une minute avant de réessayer.",
+        429,
     )
 
 
 def template_exists(template_id: str) -> FacilitateError:
-    return FacilitateError("template_exists", f"Un modèle « {template_id} » existe déjà : choisissez un autre titre.", 409)
+    return FacilitateError(
+        "template_exists", f"Un modèle « {template_id} » existe déjà : choisissez un autre titre.", 409
+    )

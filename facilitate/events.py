@@ -28,8 +28,8 @@ from facilitate.errors import FacilitateError
 from facilitate.model import Role
 from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty, note_json
-from facilitate.read_model import patch
 from facilitate.ratelimit import Limits, guarded_guess
+from facilitate.read_model import patch
 from facilitate.rules import Viewer
 from facilitate.services import Change, Identity, Service
 
@@ -122,8 +122,12 @@ def client_address() -> str:
 def _identify(auth: Any) -> tuple[Identity, Change | None]:
     """Identify a connection; wrong codes and keys count against the client's
     address, so join codes cannot be guessed by brute force."""
-    return guarded_guess(limits().wrong_codes, client_address(), time.monotonic(),
-                         lambda: service().identify(auth, client_address(), _present))
+    return guarded_guess(
+        limits().wrong_codes,
+        client_address(),
+        time.monotonic(),
+        lambda: service().identify(auth, client_address(), _present),
+    )
 
 
 def _present(workshop_id: str) -> dict[int, str]:
@@ -131,7 +135,8 @@ def _present(workshop_id: str) -> dict[int, str]:
     return {
         identity.viewer.participant_id: _addresses.get(sid, "?")
         for sid, identity in list(_identities.items())
-        if identity.workshop.id == workshop_id and identity.viewer.role == Role.PARTICIPANT
+        if identity.workshop.id == workshop_id
+        and identity.viewer.role == Role.PARTICIPANT
         and identity.viewer.participant_id is not None
     }
 
@@ -150,7 +155,9 @@ def on_connect(auth: Any = None) -> None:
         join_room(staff_room_of(workshop_id))
         from facilitate.views.hosting import actor
 
-        audit.info("%s connecté atelier=%s %s connexion=%s", identity.viewer.role.value, workshop_id, actor(), request.sid)
+        audit.info(
+            "%s connecté atelier=%s %s connexion=%s", identity.viewer.role.value, workshop_id, actor(), request.sid
+        )
     else:
         join_room(room_of(workshop_id))
         join_room(participant_room_of(identity.viewer.participant_id))
@@ -182,9 +189,11 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
             if identity is None:
                 return _error_ack(FacilitateError("not_connected", "Connexion non reconnue : rechargez la page."))
             if not identity.viewer.is_staff and not _within_limits(identity, name):
-                return _error_ack(FacilitateError(
-                    "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
-                ))
+                return _error_ack(
+                    FacilitateError(
+                        "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
+                    )
+                )
             try:
                 ack = {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
                 if identity.viewer.role == Role.FACILITATOR and name not in ("sync", "cluster:suggest"):
@@ -339,7 +348,11 @@ def on_participant_remove(identity: Identity, payload: Any) -> dict[str, Any]:
     publish(service().remove_participant(identity, payload))
     removed = payload["participant"]
     for sid, other in list(_identities.items()):
-        if other.workshop.id == identity.workshop.id and other.viewer.participant_id == removed and not other.viewer.is_staff:
+        if (
+            other.workshop.id == identity.workshop.id
+            and other.viewer.participant_id == removed
+            and not other.viewer.is_staff
+        ):
             socketio.emit("participant:removed", {"message": "L'animation vous a retiré de cet atelier."}, to=sid)
             _identities.pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")

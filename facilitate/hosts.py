@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-BAD_HOST_MESSAGE = ("Adresse non reconnue par ce serveur : ouvrez facilitate par son adresse IP, "
-                    "par localhost ou par son adresse publique.")
+BAD_HOST_MESSAGE = (
+    "Adresse non reconnue par ce serveur : ouvrez facilitate par son adresse IP, "
+    "par localhost ou par son adresse publique."
+)
 
 
 def host_name(host_header: str) -> str:
@@ -65,6 +67,7 @@ class HostCheck:
         if host_allowed(environ.get("HTTP_HOST"), self.names):
             return self.app(environ, start_response)
         body = json.dumps({"error": {"code": "bad_host", "message": BAD_HOST_MESSAGE}}, ensure_ascii=False)
-        start_response("400 Bad Request", [("Content-Type", "application/json; charset=utf-8"),
-                                           ("Cache-Control", "no-store")])
+        start_response(
+            "400 Bad Request", [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
+        )
         return [body.encode("utf-8")]

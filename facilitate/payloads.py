@@ -13,7 +13,7 @@ as null" keep their different meanings for the services)."""
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
@@ -64,8 +64,8 @@ class Sync(Payload):
 class NoteAdd(Payload):
     bloc: Id
     text: Text
-    column: Optional[Text] = None
-    client_id: Optional[Annotated[Text, Field(max_length=100)]] = None
+    column: Text | None = None
+    client_id: Annotated[Text, Field(max_length=100)] | None = None
 
 
 class NoteEdit(Payload):
@@ -86,15 +86,15 @@ class BlocPhase(BlocRef):
 
 
 class ColumnEntry(Payload):
-    id: Optional[Text] = None
+    id: Text | None = None
     label: Text
 
 
 class BlocSettings(Payload):
     title: Text = ""
     prompt: Text = ""
-    columns: Optional[list[Union[Text, ColumnEntry]]] = None
-    timer_seconds: Optional[Int] = None
+    columns: list[Text | ColumnEntry] | None = None
+    timer_seconds: Int | None = None
     vote_budget: Int = 5
     private_writing: Flag = False
     fondamentaux: Flag = False
@@ -117,7 +117,7 @@ class BlocMove(BlocRef):
 
 class Timer(BlocRef):
     action: Text
-    seconds: Optional[Number] = None
+    seconds: Number | None = None
 
 
 class BlocDone(BlocRef):
@@ -135,8 +135,8 @@ class DrawVolunteer(Payload):
 class DrawRun(Payload):
     mode: Text = "teams"
     team_size: Int = 2
-    teams: Optional[Int] = None
-    seed: Optional[Int] = None
+    teams: Int | None = None
+    seed: Int | None = None
 
 
 class DrawAnswer(Payload):
@@ -144,7 +144,7 @@ class DrawAnswer(Payload):
 
 
 class Group(Payload):
-    label: Optional[Text] = None
+    label: Text | None = None
     notes: list[Id]
 
 
@@ -164,7 +164,7 @@ class ClusterAccept(BlocRef):
 
 class ClusterMove(Payload):
     notes: Annotated[list[Id], Field(max_length=5000)]
-    cluster: Optional[Id] = None
+    cluster: Id | None = None
 
 
 class ClusterRef(Payload):
@@ -185,17 +185,17 @@ class Vote(BlocRef):
 
 
 class BlocRetained(BlocRef):
-    retained: Optional[Annotated[list[Text], Field(max_length=50)]] = None
+    retained: Annotated[list[Text], Field(max_length=50)] | None = None
 
 
 class VoletAdd(Payload):
-    title: Optional[Text] = None
+    title: Text | None = None
     position: Int = 0
 
 
 class VoletUpdate(Payload):
     volet: Id
-    title: Optional[Text] = None
+    title: Text | None = None
     position: Int = 0
 
 
@@ -212,15 +212,15 @@ class Source(Payload):
 
 class ActionAdd(Payload):
     volet: Id
-    text: Optional[Text] = None
-    soutien: Optional[Text] = None
-    source: Optional[Source] = None
+    text: Text | None = None
+    soutien: Text | None = None
+    source: Source | None = None
 
 
 class ActionUpdate(Payload):
     action: Id
-    text: Optional[Text] = None
-    soutien: Optional[Text] = None
+    text: Text | None = None
+    soutien: Text | None = None
     volet: Id = 0
     position: Int = 0
 
@@ -285,24 +285,24 @@ class Auth(Payload):
     value only means a full snapshot)."""
 
     code: Text
-    name: Optional[Text] = None
-    token: Optional[Text] = None
-    facilitator_key: Optional[Text] = None
-    role: Optional[Text] = None
+    name: Text | None = None
+    token: Text | None = None
+    facilitator_key: Text | None = None
+    role: Text | None = None
 
 
 class WorkshopCreate(Payload):
     template: Text
-    title: Optional[Annotated[Text, Field(max_length=200)]] = None
-    event: Optional[Annotated[Text, Field(max_length=200)]] = None
-    date: Optional[Annotated[Text, Field(max_length=200)]] = None
-    facilitator_name: Optional[Annotated[Text, Field(max_length=200)]] = None
-    organisation: Optional[Annotated[Text, Field(max_length=200)]] = None
+    title: Annotated[Text, Field(max_length=200)] | None = None
+    event: Annotated[Text, Field(max_length=200)] | None = None
+    date: Annotated[Text, Field(max_length=200)] | None = None
+    facilitator_name: Annotated[Text, Field(max_length=200)] | None = None
+    organisation: Annotated[Text, Field(max_length=200)] | None = None
 
 
 class TemplateSave(Payload):
-    title: Optional[Annotated[Text, Field(max_length=200)]] = None
-    description: Optional[Annotated[Text, Field(max_length=2000)]] = None
+    title: Annotated[Text, Field(max_length=200)] | None = None
+    description: Annotated[Text, Field(max_length=2000)] | None = None
 
 
 # -- the JSON archive (POST /api/workshops/import, facilitate import) ------------------
@@ -319,14 +319,14 @@ class ArchiveWorkshop(Payload):
     date: Short = ""
     facilitator_name: Short = ""
     organisation: Short = ""
-    template: Optional[Short] = None
-    created_at: Optional[Short] = None
-    current_bloc: Optional[Ref] = None
+    template: Short | None = None
+    created_at: Short | None = None
+    current_bloc: Ref | None = None
 
 
 class ArchiveParticipant(Payload):
     ref: Ref
-    name: Optional[Annotated[Text, Field(max_length=60)]] = None
+    name: Annotated[Text, Field(max_length=60)] | None = None
     role: Literal["facilitator", "participant"]
 
 
@@ -341,32 +341,32 @@ class ArchiveBloc(Payload):
     kind: Literal["brainstorm", "columns", "questions"]
     prompt: Long = ""
     columns: Annotated[list[ArchiveColumn], Field(max_length=50)] = []
-    timer_seconds: Optional[Annotated[StrictInt, Field(ge=1, le=4 * 3600)]] = None
+    timer_seconds: Annotated[StrictInt, Field(ge=1, le=4 * 3600)] | None = None
     vote_budget: Annotated[StrictInt, Field(ge=1, le=20)] = 5
     private_writing: Flag = False
     phase: Literal["ecriture", "devoilement", "regroupement", "vote", "clos"] = "ecriture"
     fondamentaux: Flag = False
     participants_group: Flag = False
     vote_stacking: Flag = False
-    retained: Optional[Annotated[list[Long], Field(max_length=50)]] = None
+    retained: Annotated[list[Long], Field(max_length=50)] | None = None
 
 
 class ArchiveCluster(Payload):
     ref: Ref
     bloc: Ref
     label: Long
-    column: Optional[Short] = None
+    column: Short | None = None
 
 
 class ArchiveNote(Payload):
     ref: Ref
     bloc: Ref
-    column: Optional[Short] = None
-    cluster: Optional[Ref] = None
+    column: Short | None = None
+    cluster: Ref | None = None
     author: Ref
     text: Long
-    created_at: Optional[Short] = None
-    updated_at: Optional[Short] = None
+    created_at: Short | None = None
+    updated_at: Short | None = None
 
 
 class ArchiveVote(Payload):

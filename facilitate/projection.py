@@ -66,7 +66,9 @@ def bloc_json(b: Bloc) -> dict[str, Any]:
         "participants_group": b.participants_group,
         "vote_stacking": b.vote_stacking,
         "offers": participant_offers(b),
-        "timer": None if b.timer is None else {
+        "timer": None
+        if b.timer is None
+        else {
             "running": b.timer.running,
             "remaining": round(b.timer.remaining, 3),
             "ends_at": b.timer.ends_at,
@@ -193,7 +195,8 @@ def build_patch(
     if any(not p.removed for p in participants):
         patch["participants"] = [
             participant_json(p, counts.get(p.id, {}), done.get(p.id, []), votes.get(p.id, {}), viewer)
-            for p in participants if not p.removed
+            for p in participants
+            if not p.removed
         ]
     if since > 0 and any(p.removed for p in participants):
         patch["deleted_participants"] = [p.id for p in participants if p.removed]
@@ -201,8 +204,17 @@ def build_patch(
 
 
 PATCH_CONTENT = (
-    "workshop", "blocs", "deleted_blocs", "notes", "deleted_notes", "clusters", "deleted_clusters", "results",
-    "participants", "deleted_participants", "synthesis",
+    "workshop",
+    "blocs",
+    "deleted_blocs",
+    "notes",
+    "deleted_notes",
+    "clusters",
+    "deleted_clusters",
+    "results",
+    "participants",
+    "deleted_participants",
+    "synthesis",
 )
 
 

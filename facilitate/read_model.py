@@ -67,6 +67,7 @@ def patch(service: Base, workshop_id: str, viewer: Viewer, since: int = 0) -> di
         synthesis=volets,
     )
 
+
 def _results(conn: Any, bloc: Bloc) -> dict[str, Any]:
     """The vote's ranking and the fondamentaux of a closed bloc."""
     items = items_of(store.clusters_of_bloc(conn, bloc.id), store.notes_of_bloc(conn, bloc.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from facilitate.errors import FacilitateError, bloc_untitled, facilitator_only
 from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
@@ -90,7 +90,15 @@ def can_read_note(viewer: Viewer, note: Note, bloc: Bloc, author_role: Role) -> 
     return viewer.is_staff and author_role == Role.FACILITATOR
 
 
-def participant_offers(bloc: Bloc) -> dict[str, object]:
+class Offers(TypedDict):
+    write: bool
+    add: bool
+    group: bool
+    vote: bool
+    dots_per_item: int
+
+
+def participant_offers(bloc: Bloc) -> Offers:
     """What a participant's screen may offer on this bloc now. Sent with the
     bloc (`offers`) so that screens follow these rules instead of re-coding
     them, and used by the checks below so that both never disagree."""
@@ -109,9 +117,7 @@ def check_can_write(viewer: Viewer, bloc: Bloc) -> None:
     if viewer.role == Role.PROJECTOR:
         raise FacilitateError("forbidden", "Le projecteur ne peut pas écrire de notes.", 403)
     if viewer.role == Role.PARTICIPANT and not participant_offers(bloc)["write"]:
-        raise FacilitateError(
-            "writing_closed", f"L'écriture est terminée pour le bloc « {bloc.title} ».", 409
-        )
+        raise FacilitateError("writing_closed", f"L'écriture est terminée pour le bloc « {bloc.title} ».", 409)
 
 
 def check_can_add_note(viewer: Viewer, bloc: Bloc) -> None:
@@ -190,7 +196,9 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
             raise FacilitateError("bloc_invalid", "Un bloc de remue-méninges n'a ni colonnes ni questions.")
         return []
     if raw is None or len(raw) > MAX_COLUMNS:
-        raise FacilitateError("bad_request", f"Requête invalide : « columns » est une liste de {MAX_COLUMNS} éléments au plus.")
+        raise FacilitateError(
+            "bad_request", f"Requête invalide : « columns » est une liste de {MAX_COLUMNS} éléments au plus."
+        )
     known = {c.id for c in current}
     taken = set(known)
     columns: list[Column] = []
@@ -214,7 +222,7 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
 
 def apply_bloc_settings(bloc: Bloc, payload: dict[str, Any]) -> Bloc:
     """The bloc with the facilitator's edits applied (only the fields present)."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if "title" in payload:
         changes["title"] = _text(payload, "title", MAX_TITLE_LENGTH, required=True)
     if "prompt" in payload:

@@ -23,8 +23,9 @@ def idle_seats_per_address(max_participants: int, configured: int | None = None)
     return max(min(max_participants, ROOM_BEHIND_ONE_ADDRESS), max_participants * 4 // 5)
 
 
-def admission(contributors: Set[int], present: Mapping[int, str], address: str, max_participants: int,
-              per_address: int) -> str | None:
+def admission(
+    contributors: Set[int], present: Mapping[int, str], address: str, max_participants: int, per_address: int
+) -> str | None:
     """None if a newcomer from `address` may take a seat, else the refusal code.
     `present` maps each connected participant to the address they came from."""
     if len(contributors | present.keys()) >= max_participants:

@@ -159,8 +159,12 @@ def unique_slugs(titles: list[str], fallback: str = "bloc") -> list[str]:
 
 # TOML's types as a template's author would say them (bool before int: a bool is an int).
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (
-    (bool, "un booléen (true/false)"), (int, "un nombre entier"), (float, "un nombre décimal"),
-    (str, "un texte"), (list, "une liste"), (dict, "une table"),
+    (bool, "un booléen (true/false)"),
+    (int, "un nombre entier"),
+    (float, "un nombre décimal"),
+    (str, "un texte"),
+    (list, "une liste"),
+    (dict, "une table"),
 )
 
 
@@ -212,9 +216,7 @@ class _Checker:
                 )
             self.fail(place, f"clé inconnue « {key} »", fix, label)
 
-    def text(
-        self, table: dict[str, Any], key: str, prefix: str, label: str, *, required: bool, example: str
-    ) -> str:
+    def text(self, table: dict[str, Any], key: str, prefix: str, label: str, *, required: bool, example: str) -> str:
         place = f"{prefix}.{key}" if prefix else key
         if key not in table:
             if required:
@@ -346,7 +348,7 @@ _TOML_HINTS: tuple[tuple[str, str, str], ...] = (
     (
         "Invalid statement",
         "ligne incomprise",
-        'chaque ligne doit être clé = valeur, un en-tête [[blocs]] ou un commentaire commençant par #',
+        "chaque ligne doit être clé = valeur, un en-tête [[blocs]] ou un commentaire commençant par #",
     ),
 )
 
@@ -391,7 +393,11 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(error, text.removeprefix("\ufeff"), source) from None
     except RecursionError:  # tomllib recurses once per nested table or array
-        check.fail("structure", "tableaux ou listes imbriqués trop profondément", "un gabarit n'a que [[blocs]] et des listes simples")
+        check.fail(
+            "structure",
+            "tableaux ou listes imbriqués trop profondément",
+            "un gabarit n'a que [[blocs]] et des listes simples",
+        )
 
     check.unknown_keys(data, TOP_KEYS, "", "", BLOC_KEYS)
     title = check.text(data, "title", "", "", required=True, example="Titre de l'atelier")
@@ -400,7 +406,13 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
     volets = DEFAULT_VOLETS
     if "volets" in data:
         volets = check.text_list(
-            data, "volets", "", "", minimum=1, too_few="il faut au moins un volet", example='["Communications", "Impacts"]'
+            data,
+            "volets",
+            "",
+            "",
+            minimum=1,
+            too_few="il faut au moins un volet",
+            example='["Communications", "Impacts"]',
         )
     budget_fix = f"écrivez un nombre de {VOTE_BUDGET_MIN} à {VOTE_BUDGET_MAX}, par exemple vote_budget = 5"
     default_budget = check.integer(
@@ -415,9 +427,13 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
         check.fail("blocs", "le gabarit n'a aucun bloc", first_bloc_fix)
     if isinstance(raw_blocs, dict):
         # `[blocs]` (one bracket) declares a single table, not a list of blocs.
-        check.fail("blocs", "les blocs doivent être déclarés avec [[blocs]] (deux crochets)", "remplacez [blocs] par [[blocs]]")
+        check.fail(
+            "blocs", "les blocs doivent être déclarés avec [[blocs]] (deux crochets)", "remplacez [blocs] par [[blocs]]"
+        )
     if not isinstance(raw_blocs, list) or not all(isinstance(b, dict) for b in raw_blocs):
-        check.fail("blocs", f"blocs doit être une suite de sections [[blocs]], pas {_type_name(raw_blocs)}", first_bloc_fix)
+        check.fail(
+            "blocs", f"blocs doit être une suite de sections [[blocs]], pas {_type_name(raw_blocs)}", first_bloc_fix
+        )
     if not raw_blocs:
         check.fail("blocs", "le gabarit n'a aucun bloc", first_bloc_fix)
 
@@ -450,8 +466,10 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
     raw_title = raw.get("title")
     raw_id = raw.get("id")
     # Name the bloc in messages by whatever identifies it best so far.
-    label = raw_title.strip() if isinstance(raw_title, str) and raw_title.strip() else (
-        raw_id if isinstance(raw_id, str) else ""
+    label = (
+        raw_title.strip()
+        if isinstance(raw_title, str) and raw_title.strip()
+        else (raw_id if isinstance(raw_id, str) else "")
     )
     check.unknown_keys(raw, BLOC_KEYS, prefix, label, TOP_KEYS)
 
@@ -537,8 +555,13 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         )
 
     timer = check.integer(
-        raw, "timer", prefix, label, low=1, high=MAX_TIMER_SECONDS,
-        fix="écrivez une durée en secondes (4 heures au plus), par exemple timer = 600 pour 10 minutes"
+        raw,
+        "timer",
+        prefix,
+        label,
+        low=1,
+        high=MAX_TIMER_SECONDS,
+        fix="écrivez une durée en secondes (4 heures au plus), par exemple timer = 600 pour 10 minutes",
     )
     budget = check.integer(
         raw,
@@ -574,7 +597,10 @@ def load_template(path: Path) -> SessionTemplate:
     except OSError as error:
         reason = error.strerror or str(error)
         raise TemplateError(
-            source, "fichier", f"lecture impossible ({reason})", "vérifiez le chemin du fichier et ses droits de lecture"
+            source,
+            "fichier",
+            f"lecture impossible ({reason})",
+            "vérifiez le chemin du fichier et ses droits de lecture",
         ) from None
     try:
         # utf-8-sig: Windows Notepad may prepend a byte order mark.
@@ -596,7 +622,10 @@ def load_templates(directory: Path) -> tuple[list[SessionTemplate], list[Templat
     if not directory.is_dir():
         return [], [
             TemplateError(
-                str(directory), "dossier", "dossier de gabarits introuvable", "vérifiez le chemin (--dir ou FACILITATE_TEMPLATES)"
+                str(directory),
+                "dossier",
+                "dossier de gabarits introuvable",
+                "vérifiez le chemin (--dir ou FACILITATE_TEMPLATES)",
             )
         ]
     templates: list[SessionTemplate] = []
@@ -635,8 +664,14 @@ def plan_to_template(title: str, description: str, event: str, volets: list[str]
         volets=tuple(volets),
         blocs=tuple(
             BlocTemplate(
-                id=bloc_id, title=b.title, kind=b.kind, prompt=b.prompt, columns=tuple(c.label for c in b.columns),
-                timer=b.timer_seconds, vote_budget=b.vote_budget, private=b.private_writing,
+                id=bloc_id,
+                title=b.title,
+                kind=b.kind,
+                prompt=b.prompt,
+                columns=tuple(c.label for c in b.columns),
+                timer=b.timer_seconds,
+                vote_budget=b.vote_budget,
+                private=b.private_writing,
                 fondamentaux=b.fondamentaux,
             )
             for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)

@@ -67,8 +67,20 @@ def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
         " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            w.id, w.code, w.title, w.event, w.date, w.facilitator_name, w.organisation,
-            w.template_id, w.facilitator_key, w.current_bloc, w.seq, w.meta_seq, w.synthesis_seq, w.created_at,
+            w.id,
+            w.code,
+            w.title,
+            w.event,
+            w.date,
+            w.facilitator_name,
+            w.organisation,
+            w.template_id,
+            w.facilitator_key,
+            w.current_bloc,
+            w.seq,
+            w.meta_seq,
+            w.synthesis_seq,
+            w.created_at,
         ),
     )
 
@@ -102,15 +114,11 @@ def bump_seq(conn: sqlite3.Connection, workshop_id: str) -> int:
 
 
 def set_current_bloc(conn: sqlite3.Connection, workshop_id: str, bloc_id: int, seq: int) -> None:
-    conn.execute(
-        "UPDATE workshop SET current_bloc = ?, meta_seq = ? WHERE id = ?", (bloc_id, seq, workshop_id)
-    )
+    conn.execute("UPDATE workshop SET current_bloc = ?, meta_seq = ? WHERE id = ?", (bloc_id, seq, workshop_id))
 
 
 def set_volunteering(conn: sqlite3.Connection, workshop_id: str, open_: bool, seq: int) -> None:
-    conn.execute(
-        "UPDATE workshop SET volunteering = ?, meta_seq = ? WHERE id = ?", (int(open_), seq, workshop_id)
-    )
+    conn.execute("UPDATE workshop SET volunteering = ?, meta_seq = ? WHERE id = ?", (int(open_), seq, workshop_id))
 
 
 def touch_workshop(conn: sqlite3.Connection, workshop_id: str, seq: int) -> None:
@@ -164,10 +172,21 @@ def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
         " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            b.workshop_id, b.position, b.title, b.kind.value, b.prompt, _columns_json(b.columns),
-            b.timer_seconds, b.vote_budget, int(b.private_writing), b.phase.value, int(b.fondamentaux),
-            int(b.participants_group), int(b.vote_stacking),
-            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False), b.seq,
+            b.workshop_id,
+            b.position,
+            b.title,
+            b.kind.value,
+            b.prompt,
+            _columns_json(b.columns),
+            b.timer_seconds,
+            b.vote_budget,
+            int(b.private_writing),
+            b.phase.value,
+            int(b.fondamentaux),
+            int(b.participants_group),
+            int(b.vote_stacking),
+            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False),
+            b.seq,
         ),
     )
     return int(cur.lastrowid)
@@ -180,9 +199,20 @@ def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
         " private_writing = ?, fondamentaux = ?, participants_group = ?, vote_stacking = ?, retained = ?,"
         " deleted = ?, seq = ? WHERE id = ?",
         (
-            b.position, b.title, b.prompt, _columns_json(b.columns), b.timer_seconds, b.vote_budget,
-            int(b.private_writing), int(b.fondamentaux), int(b.participants_group), int(b.vote_stacking),
-            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False), int(b.deleted), b.seq, b.id,
+            b.position,
+            b.title,
+            b.prompt,
+            _columns_json(b.columns),
+            b.timer_seconds,
+            b.vote_budget,
+            int(b.private_writing),
+            int(b.fondamentaux),
+            int(b.participants_group),
+            int(b.vote_stacking),
+            None if b.retained is None else json.dumps(b.retained, ensure_ascii=False),
+            int(b.deleted),
+            b.seq,
+            b.id,
         ),
     )
 
@@ -196,7 +226,9 @@ def list_blocs(conn: sqlite3.Connection, workshop_id: str, *, with_deleted: bool
 
 
 def get_bloc(conn: sqlite3.Connection, workshop_id: str, bloc_id: int) -> Bloc | None:
-    return _one(conn, "SELECT * FROM bloc WHERE id = ? AND workshop_id = ? AND deleted = 0", (bloc_id, workshop_id), _bloc)
+    return _one(
+        conn, "SELECT * FROM bloc WHERE id = ? AND workshop_id = ? AND deleted = 0", (bloc_id, workshop_id), _bloc
+    )
 
 
 def set_bloc_phase(conn: sqlite3.Connection, bloc_id: int, phase: Phase, seq: int) -> None:
@@ -237,11 +269,15 @@ def insert_participant(
 
 
 def find_participant_by_token(conn: sqlite3.Connection, workshop_id: str, token: str) -> Participant | None:
-    return _one(conn, "SELECT * FROM participant WHERE workshop_id = ? AND token = ?", (workshop_id, token), _participant)
+    return _one(
+        conn, "SELECT * FROM participant WHERE workshop_id = ? AND token = ?", (workshop_id, token), _participant
+    )
 
 
 def get_participant(conn: sqlite3.Connection, workshop_id: str, participant_id: int) -> Participant | None:
-    return _one(conn, "SELECT * FROM participant WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id), _participant)
+    return _one(
+        conn, "SELECT * FROM participant WHERE workshop_id = ? AND id = ?", (workshop_id, participant_id), _participant
+    )
 
 
 def get_facilitator_participant(conn: sqlite3.Connection, workshop_id: str) -> Participant:
@@ -322,8 +358,13 @@ def contributor_ids(conn: sqlite3.Connection, workshop_id: str) -> set[int]:
         " UNION SELECT id FROM participant WHERE workshop_id = ?1 AND volunteer = 1",
         (workshop_id,),
     ).fetchall()
-    removed = {r[0] for r in conn.execute(
-        "SELECT id FROM participant WHERE workshop_id = ? AND (removed = 1 OR role != 'participant')", (workshop_id,))}
+    removed = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM participant WHERE workshop_id = ? AND (removed = 1 OR role != 'participant')",
+            (workshop_id,),
+        )
+    }
     return {r[0] for r in rows} - removed
 
 
@@ -357,7 +398,9 @@ def note_counts_by_column(conn: sqlite3.Connection, bloc_id: int) -> dict[str | 
 
 # -- notes -----------------------------------------------------------------------
 
-_NOTE_SELECT = "SELECT note.*, participant.role AS author_role FROM note JOIN participant ON participant.id = note.participant_id"
+_NOTE_SELECT = (
+    "SELECT note.*, participant.role AS author_role FROM note JOIN participant ON participant.id = note.participant_id"
+)
 
 
 def _note(row: sqlite3.Row) -> Note:
@@ -386,8 +429,15 @@ def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
         "INSERT INTO note (workshop_id, bloc_id, participant_id, column_id, text, client_id,"
         " created_at, updated_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            note.workshop_id, note.bloc_id, note.participant_id, note.column, note.text,
-            note.client_id, note.created_at, note.updated_at, note.seq,
+            note.workshop_id,
+            note.bloc_id,
+            note.participant_id,
+            note.column,
+            note.text,
+            note.client_id,
+            note.created_at,
+            note.updated_at,
+            note.seq,
         ),
     )
     note.id = int(cur.lastrowid)
@@ -395,25 +445,25 @@ def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
 
 
 def get_note(conn: sqlite3.Connection, workshop_id: str, note_id: int) -> Note | None:
-    return _one(conn, "SELECT * FROM note WHERE id = ? AND workshop_id = ? AND deleted = 0", (note_id, workshop_id), _note)
+    return _one(
+        conn, "SELECT * FROM note WHERE id = ? AND workshop_id = ? AND deleted = 0", (note_id, workshop_id), _note
+    )
 
 
 def find_note_by_client_id(conn: sqlite3.Connection, participant_id: int, client_id: str) -> Note | None:
-    return _one(conn, "SELECT * FROM note WHERE participant_id = ? AND client_id = ?", (participant_id, client_id), _note)
+    return _one(
+        conn, "SELECT * FROM note WHERE participant_id = ? AND client_id = ?", (participant_id, client_id), _note
+    )
 
 
 def update_note_text(conn: sqlite3.Connection, note_id: int, text: str, seq: int, now: str) -> None:
-    conn.execute(
-        "UPDATE note SET text = ?, updated_at = ?, seq = ? WHERE id = ?", (text, now, seq, note_id)
-    )
+    conn.execute("UPDATE note SET text = ?, updated_at = ?, seq = ? WHERE id = ?", (text, now, seq, note_id))
 
 
 def delete_note(conn: sqlite3.Connection, note_id: int, seq: int, now: str) -> None:
     """Keep a tombstone (id, bloc, seq) so a reconnecting screen learns of the
     deletion; the text itself is erased."""
-    conn.execute(
-        "UPDATE note SET deleted = 1, text = '', updated_at = ?, seq = ? WHERE id = ?", (now, seq, note_id)
-    )
+    conn.execute("UPDATE note SET deleted = 1, text = '', updated_at = ?, seq = ? WHERE id = ?", (now, seq, note_id))
 
 
 def notes_for_patch(
@@ -434,7 +484,9 @@ def notes_for_patch(
 # -- team draws ------------------------------------------------------------------
 
 
-def insert_draw(conn: sqlite3.Connection, workshop_id: str, mode: str, team_size: int, members: list[DrawMember]) -> int:
+def insert_draw(
+    conn: sqlite3.Connection, workshop_id: str, mode: str, team_size: int, members: list[DrawMember]
+) -> int:
     cur = conn.execute(
         "INSERT INTO draw (workshop_id, mode, team_size) VALUES (?, ?, ?)", (workshop_id, mode, team_size)
     )
@@ -447,21 +499,15 @@ def insert_draw(conn: sqlite3.Connection, workshop_id: str, mode: str, team_size
 
 
 def latest_draw(conn: sqlite3.Connection, workshop_id: str) -> Draw | None:
-    row = conn.execute(
-        "SELECT * FROM draw WHERE workshop_id = ? ORDER BY id DESC LIMIT 1", (workshop_id,)
-    ).fetchone()
+    row = conn.execute("SELECT * FROM draw WHERE workshop_id = ? ORDER BY id DESC LIMIT 1", (workshop_id,)).fetchone()
     if row is None:
         return None
-    members = conn.execute(
-        "SELECT * FROM draw_member WHERE draw_id = ? ORDER BY rank", (row["id"],)
-    ).fetchall()
+    members = conn.execute("SELECT * FROM draw_member WHERE draw_id = ? ORDER BY rank", (row["id"],)).fetchall()
     return Draw(
         id=row["id"],
         mode=row["mode"],
         team_size=row["team_size"],
-        members=tuple(
-            DrawMember(m["participant_id"], m["rank"], m["team"], DrawStatus(m["status"])) for m in members
-        ),
+        members=tuple(DrawMember(m["participant_id"], m["rank"], m["team"], DrawStatus(m["status"])) for m in members),
     )
 
 
@@ -476,8 +522,9 @@ def update_draw_members(conn: sqlite3.Connection, draw_id: int, members: list[Dr
 
 
 def _cluster(row: sqlite3.Row) -> Cluster:
-    return Cluster(row["id"], row["workshop_id"], row["bloc_id"], row["label"], row["column_id"],
-                   bool(row["deleted"]), row["seq"])
+    return Cluster(
+        row["id"], row["workshop_id"], row["bloc_id"], row["label"], row["column_id"], bool(row["deleted"]), row["seq"]
+    )
 
 
 def insert_cluster(conn: sqlite3.Connection, c: Cluster) -> int:
@@ -489,7 +536,12 @@ def insert_cluster(conn: sqlite3.Connection, c: Cluster) -> int:
 
 
 def get_cluster(conn: sqlite3.Connection, workshop_id: str, cluster_id: int) -> Cluster | None:
-    return _one(conn, "SELECT * FROM cluster WHERE id = ? AND workshop_id = ? AND deleted = 0", (cluster_id, workshop_id), _cluster)
+    return _one(
+        conn,
+        "SELECT * FROM cluster WHERE id = ? AND workshop_id = ? AND deleted = 0",
+        (cluster_id, workshop_id),
+        _cluster,
+    )
 
 
 def save_cluster(conn: sqlite3.Connection, c: Cluster) -> None:
@@ -676,12 +728,14 @@ def delete_action(conn: sqlite3.Connection, action_id: int) -> None:
 
 
 def _account(row: sqlite3.Row) -> Account:
-    return Account(row["id"], row["email"], row["password_hash"], bool(row["is_admin"]), row["session_token"],
-                   row["created_at"])
+    return Account(
+        row["id"], row["email"], row["password_hash"], bool(row["is_admin"]), row["session_token"], row["created_at"]
+    )
 
 
-def insert_account(conn: sqlite3.Connection, email: str, password_hash: str, is_admin: bool, session_token: str,
-                   now: str) -> Account:
+def insert_account(
+    conn: sqlite3.Connection, email: str, password_hash: str, is_admin: bool, session_token: str, now: str
+) -> Account:
     cursor = conn.execute(
         "INSERT INTO account (email, password_hash, is_admin, session_token, created_at) VALUES (?, ?, ?, ?, ?)",
         (email, password_hash, int(is_admin), session_token, now),
@@ -702,8 +756,10 @@ def list_accounts(conn: sqlite3.Connection) -> list[Account]:
 
 
 def set_password(conn: sqlite3.Connection, account_id: int, password_hash: str, session_token: str) -> None:
-    conn.execute("UPDATE account SET password_hash = ?, session_token = ? WHERE id = ?",
-                 (password_hash, session_token, account_id))
+    conn.execute(
+        "UPDATE account SET password_hash = ?, session_token = ? WHERE id = ?",
+        (password_hash, session_token, account_id),
+    )
 
 
 def delete_account(conn: sqlite3.Connection, account_id: int) -> None:
@@ -711,8 +767,9 @@ def delete_account(conn: sqlite3.Connection, account_id: int) -> None:
 
 
 def set_owner(conn: sqlite3.Connection, workshop_id: str, account_id: int) -> None:
-    conn.execute("INSERT OR REPLACE INTO workshop_owner (workshop_id, account_id) VALUES (?, ?)",
-                 (workshop_id, account_id))
+    conn.execute(
+        "INSERT OR REPLACE INTO workshop_owner (workshop_id, account_id) VALUES (?, ?)", (workshop_id, account_id)
+    )
 
 
 def owner_of(conn: sqlite3.Connection, workshop_id: str) -> int | None:
@@ -748,12 +805,18 @@ def last_activity(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def get_wifi(conn: sqlite3.Connection, workshop_id: str) -> Wifi | None:
-    return _one(conn, "SELECT * FROM workshop_wifi WHERE workshop_id = ?", (workshop_id,),
-                lambda row: Wifi(row["ssid"], row["password"], row["security"]))
+    return _one(
+        conn,
+        "SELECT * FROM workshop_wifi WHERE workshop_id = ?",
+        (workshop_id,),
+        lambda row: Wifi(row["ssid"], row["password"], row["security"]),
+    )
 
 
 def set_wifi(conn: sqlite3.Connection, workshop_id: str, wifi: Wifi | None) -> None:
     conn.execute("DELETE FROM workshop_wifi WHERE workshop_id = ?", (workshop_id,))
     if wifi is not None:
-        conn.execute("INSERT INTO workshop_wifi (workshop_id, ssid, password, security) VALUES (?, ?, ?, ?)",
-                     (workshop_id, wifi.ssid, wifi.password, wifi.security))
+        conn.execute(
+            "INSERT INTO workshop_wifi (workshop_id, ssid, password, security) VALUES (?, ?, ?, ?)",
+            (workshop_id, wifi.ssid, wifi.password, wifi.security),
+        )

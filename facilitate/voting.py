@@ -51,9 +51,7 @@ def check_vote(bloc: Bloc, item_keys: set[str], mine: dict[str, int], item: str,
     used = sum(n for key, n in mine.items() if key != item and key in item_keys) + dots
     if used > bloc.vote_budget:
         left = bloc.vote_budget - (used - dots)
-        raise FacilitateError(
-            "over_budget", f"Vous n'avez plus que {left} point(s) sur {bloc.vote_budget}.", 409
-        )
+        raise FacilitateError("over_budget", f"Vous n'avez plus que {left} point(s) sur {bloc.vote_budget}.", 409)
 
 
 def ranking(items: list[Item], totals: dict[str, int]) -> list[dict[str, object]]:

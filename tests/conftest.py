@@ -56,8 +56,12 @@ def connect(app):
 def live_server(tmp_path):
     servers = []
 
-    def _start(async_mode: str = DEFAULT_ASYNC_MODE, data_dir: Path | None = None, port: int | None = None,
-               extra_args: tuple[str, ...] = ()) -> LiveServer:
+    def _start(
+        async_mode: str = DEFAULT_ASYNC_MODE,
+        data_dir: Path | None = None,
+        port: int | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> LiveServer:
         server = LiveServer(data_dir or tmp_path, async_mode, port, extra_args).start()
         servers.append(server)
         return server
@@ -72,8 +76,14 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -83,6 +93,9 @@ def browser():
 def atelier(live_server):
     """The real server with one atelier of the RQDS template: (server, workshop)."""
     server = live_server()
-    workshop = requests.post(f"{server.url}/api/workshops", json={
-        "template": "raviver-nos-couleurs", "title": "Raviver nos couleurs !"}, timeout=10).json()
+    workshop = requests.post(
+        f"{server.url}/api/workshops",
+        json={"template": "raviver-nos-couleurs", "title": "Raviver nos couleurs !"},
+        timeout=10,
+    ).json()
     return server, workshop

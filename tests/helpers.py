@@ -39,8 +39,13 @@ def free_port() -> int:
 class LiveServer:
     """`python -m facilitate serve` in a subprocess, as a facilitator runs it."""
 
-    def __init__(self, data_dir: Path, async_mode: str = DEFAULT_ASYNC_MODE, port: int | None = None,
-                 extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        async_mode: str = DEFAULT_ASYNC_MODE,
+        port: int | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         self.data_dir = data_dir
         self.async_mode = async_mode
         self.port = port or free_port()
@@ -51,14 +56,30 @@ class LiveServer:
         self.extra_env: dict[str, str] = {}
         self.data_arg = True
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.extra_env}
-        self.log = open(self.data_dir / f"server-{self.port}.log", "a")
+        self.log = open(self.data_dir / f"server-{self.port}.log", "a")  # noqa: SIM115 (closed by stop())
         data = ["--data", str(self.data_dir)] if self.data_arg else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "facilitate", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             *data, "--async-mode", self.async_mode, *self.extra_args],
-            cwd=self.cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "facilitate",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *data,
+                "--async-mode",
+                self.async_mode,
+                *self.extra_args,
+            ],
+            cwd=self.cwd,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -97,8 +118,11 @@ def create_workshop(server) -> dict:
 
 
 def fetch_state(server, workshop: dict) -> dict:
-    response = requests.get(f"{server.url}/api/workshops/{workshop['id']}",
-                            headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=10)
+    response = requests.get(
+        f"{server.url}/api/workshops/{workshop['id']}",
+        headers={"X-Facilitator-Key": workshop["facilitator_key"]},
+        timeout=10,
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -110,7 +134,7 @@ class Screen:
     """A python-socketio client that keeps the atelier state from patches,
     as the browser's live.js does."""
 
-    def __init__(self, url: str, auth: dict, resume: "Screen | None" = None) -> None:
+    def __init__(self, url: str, auth: dict, resume: Screen | None = None) -> None:
         """`resume`: the screen this one replaces after a drop; it keeps what
         that one knew and asks only for what changed since its last seq."""
         self.notes: dict[int, dict] = dict(resume.notes) if resume else {}
@@ -184,8 +208,9 @@ def private_bloc(w):
 
 
 def add(client, bloc, text="Solidarité", **extra):
-    return client.emit("note:add", {"bloc": bloc["id"], "text": text, "client_id": str(uuid.uuid4()), **extra},
-                       callback=True)
+    return client.emit(
+        "note:add", {"bloc": bloc["id"], "text": text, "client_id": str(uuid.uuid4()), **extra}, callback=True
+    )
 
 
 def ok(client, event, payload):

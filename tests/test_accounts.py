@@ -25,8 +25,15 @@ PHONE = {"REMOTE_ADDR": "203.0.113.7"}
 
 @pytest.fixture
 def hosted(tmp_path):
-    app = create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading", "PUBLIC_URL": HTTPS,
-                      "LOGIN_ATTEMPTS_PER_ACCOUNT": 3, "LOGIN_ATTEMPTS_PER_ADDRESS": 6})
+    app = create_app(
+        {
+            "DATA_DIR": tmp_path,
+            "ASYNC_MODE": "threading",
+            "PUBLIC_URL": HTTPS,
+            "LOGIN_ATTEMPTS_PER_ACCOUNT": 3,
+            "LOGIN_ATTEMPTS_PER_ADDRESS": 6,
+        }
+    )
     svc = app.extensions["facilitate"]
     svc.add_account("ana@exemple.org", PASSWORD)
     svc.add_account("bob@exemple.org", PASSWORD)
@@ -54,8 +61,11 @@ def csrf_of(http, path="/connexion"):
 
 
 def login(http, email, password=PASSWORD, environ_base=PHONE, **extra):
-    return http.post("/connexion", data={"email": email, "password": password, "csrf_token": csrf_of(http), **extra},
-                     environ_base=environ_base)
+    return http.post(
+        "/connexion",
+        data={"email": email, "password": password, "csrf_token": csrf_of(http), **extra},
+        environ_base=environ_base,
+    )
 
 
 def logged_in(app, email):
@@ -142,7 +152,9 @@ def test_a_facilitator_changes_their_password_and_their_other_sessions_end(hoste
     form = {"current": PASSWORD, "new": "une toute nouvelle phrase", "confirm": "une toute nouvelle phrase"}
     wrong = here.post("/compte", data={**form, "current": "devine devine", "csrf_token": csrf_of(here, "/compte")})
     assert wrong.status_code == 400 and "Mot de passe actuel incorrect." in wrong.get_data(as_text=True)
-    short = here.post("/compte", data={**form, "new": "court", "confirm": "court", "csrf_token": csrf_of(here, "/compte")})
+    short = here.post(
+        "/compte", data={**form, "new": "court", "confirm": "court", "csrf_token": csrf_of(here, "/compte")}
+    )
     assert short.status_code == 400 and "12 caractères" in short.get_data(as_text=True)
     assert here.post("/compte", data=form).status_code == 400  # no CSRF token
     done = here.post("/compte", data={**form, "csrf_token": csrf_of(here, "/compte")})
@@ -176,8 +188,9 @@ def test_a_facilitator_sees_and_runs_only_their_own_ateliers(hosted):
         assert admin.get(f"/w/{mine['id']}/{page}").status_code == 200
     assert bob.get(f"/api/workshops/{mine['id']}").status_code == 403
     assert bob.post(f"/api/workshops/{mine['id']}/key", headers={"X-CSRFToken": csrf_of(bob, "/")}).status_code == 403
-    socket = server_socketio.test_client(hosted, auth={"code": mine["code"], "facilitator_key": "devine"},
-                                         flask_test_client=bob)
+    socket = server_socketio.test_client(
+        hosted, auth={"code": mine["code"], "facilitator_key": "devine"}, flask_test_client=bob
+    )
     assert not socket.is_connected()
     # The owner's link (the key) lets a co-facilitator in, until the owner renews it.
     cofac = server_socketio.test_client(hosted, auth={"code": mine["code"], "facilitator_key": mine["facilitator_key"]})
@@ -186,9 +199,11 @@ def test_a_facilitator_sees_and_runs_only_their_own_ateliers(hosted):
     assert renewed.status_code == 200
     assert not cofac.is_connected()
     assert not server_socketio.test_client(
-        hosted, auth={"code": mine["code"], "facilitator_key": mine["facilitator_key"]}).is_connected()
+        hosted, auth={"code": mine["code"], "facilitator_key": mine["facilitator_key"]}
+    ).is_connected()
     assert server_socketio.test_client(
-        hosted, auth={"code": mine["code"], "facilitator_key": renewed.get_json()["facilitator_key"]}).is_connected()
+        hosted, auth={"code": mine["code"], "facilitator_key": renewed.get_json()["facilitator_key"]}
+    ).is_connected()
 
 
 def test_security_headers_in_hosted_mode_only(hosted, app):
@@ -210,8 +225,12 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(app, tmp_path)
     forged = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Host": "127.0.0.1", "X-Real-IP": "127.0.0.1"}
     page = app.test_client().get("/", environ_base=PHONE, headers=forged).get_data(as_text=True)
     assert "Rejoindre un atelier" in page and "Nouvel atelier" not in page and "/connexion" not in page
-    assert app.test_client().post("/api/workshops", json={"template": "mutualisation"}, environ_base=PHONE,
-                                  headers=forged).status_code == 403
+    assert (
+        app.test_client()
+        .post("/api/workshops", json={"template": "mutualisation"}, environ_base=PHONE, headers=forged)
+        .status_code
+        == 403
+    )
     # One trusted proxy: the client address is the one the proxy appended, not a forged one before it.
     proxied = create_app({"DATA_DIR": tmp_path / "p", "ASYNC_MODE": "threading", "TRUSTED_PROXIES": 1})
     page = proxied.test_client().get("/", headers={"X-Forwarded-For": "127.0.0.1, 203.0.113.7"}).get_data(as_text=True)
@@ -220,8 +239,13 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(app, tmp_path)
 
 def test_users_command(tmp_path):
     def run(*args, stdin=""):
-        return subprocess.run([sys.executable, "-m", "facilitate", "users", *args, "--data", str(tmp_path)],
-                              input=stdin, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "facilitate", "users", *args, "--data", str(tmp_path)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     assert run("add", "Ana@Exemple.org", "--admin", stdin=PASSWORD + "\n").returncode == 0
     weak = run("add", "bob@exemple.org", stdin="court\n")
@@ -258,8 +282,14 @@ def run_on_terminal(args, typed):
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    process = subprocess.Popen([sys.executable, "-m", "facilitate", *args], stdin=slave, stdout=slave, stderr=slave,
-                               preexec_fn=take_terminal, close_fds=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facilitate", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        preexec_fn=take_terminal,
+        close_fds=True,
+    )
     os.close(slave)
     output = b""
     for prompt, line in typed:
@@ -280,10 +310,13 @@ def run_on_terminal(args, typed):
 
 def test_users_add_asks_twice_on_a_terminal(tmp_path):
     data = ["--data", str(tmp_path)]
-    code, output = run_on_terminal(["users", "add", "ana@exemple.org", *data],
-                                   [("Mot de passe", PASSWORD), ("Encore une fois", "autre chose encore")])
+    code, output = run_on_terminal(
+        ["users", "add", "ana@exemple.org", *data],
+        [("Mot de passe", PASSWORD), ("Encore une fois", "autre chose encore")],
+    )
     assert code == 1 and "Mot de passe" in output and "Encore une fois" in output and "diffèrent" in output
     assert PASSWORD not in output  # not echoed
-    code, output = run_on_terminal(["users", "add", "ana@exemple.org", *data],
-                                   [("Mot de passe", PASSWORD), ("Encore une fois", PASSWORD)])
+    code, output = run_on_terminal(
+        ["users", "add", "ana@exemple.org", *data], [("Mot de passe", PASSWORD), ("Encore une fois", PASSWORD)]
+    )
     assert code == 0 and "Compte créé : ana@exemple.org" in output

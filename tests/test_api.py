@@ -15,10 +15,16 @@ def test_templates_are_listed(http):
 
 
 def test_create_workshop_returns_code_key_and_lan_join_url(http):
-    response = http.post("/api/workshops", json={
-        "template": "raviver-nos-couleurs", "title": "Raviver nos couleurs !", "date": "2016-05-20",
-        "facilitator_name": "Sonia Racine", "organisation": "Communagir",
-    })
+    response = http.post(
+        "/api/workshops",
+        json={
+            "template": "raviver-nos-couleurs",
+            "title": "Raviver nos couleurs !",
+            "date": "2016-05-20",
+            "facilitator_name": "Sonia Racine",
+            "organisation": "Communagir",
+        },
+    )
     assert response.status_code == 201
     data = response.get_json()
     assert {"id", "code", "join_url", "facilitator_key"} <= set(data)
@@ -65,11 +71,14 @@ def test_unknown_template_is_a_clear_error(http):
     assert "raviver-nos-couleurs" in error["message"]
 
 
-@pytest.mark.parametrize("body,content_type", [
-    ("pas du json", "text/plain"),
-    ("{mal formé", "application/json"),
-    ("", "application/json"),
-])
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        ("pas du json", "text/plain"),
+        ("{mal formé", "application/json"),
+        ("", "application/json"),
+    ],
+)
 def test_non_json_bodies_are_refused(http, body, content_type):
     response = http.post("/api/workshops", data=body, content_type=content_type)
     assert response.status_code == 400

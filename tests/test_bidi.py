@@ -42,8 +42,11 @@ def isolated(page, at_least: int) -> None:
 
 def test_bidi_overrides_are_isolated_on_phone_console_and_projector(browser, live_server):
     server = live_server()
-    workshop = requests.post(f"{server.url}/api/workshops", json={
-        "template": "raviver-nos-couleurs", "title": f"Atelier {RLO}esrever"}, timeout=10).json()
+    workshop = requests.post(
+        f"{server.url}/api/workshops",
+        json={"template": "raviver-nos-couleurs", "title": f"Atelier {RLO}esrever"},
+        timeout=10,
+    ).json()
     laptop = browser.new_context(viewport={"width": 1366, "height": 768})
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")

@@ -7,8 +7,8 @@ import re
 
 import requests
 import socketio
-from playwright.sync_api import expect
 from helpers import LAPTOP, PHONE, drag, fetch_state, join
+from playwright.sync_api import expect
 
 
 def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, atelier):
@@ -61,8 +61,11 @@ def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, atel
 def test_phone_edits_and_deletes_its_note(browser, atelier):
     server, workshop = atelier
     facilitator = socketio.Client()
-    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                        transports=["websocket"])
+    facilitator.connect(
+        server.url,
+        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+        transports=["websocket"],
+    )
     public = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     assert facilitator.call("bloc:goto", {"bloc": public["id"]}) == {"ok": True}
     facilitator.disconnect()
@@ -225,7 +228,10 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, atelier):
     projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
     console.get_by_role("button", name="3. Fondamentaux du contexte").click()
     ana, ben = join(browser, workshop["join_url"], "Ana"), join(browser, workshop["join_url"], "Ben")
-    for phone, texts in ((ana, ["Communauté de pratiques", "Solidarité"]), (ben, ["communauté de pratique!", "Humain au cœur"])):
+    for phone, texts in (
+        (ana, ["Communauté de pratiques", "Solidarité"]),
+        (ben, ["communauté de pratique!", "Humain au cœur"]),
+    ):
         for text in texts:
             phone.get_by_label("Votre note").fill(text)
             phone.get_by_role("button", name="Envoyer la note").click()
@@ -281,15 +287,20 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, atelier):
 def test_participants_group_from_their_phones_when_allowed(browser, atelier):
     server, workshop = atelier
     facilitator = socketio.Client()
-    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                        transports=["websocket"])
+    facilitator.connect(
+        server.url,
+        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+        transports=["websocket"],
+    )
     bloc = fetch_state(server, workshop)["blocs"][0]  # the brainstorm bloc, current from the start
     phone = join(browser, workshop["join_url"], "Eve")
     for text in ("Solidarité", "Entraide"):
         phone.get_by_label("Votre note").fill(text)
         phone.get_by_role("button", name="Envoyer la note").click()
     expect(phone.locator("#my-notes .note")).to_have_count(2)
-    assert facilitator.call("bloc:update", {"bloc": bloc["id"], "participants_group": True, "private_writing": False})["ok"]
+    assert facilitator.call("bloc:update", {"bloc": bloc["id"], "participants_group": True, "private_writing": False})[
+        "ok"
+    ]
     assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "regroupement"})["ok"]
     phone.get_by_label("Regroupement de « Solidarité »").select_option("new")
     expect(phone.get_by_label("Regroupement de « Entraide »").locator("option")).to_have_count(3)
@@ -302,18 +313,24 @@ def test_participants_group_from_their_phones_when_allowed(browser, atelier):
 
 
 def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, atelier):
-    import io
 
     import docx
 
     server, workshop = atelier
     facilitator = socketio.Client()
-    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                        transports=["websocket"])
+    facilitator.connect(
+        server.url,
+        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+        transports=["websocket"],
+    )
     bloc = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     facilitator.call("bloc:goto", {"bloc": bloc["id"]})
-    ids = [facilitator.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"] for t in ("Solidarité", "Entraide")]
-    assert facilitator.call("cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Solidarité", "notes": ids}]})["ok"]
+    ids = [
+        facilitator.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"] for t in ("Solidarité", "Entraide")
+    ]
+    assert facilitator.call("cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Solidarité", "notes": ids}]})[
+        "ok"
+    ]
     facilitator.disconnect()
 
     page = browser.new_page(viewport={"width": 1366, "height": 2000})  # board and volets both in view
@@ -342,12 +359,14 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, atelie
     page.get_by_role("button", name="Synthèse", exact=True).click()
     reconnaissance = page.get_by_role("region", name="Volet Reconnaissance")
     expect(reconnaissance.get_by_label("Action", exact=True)).to_have_value("Solidarité")
-    expect(page.get_by_role("region", name="Volet Membres").get_by_label("Action", exact=True)).to_have_value("Entraide")
+    expect(page.get_by_role("region", name="Volet Membres").get_by_label("Action", exact=True)).to_have_value(
+        "Entraide"
+    )
 
     page.get_by_text("Télécharger").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Word").click()
-    document = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    document = docx.Document(download.value.path())
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Solidarité" in cells and "Comité des membres" in cells and "Mesurer les retombées" in cells
     page.close()
@@ -359,8 +378,11 @@ def test_a_vote_made_while_the_server_is_down_waits_and_counts_once(browser, liv
     server = live_server()
     workshop = requests.post(f"{server.url}/api/workshops", json={"template": "mutualisation"}, timeout=10).json()
     facilitator = socketio.Client()
-    facilitator.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                        transports=["websocket"])
+    facilitator.connect(
+        server.url,
+        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+        transports=["websocket"],
+    )
     bloc = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     facilitator.call("bloc:goto", {"bloc": bloc["id"]})
     column = bloc["columns"][0]["id"] if bloc["columns"] else None

@@ -5,8 +5,8 @@ to its group."""
 from __future__ import annotations
 
 import socketio
-from playwright.sync_api import expect
 from helpers import fetch_state, join
+from playwright.sync_api import expect
 
 NOTES = [
     "Billetterie commune",
@@ -22,14 +22,24 @@ NOTES = [
 def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, atelier):
     server, workshop = atelier
     staff = socketio.Client()
-    staff.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                  transports=["websocket"])
-    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+    staff.connect(
+        server.url,
+        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+        transports=["websocket"],
+    )
+    bloc = next(
+        b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"]
+    )
     column = bloc["columns"][0]["id"]
     assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
     ids = [staff.call("note:add", {"bloc": bloc["id"], "text": t, "column": column})["note"]["id"] for t in NOTES]
-    assert staff.call("cluster:group", {"bloc": bloc["id"], "clusters": [
-        {"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}]})["ok"]
+    assert staff.call(
+        "cluster:group",
+        {
+            "bloc": bloc["id"],
+            "clusters": [{"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}],
+        },
+    )["ok"]
     assert staff.call("bloc:phase", {"bloc": bloc["id"], "phase": "regroupement"})["ok"]
     staff.disconnect()
 
@@ -43,10 +53,12 @@ def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, ateli
     panel = console.locator(".suggestions")
     # The first suggestion loads scikit-learn on the server: allow for a cold start.
     expect(panel.locator("h3")).to_have_text("Regroupements proposés (3)", timeout=60000)
-    expect(panel.locator(".placements li")).to_have_text([
-        "« billetterie partagée entre diffuseurs » → Billetterie mots communs : billetterie",
-        "« Paperasse des subventions trop lourde » → Administration mots communs : paperasse",
-    ])
+    expect(panel.locator(".placements li")).to_have_text(
+        [
+            "« billetterie partagée entre diffuseurs » → Billetterie mots communs : billetterie",
+            "« Paperasse des subventions trop lourde » → Administration mots communs : paperasse",
+        ]
+    )
     expect(panel).to_contain_text("Camion pour les tournées (2)")
     expect(panel).not_to_contain_text("Passion")  # unsure: left alone
 

@@ -110,7 +110,7 @@ def test_help_is_in_french() -> None:
         ('["", "  "]', "aucune note"),
         (b"Billetterie \xe9quitable\n", "pas en UTF-8"),
         ('["Billetterie", ', "JSON invalide"),
-        ('[1, 2]', "tableau de chaînes"),
+        ("[1, 2]", "tableau de chaînes"),
         ('["Billetterie", null]', "tableau de chaînes"),
         ('[["imbriqué"]]', "tableau de chaînes"),
     ],

@@ -54,8 +54,11 @@ def test_human_output_shows_why_each_note_was_placed(tmp_path: Path, notes: str)
     result = run(notes, "--groups", groups(tmp_path, [[0], [4]]))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:3] == ["Billetterie commune (2)", "    Billetterie commune",
-                         "    billetterie partagée entre diffuseurs  [mots communs : billetterie]"]
+    assert lines[:3] == [
+        "Billetterie commune (2)",
+        "    Billetterie commune",
+        "    billetterie partagée entre diffuseurs  [mots communs : billetterie]",
+    ]
     # A given group of one note is still a group, shown as such.
     assert "Passion (1)" in lines and "Notes seules" not in result.stdout.split("Passion (1)")[0]
 

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 
 from facilitate.cli.templates import templates
 
-VALID = '''title = "Atelier du soir"
+VALID = """title = "Atelier du soir"
 [[blocs]]
 id = "bilan"
 title = "Bilan"
 kind = "brainstorm"
 prompt = "Nos fiertés"
-'''
+"""
 BROKEN = VALID.replace('kind = "brainstorm"', 'kind = "colonnes"')
 BUNDLED_IDS = ["cooperation-territoire", "mutualisation", "partenariats-municipaux", "raviver-nos-couleurs"]
 
@@ -106,13 +106,21 @@ def test_through_python_dash_m(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     listing = subprocess.run(
         [sys.executable, "-m", "facilitate", "templates"],
-        capture_output=True, text=True, cwd=root, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=60,
     )
     assert listing.returncode == 0, listing.stderr
     assert [line.split()[0] for line in listing.stdout.splitlines()] == BUNDLED_IDS
     check = subprocess.run(
         [sys.executable, "-m", "facilitate", "templates", "validate", str(tmp_path / "casse.toml")],
-        capture_output=True, text=True, cwd=root, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=60,
     )
     assert check.returncode == 1
     assert "Correctif" in check.stderr

@@ -26,8 +26,13 @@ print(json.dumps({"demo": demo.output, "list": listed.output, "export": exported
 
 def test_commands_work_without_building_the_web_app(tmp_path: Path) -> None:
     out = tmp_path / "archive.json"
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "data"), str(out)],
-                            capture_output=True, text=True, check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "data"), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     report = json.loads(result.stdout.splitlines()[-1])
     workshop_id = report["demo"].splitlines()[0]
     assert f"http://127.0.0.1:8123/w/{workshop_id}/console#key=" in report["demo"]

@@ -88,9 +88,7 @@ def test_shuffled_input_gives_the_same_partition_and_labels(dev_sets: list[dict]
         random.Random(7).shuffle(order)
         shuffled = [texts[i] for i in order]
         original = {frozenset(c.indexes): c.label for c in suggest_clusters(texts, s["prompt"])}
-        mapped = {
-            frozenset(order[i] for i in c.indexes): c.label for c in suggest_clusters(shuffled, s["prompt"])
-        }
+        mapped = {frozenset(order[i] for i in c.indexes): c.label for c in suggest_clusters(shuffled, s["prompt"])}
         assert mapped == original
 
 
@@ -193,7 +191,10 @@ def test_quality_floor_on_the_dev_set(dev_sets: list[dict]) -> None:
 
 def test_five_hundred_notes_are_fast(dev_sets: list[dict]) -> None:
     base = [n["text"] for s in dev_sets for n in s["notes"]]
-    texts = [f"{base[k % len(base)]} {'!' * (k // len(base))}" if k % 3 else base[k % len(base)] + f" v{k}" for k in range(500)]
+    texts = [
+        f"{base[k % len(base)]} {'!' * (k // len(base))}" if k % 3 else base[k % len(base)] + f" v{k}"
+        for k in range(500)
+    ]
     start = time.perf_counter()
     clusters = suggest_clusters(texts)
     elapsed = time.perf_counter() - start

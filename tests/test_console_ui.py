@@ -10,15 +10,16 @@ import re
 import pytest
 import requests
 import socketio
+from helpers import LAPTOP, LiveServer, join
 from playwright.sync_api import expect
 
 from facilitate.demo import seed001
-from helpers import LAPTOP, LiveServer, join
 
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 # Real notes of seed 001: 65 characters on average, some over 300.
 SEED_NOTES = [n.text for b in seed001().blocs for c in b.clusters for n in c.notes] + [
-    n.text for b in seed001().blocs for n in b.loose_notes]
+    n.text for b in seed001().blocs for n in b.loose_notes
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,24 +36,35 @@ class Room:
 
     def __init__(self, server):
         self.server = server
-        self.workshop = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10).json()
+        self.workshop = requests.post(
+            f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10
+        ).json()
         self.key = self.workshop["facilitator_key"]
         self.socket = socketio.Client()
-        self.socket.connect(server.url, auth={"code": self.workshop["code"], "facilitator_key": self.key}, transports=["websocket"])
+        self.socket.connect(
+            server.url, auth={"code": self.workshop["code"], "facilitator_key": self.key}, transports=["websocket"]
+        )
         self.bloc = self.state()["blocs"][1]
         assert self.call("bloc:goto", {"bloc": self.bloc["id"]})["ok"]
 
     def state(self):
-        return requests.get(f"{self.server.url}/api/workshops/{self.workshop['id']}", headers={"X-Facilitator-Key": self.key},
-                            timeout=10).json()
+        return requests.get(
+            f"{self.server.url}/api/workshops/{self.workshop['id']}",
+            headers={"X-Facilitator-Key": self.key},
+            timeout=10,
+        ).json()
 
     def call(self, event, payload):
         return self.socket.call(event, payload, timeout=30)
 
     def add_notes(self, texts):
         columns = self.bloc["columns"]
-        return [self.call("note:add", {"bloc": self.bloc["id"], "text": text, "column": columns[i % len(columns)]["id"]})["note"]["id"]
-                for i, text in enumerate(texts)]
+        return [
+            self.call("note:add", {"bloc": self.bloc["id"], "text": text, "column": columns[i % len(columns)]["id"]})[
+                "note"
+            ]["id"]
+            for i, text in enumerate(texts)
+        ]
 
     def phase(self, phase):
         assert self.call("bloc:phase", {"bloc": self.bloc["id"], "phase": phase})["ok"]
@@ -78,15 +90,22 @@ def room(server):
 
 
 def in_view(page, locator):
-    return page.evaluate("""(nodes) => nodes.every((n) => { const r = n.getBoundingClientRect();
+    return page.evaluate(
+        """(nodes) => nodes.every((n) => { const r = n.getBoundingClientRect();
         return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1; })""",
-                         locator.element_handles())
+        locator.element_handles(),
+    )
 
 
 def test_a_forty_note_bloc_in_regroupement_fits_a_1366x768_screen(browser, room):
     ids = room.add_notes(SEED_NOTES[:40])
-    assert room.call("cluster:group", {"bloc": room.bloc["id"], "clusters": [
-        {"label": "Liens", "notes": ids[0:8:2]}, {"label": "Réseau", "notes": ids[1:8:2]}]})["ok"]
+    assert room.call(
+        "cluster:group",
+        {
+            "bloc": room.bloc["id"],
+            "clusters": [{"label": "Liens", "notes": ids[0:8:2]}, {"label": "Réseau", "notes": ids[1:8:2]}],
+        },
+    )["ok"]
     room.phase("regroupement")
     page = room.console(browser, viewport={"width": 1366, "height": 768})
     expect(page.locator("#bloc-notes .note")).to_have_count(40)
@@ -101,7 +120,9 @@ def test_a_forty_note_bloc_in_regroupement_fits_a_1366x768_screen(browser, room)
 
 def test_an_open_menu_and_half_typed_text_stay_when_someone_else_acts(browser, room):
     ids = room.add_notes(["Solidarité", "Culture", "Entraide"])  # alternate columns: 1st and 3rd together
-    assert room.call("cluster:group", {"bloc": room.bloc["id"], "clusters": [{"label": "Solidarité", "notes": ids[::2]}]})["ok"]
+    assert room.call(
+        "cluster:group", {"bloc": room.bloc["id"], "clusters": [{"label": "Solidarité", "notes": ids[::2]}]}
+    )["ok"]
     room.phase("regroupement")
     page = room.console(browser)
     cluster = page.get_by_role("region", name="Regroupement Solidarité")
@@ -117,8 +138,7 @@ def test_an_open_menu_and_half_typed_text_stay_when_someone_else_acts(browser, r
     field = page.get_by_label("Nouvelle action du volet « Impacts »")
     field.fill("Mesurer les retom")
     action = page.get_by_role("region", name="Volet Communications").get_by_label("Action", exact=True)
-    room.call("action:add", {"volet": volet_id(room, "Communications"),
-                             "text": "Ajoutée par quelqu'un d'autre"})
+    room.call("action:add", {"volet": volet_id(room, "Communications"), "text": "Ajoutée par quelqu'un d'autre"})
     expect(action).to_have_value("Ajoutée par quelqu'un d'autre")
     expect(field).to_have_value("Mesurer les retom")
     expect(field).to_be_focused()
@@ -136,8 +156,12 @@ def test_keyboard_shortcuts_listed_by_question_mark(browser, room):
     page.keyboard.press("?")
     help_dialog = page.get_by_role("dialog", name="Raccourcis clavier")
     expect(help_dialog).to_be_visible()
-    for label in ("Phase suivante", "Démarrer ou mettre en pause la minuterie", "Regrouper les notes sélectionnées",
-                  "Annuler le dernier regroupement"):
+    for label in (
+        "Phase suivante",
+        "Démarrer ou mettre en pause la minuterie",
+        "Regrouper les notes sélectionnées",
+        "Annuler le dernier regroupement",
+    ):
         expect(help_dialog).to_contain_text(label)
     help_dialog.get_by_role("button", name="Fermer").click()
 
@@ -225,7 +249,9 @@ def test_projector_never_breaks_the_join_address_inside_the_port(browser, room):
         }
         return new Set(rects.map((r) => Math.round(r.top))).size; }""")
     assert lines == 1
-    box = projector.evaluate("(() => { const b = document.getElementById('join-url'); return [b.scrollWidth, b.clientWidth]; })()")
+    box = projector.evaluate(
+        "(() => { const b = document.getElementById('join-url'); return [b.scrollWidth, b.clientWidth]; })()"
+    )
     assert box[0] <= box[1]
     projector.close()
 
@@ -259,7 +285,10 @@ def test_projector_fits_300_notes_newest_first_with_counts_and_pages(browser, ro
     expect(projector.locator(".wall-column h2").first).to_contain_text("(150)")
     expect(projector.locator(".wall .note", has_text=newest)).to_be_visible()
     expect(projector.locator(".pages").first).to_contain_text(re.compile(r"page \d+ / \d+"))
-    assert projector.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]") <= [1080, 1920]
+    assert projector.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]") <= [
+        1080,
+        1920,
+    ]
     cards = projector.locator(".wall .note")
     assert in_view(projector, cards.filter(has_text=newest))
     size = projector.evaluate("parseFloat(getComputedStyle(document.querySelector('.wall .note')).fontSize)")

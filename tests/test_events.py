@@ -1,9 +1,7 @@
 """Every Socket.IO event through Flask-SocketIO's test client, errors included."""
 
-
 import pytest
 from helpers import add, changes, private_bloc, public_bloc, staff, state_of
-
 
 # -- connecting ------------------------------------------------------------------
 
@@ -82,8 +80,9 @@ def test_same_client_id_never_duplicates(connect, workshop, http):
     first = alice.emit("note:add", payload, callback=True)
     second = alice.emit("note:add", payload, callback=True)
     assert first["ok"] and second["ok"] and first["note"]["id"] == second["note"]["id"]
-    state = http.get(f"/api/workshops/{workshop['id']}",
-                     headers={"X-Facilitator-Key": workshop["facilitator_key"]}).get_json()
+    state = http.get(
+        f"/api/workshops/{workshop['id']}", headers={"X-Facilitator-Key": workshop["facilitator_key"]}
+    ).get_json()
     assert [n["text"] for n in state["notes"]] == ["Solidarité"]
 
 
@@ -98,16 +97,19 @@ def test_seq_increases_with_every_change(connect, workshop):
     assert all(c["since"] == c["seq"] - 1 for c in changes(facilitator) or [])
 
 
-@pytest.mark.parametrize("payload,code", [
-    ({"text": "   "}, "note_empty"),
-    ({"text": ""}, "note_empty"),
-    ({"text": "x" * 501}, "note_too_long"),
-    ({"text": None}, "bad_request"),
-    ({"bloc": 99999}, "unknown_bloc"),
-    ({"bloc": "deux"}, "bad_request"),
-    ({"column": "nope"}, "unknown_column"),
-    ({"client_id": ["x"]}, "bad_request"),
-])
+@pytest.mark.parametrize(
+    "payload,code",
+    [
+        ({"text": "   "}, "note_empty"),
+        ({"text": ""}, "note_empty"),
+        ({"text": "x" * 501}, "note_too_long"),
+        ({"text": None}, "bad_request"),
+        ({"bloc": 99999}, "unknown_bloc"),
+        ({"bloc": "deux"}, "bad_request"),
+        ({"column": "nope"}, "unknown_column"),
+        ({"client_id": ["x"]}, "bad_request"),
+    ],
+)
 def test_bad_notes_get_clear_errors_and_the_connection_stays(connect, workshop, payload, code):
     alice = connect({"code": workshop["code"]})
     bloc = public_bloc(workshop)
@@ -121,8 +123,13 @@ def test_bad_notes_get_clear_errors_and_the_connection_stays(connect, workshop, 
 @pytest.mark.parametrize("payload", ["texte", 42, None, [1, 2], True])
 def test_malformed_payloads_are_refused_for_every_event(connect, workshop, payload):
     alice, facilitator = connect({"code": workshop["code"]}), staff(connect, workshop)
-    for client, event in [(alice, "note:add"), (alice, "note:edit"), (alice, "note:delete"),
-                          (facilitator, "bloc:goto"), (facilitator, "bloc:phase")]:
+    for client, event in [
+        (alice, "note:add"),
+        (alice, "note:edit"),
+        (alice, "note:delete"),
+        (facilitator, "bloc:goto"),
+        (facilitator, "bloc:phase"),
+    ]:
         ack = client.emit(event, payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "bad_request", (event, ack)
         assert client.is_connected()
@@ -163,7 +170,10 @@ def test_participants_cannot_send_facilitator_events(connect, workshop):
 def test_projector_cannot_write(connect, workshop):
     projector = staff(connect, workshop, "projector")
     assert add(projector, public_bloc(workshop))["error"]["code"] == "forbidden"
-    assert projector.emit("bloc:goto", {"bloc": public_bloc(workshop)["id"]}, callback=True)["error"]["code"] == "forbidden"
+    assert (
+        projector.emit("bloc:goto", {"bloc": public_bloc(workshop)["id"]}, callback=True)["error"]["code"]
+        == "forbidden"
+    )
 
 
 def test_facilitator_moves_every_screen_to_the_next_bloc(connect, workshop):

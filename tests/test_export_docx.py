@@ -17,8 +17,8 @@ import docx
 import pytest
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from facilitate.demo import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
 
+from facilitate.demo import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
 from facilitate.export.document import (
     FONDAMENTAUX_HEADING,
     ExportBloc,
@@ -169,7 +169,7 @@ def test_columns_bloc_is_a_two_column_table_with_counts(seed_doc):
     assert ("List Bullet", "Diversité des régions et des territoires (2)", True) in right
     # loose notes are plain bullets in their own column, French spacing applied
     assert ("List Bullet", f"Engagement, vocation (folie{NNBSP}!)", False) in left
-    assert ("List Bullet", "Pérennité de la liaison des régions avec le réseau", False) == right[-1]
+    assert right[-1] == ("List Bullet", "Pérennité de la liaison des régions avec le réseau", False)
     assert not any("Pérennité" in text for _, text, _ in left)
     # every note of the bloc is there once: clusters + their notes + loose notes
     assert len(left) + len(right) == len(BLOC2.clusters) + BLOC2.note_count
@@ -180,7 +180,9 @@ def test_columns_bloc_is_a_two_column_table_with_counts(seed_doc):
 
 
 def test_bloc4_board_keeps_an_empty_side_in_its_column(seed_doc):
-    items = after(seed_doc, "Heading 2", "Bloc 4 – Travail collectif - Fondamentaux du contexte desquels il faut tenir compte")
+    items = after(
+        seed_doc, "Heading 2", "Bloc 4 – Travail collectif - Fondamentaux du contexte desquels il faut tenir compte"
+    )
     (table,) = items  # no prompt in the seed
     assert [c.text for c in table.rows[0].cells] == ["Fondamentaux positifs", "Fondamentaux négatifs"]
     positive, negative = (cell_lines(c) for c in table.rows[1].cells)

@@ -44,8 +44,9 @@ def test_in_the_pdf_no_action_straddles_two_pages(tmp_path: Path):
         [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)}, check=True,
     )  # fmt: skip
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "long.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "long.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = [p for p in text.split("\f") if p.strip()]
     assert len(pages) >= 3
     for page in pages:

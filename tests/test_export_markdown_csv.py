@@ -10,8 +10,8 @@ import io
 import re
 
 import pytest
-from facilitate.demo import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
 
+from facilitate.demo import BLOC2, MAITRISE, MISER, PROTEGER, QUESTIONS, seed001
 from facilitate.export.csv import HEADER, neutralise, render_csv
 from facilitate.export.document import (
     ExportAction,
@@ -243,13 +243,13 @@ def test_csv_one_row_per_note_with_french_header():
 
 def test_csv_authors_votes_and_formula_neutralisation():
     notes = (
-        ExportNote("=HYPERLINK(\"http://mal.example\";\"clic\")", author="Ana", created_at="t1", votes=2),
+        ExportNote('=HYPERLINK("http://mal.example";"clic")', author="Ana", created_at="t1", votes=2),
         ExportNote("+33 1 23", author=None, created_at="t2"),
         ExportNote("-1", author="@moi", created_at="t3"),
         ExportNote("\tonglet", author="=cmd|' /C calc'!A0", created_at="t4"),
         ExportNote("\rretour", created_at="t5"),
         ExportNote("＝fullwidth", created_at="t6"),
-        ExportNote("texte; avec \"guillemets\"\net saut", created_at="t7"),
+        ExportNote('texte; avec "guillemets"\net saut', created_at="t7"),
         ExportNote("a=b sans danger", created_at="t8"),
     )
     doc = ExportWorkshop(
@@ -260,13 +260,13 @@ def test_csv_authors_votes_and_formula_neutralisation():
     )  # fmt: skip
     rows = parse(render_csv(doc))[1:]
     assert [r[8] for r in rows] == [
-        "'=HYPERLINK(\"http://mal.example\";\"clic\")",
+        '\'=HYPERLINK("http://mal.example";"clic")',
         "'+33 1 23",
         "'-1",
         "'\tonglet",
         "'\rretour",
         "'＝fullwidth",
-        "texte; avec \"guillemets\"\net saut",
+        'texte; avec "guillemets"\net saut',
         "a=b sans danger",
     ]
     assert [r[6] for r in rows[:4]] == ["Ana", "", "'@moi", "'=cmd|' /C calc'!A0"]

@@ -5,7 +5,6 @@ import pytest
 from helpers import add, changes, ok, private_bloc, public_bloc, staff, state_of
 
 
-
 def merged(client_state, client):
     """The blocs a screen knows after its snapshot and every patch since."""
     blocs = {b["id"]: b for b in client_state.get("blocs", [])}
@@ -120,7 +119,9 @@ def test_team_draw_with_a_fixed_seed_then_a_decline(connect, workshop):
     projector = staff(connect, workshop, "projector")
     phones = [connect({"code": workshop["code"], "name": f"P{i}"}) for i in range(5)]
     ids = {state_of(p)["me"]["id"]: p for p in phones}
-    assert phones[0].emit("draw:volunteer", {"volunteer": True}, callback=True)["error"]["code"] == "volunteering_closed"
+    assert (
+        phones[0].emit("draw:volunteer", {"volunteer": True}, callback=True)["error"]["code"] == "volunteering_closed"
+    )
     ok(facilitator, "draw:open", {"open": True})
     for phone in phones:
         ok(phone, "draw:volunteer", {"volunteer": True})
@@ -156,8 +157,17 @@ def test_draw_needs_enough_volunteers(connect, workshop):
 def test_the_facilitator_adjusts_the_plan_and_every_screen_follows(room, workshop):
     facilitator, projector, alice, _ = room
     blocs = workshop["blocs"]
-    ok(facilitator, "bloc:add", {"kind": "columns", "title": "Prochaines étapes", "prompt": "Qui fait quoi ?",
-                                 "columns": ["Action", "Responsable"], "position": 1})
+    ok(
+        facilitator,
+        "bloc:add",
+        {
+            "kind": "columns",
+            "title": "Prochaines étapes",
+            "prompt": "Qui fait quoi ?",
+            "columns": ["Action", "Responsable"],
+            "position": 1,
+        },
+    )
     added = [b for c in changes(alice) for b in c.get("blocs", []) if b["title"] == "Prochaines étapes"][0]
     assert added["position"] == 1 and [c["label"] for c in added["columns"]] == ["Action", "Responsable"]
 
@@ -182,18 +192,19 @@ def test_the_facilitator_adjusts_the_plan_and_every_screen_follows(room, worksho
     ok(facilitator, "bloc:remove", {"bloc": blocs[2]["id"]})
     last = changes(alice)[-1]
     assert last["deleted_blocs"] == [blocs[2]["id"]] and last["workshop"]["current_bloc"] != blocs[2]["id"]
-    for payload, code in [({"kind": "columns", "title": "X", "columns": ["seule"]}, "bloc_invalid"),
-                          ({"kind": "mystère", "title": "X"}, "bloc_invalid"),
-                          ({"kind": "brainstorm", "title": "  "}, "bloc_invalid"),
-                          ({"kind": "brainstorm", "title": "X", "vote_budget": 50}, "bloc_invalid")]:
+    for payload, code in [
+        ({"kind": "columns", "title": "X", "columns": ["seule"]}, "bloc_invalid"),
+        ({"kind": "mystère", "title": "X"}, "bloc_invalid"),
+        ({"kind": "brainstorm", "title": "  "}, "bloc_invalid"),
+        ({"kind": "brainstorm", "title": "X", "vote_budget": 50}, "bloc_invalid"),
+    ]:
         assert facilitator.emit("bloc:add", payload, callback=True)["error"]["code"] == code
     assert alice.emit("bloc:add", {"kind": "brainstorm", "title": "X"}, callback=True)["error"]["code"] == "forbidden"
 
 
 def test_save_the_adjusted_atelier_as_a_new_template(room, workshop, http):
     facilitator = room[0]
-    ok(facilitator, "bloc:add", {"kind": "questions", "title": "Suites",
-                                 "columns": ["Qui ?", "Quand ?"]})
+    ok(facilitator, "bloc:add", {"kind": "questions", "title": "Suites", "columns": ["Qui ?", "Quand ?"]})
     key = {"X-Facilitator-Key": workshop["facilitator_key"]}
     saved = http.post(f"/api/workshops/{workshop['id']}/template", json={"title": "RQDS, version 2026"}, headers=key)
     assert saved.status_code == 201, saved.get_json()

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from helpers import LiveServer
 
 from facilitate import create_app
 from facilitate.events import socketio as server_socketio
 from facilitate.payloads import EVENTS
-from helpers import LiveServer
 
 API_MD = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
 SEED = 20261123
@@ -48,10 +48,42 @@ def test_every_event_is_documented_declared_and_registered(tmp_path):
 # -- the generator --------------------------------------------------------------------------
 
 HUGE = [2**53 + 1, 2**63, 2**64, -(2**63) - 1, 10**30, float("inf"), float("-inf"), float("nan"), 1e308]
-ODD_TEXT = ["\ud800", "a\udfffb", "\x00\x1b[31m", "\u202eevil", "\u200b\u200b", "", " ", "日本", "x" * 600,
-            "=1+1", "<img src=x onerror=alert(1)>", "Ünïcödé\r\nligne"]
-WORDS = ["ecriture", "devoilement", "regroupement", "vote", "clos", "brainstorm", "columns", "questions",
-         "teams", "1-2-4", "start", "pause", "extend", "reset", "c1", "c2", "n1", "n3", "c99", "Idée"]
+ODD_TEXT = [
+    "\ud800",
+    "a\udfffb",
+    "\x00\x1b[31m",
+    "\u202eevil",
+    "\u200b\u200b",
+    "",
+    " ",
+    "日本",
+    "x" * 600,
+    "=1+1",
+    "<img src=x onerror=alert(1)>",
+    "Ünïcödé\r\nligne",
+]
+WORDS = [
+    "ecriture",
+    "devoilement",
+    "regroupement",
+    "vote",
+    "clos",
+    "brainstorm",
+    "columns",
+    "questions",
+    "teams",
+    "1-2-4",
+    "start",
+    "pause",
+    "extend",
+    "reset",
+    "c1",
+    "c2",
+    "n1",
+    "n3",
+    "c99",
+    "Idée",
+]
 
 
 class Generator:
@@ -99,8 +131,16 @@ class Generator:
             return rng.choice(["Une idée", "Autre idée", rng.choice(ODD_TEXT)])
         if name in ("phase", "kind", "mode", "action", "item", "column"):
             return rng.choice(WORDS)
-        if name in ("done", "open", "volunteer", "accept", "private_writing", "fondamentaux",
-                    "participants_group", "vote_stacking"):
+        if name in (
+            "done",
+            "open",
+            "volunteer",
+            "accept",
+            "private_writing",
+            "fondamentaux",
+            "participants_group",
+            "vote_stacking",
+        ):
             return rng.choice([True, False])
         if name in ("timer_seconds", "seconds"):
             return rng.choice([60, 300, 0, -30, 14400, 14401, 2.5])
@@ -134,7 +174,9 @@ def server(tmp_path):
 
 def test_thousands_of_hostile_events_get_coded_answers_and_the_atelier_survives(server):
     codes = documented_error_codes() - {"internal"}
-    created = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs", "date": "20 – 22 mai"})
+    created = requests.post(
+        f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs", "date": "20 – 22 mai"}
+    )
     workshop = created.json()
     staff = connect(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
     phones = [connect(server.url, {"code": workshop["code"], "name": name}) for name in ("Alice", "Benoît")]
@@ -167,9 +209,17 @@ def test_thousands_of_hostile_events_get_coded_answers_and_the_atelier_survives(
     assert sum(refused.values()) < EVENTS_PER_RUN  # and some got through
 
     # Hostile connections are refused with a coded error, or accepted.
-    for auth in ({"code": workshop["code"], "facilitator_key": "clé-é"}, {"code": "\ud800"},
-                 {"code": workshop["code"], "name": "\ud800"}, {"code": workshop["code"], "since": 2**70},
-                 {"code": workshop["code"], "token": 12}, {"code": [workshop["code"]]}, "texte", [1], {}):
+    for auth in (
+        {"code": workshop["code"], "facilitator_key": "clé-é"},
+        {"code": "\ud800"},
+        {"code": workshop["code"], "name": "\ud800"},
+        {"code": workshop["code"], "since": 2**70},
+        {"code": workshop["code"], "token": 12},
+        {"code": [workshop["code"]]},
+        "texte",
+        [1],
+        {},
+    ):
         client, reasons = socketio.Client(reconnection=False), []
         client.on("connect_error", reasons.append)
         try:
@@ -192,8 +242,29 @@ def test_thousands_of_hostile_events_get_coded_answers_and_the_atelier_survives(
 
 # -- hostile archives and templates (in-process: thousands of files, seconds) ------------------
 
-HOSTILE_VALUES = [10**20, 2**63, -1, 0, 1.5, float("inf"), "texte", "", [], {}, True, None, "x" * 6000, "\ud800",
-                  [[[[[["x"]]]]]], "c1", "n1", 1, 2, "columns", "clos"]
+HOSTILE_VALUES = [
+    10**20,
+    2**63,
+    -1,
+    0,
+    1.5,
+    float("inf"),
+    "texte",
+    "",
+    [],
+    {},
+    True,
+    None,
+    "x" * 6000,
+    "\ud800",
+    [[[[[["x"]]]]]],
+    "c1",
+    "n1",
+    1,
+    2,
+    "columns",
+    "clos",
+]
 
 
 def mutate(value: object, rng: random.Random) -> object:
@@ -247,23 +318,38 @@ def test_hostile_templates_are_named_errors_or_create_an_atelier(app, tmp_path):
     from facilitate.session_templates import TemplateError, load_template, tomllib
 
     service, http, rng = app.extensions["facilitate"], app.test_client(), random.Random(SEED)
-    original = tomllib.loads((Path(__file__).resolve().parent.parent / "session_templates"
-                              / "raviver-nos-couleurs.toml").read_text(encoding="utf-8"))
+    original = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / "session_templates" / "raviver-nos-couleurs.toml").read_text(
+            encoding="utf-8"
+        )
+    )
     valid = 0
     for number in range(400):
         data = mutate(original, rng)
         if isinstance(data, dict) and isinstance(data.get("blocs"), list) and rng.random() < 0.3:
             # Numbers are where a file that validated used to break the creation of an atelier.
-            data = {**data, "blocs": [{**bloc, rng.choice(["timer", "vote_budget"]): rng.choice(HOSTILE_VALUES)}
-                                      if isinstance(bloc, dict) else bloc for bloc in data["blocs"]]}
+            data = {
+                **data,
+                "blocs": [
+                    {**bloc, rng.choice(["timer", "vote_budget"]): rng.choice(HOSTILE_VALUES)}
+                    if isinstance(bloc, dict)
+                    else bloc
+                    for bloc in data["blocs"]
+                ],
+            }
         try:
             text = tomli_w.dumps(data)
         except (TypeError, ValueError, AttributeError, UnicodeEncodeError):
             text = json.dumps(data)  # not TOML at all: a syntax error to report
         if rng.random() < 0.2:  # raw damage: a stray character, a cut, a deep nesting
             cut = rng.randrange(len(text) + 1)
-            text = text[:cut] + rng.choice(['"', "[", "\\uD800", "\x00", "]]", "\n[[blocs]]\n",
-                                                      "\nx = " + "[" * 3000 + "]" * 3000 + "\n"]) + text[cut:]
+            text = (
+                text[:cut]
+                + rng.choice(
+                    ['"', "[", "\\uD800", "\x00", "]]", "\n[[blocs]]\n", "\nx = " + "[" * 3000 + "]" * 3000 + "\n"]
+                )
+                + text[cut:]
+            )
         path = tmp_path / f"fuzz-{number}.toml"
         path.write_bytes(text.encode("utf-8", "surrogatepass"))  # as a file on disk, however broken
         try:

@@ -29,8 +29,12 @@ class Staff:
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("cluster:offer", self._offer)
-        self.client.connect(server.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                            transports=["websocket"], wait_timeout=10)
+        self.client.connect(
+            server.url,
+            auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
 
     def _offer(self, offer: dict) -> None:
         with self.lock:
@@ -57,13 +61,20 @@ def atelier(live_server):
     and the two clusters."""
     server = live_server()
     workshop = create_workshop(server)
-    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+    bloc = next(
+        b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"]
+    )
     staff = Staff(server, workshop)
     assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
     column = bloc["columns"][0]["id"]
     ids = [staff.call("note:add", {"bloc": bloc["id"], "text": t, "column": column})["note"]["id"] for t in NOTES]
-    assert staff.call("cluster:group", {"bloc": bloc["id"], "clusters": [
-        {"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}]})["ok"]
+    assert staff.call(
+        "cluster:group",
+        {
+            "bloc": bloc["id"],
+            "clusters": [{"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}],
+        },
+    )["ok"]
     clusters = {c["label"]: c["id"] for c in clusters_of(fetch_state(server, workshop))}
     yield server, workshop, staff, bloc, ids, clusters
     staff.client.disconnect()
@@ -80,15 +91,21 @@ def grouping(server, workshop) -> dict[int, int | None]:
 def test_suggestions_place_loose_notes_into_existing_groups_and_save_nothing(atelier):
     server, workshop, staff, bloc, ids, clusters = atelier
     # A note of the other column that resembles a group is never offered to it.
-    other = staff.call("note:add", {"bloc": bloc["id"], "text": "Billetterie commune", "column": bloc["columns"][1]["id"]})
+    other = staff.call(
+        "note:add", {"bloc": bloc["id"], "text": "Billetterie commune", "column": bloc["columns"][1]["id"]}
+    )
     before = fetch_state(server, workshop)
 
     ack = staff.call("cluster:suggest", {"bloc": bloc["id"]})
     assert ack["ok"], ack
     placements = {p["note"]: p for p in ack["placements"]}
     assert set(placements) == {ids[2], ids[3]}
-    assert placements[ids[2]] == {"note": ids[2], "cluster": clusters["Billetterie"], "words": ["billetterie"],
-                                  "closest": ids[0]}
+    assert placements[ids[2]] == {
+        "note": ids[2],
+        "cluster": clusters["Billetterie"],
+        "words": ["billetterie"],
+        "closest": ids[0],
+    }
     assert placements[ids[3]]["cluster"] == clusters["Administration"]
     assert placements[ids[3]]["words"] == ["paperasse"]
     # New groups for what is left; "Passion" is close to nothing and stays out.
@@ -105,7 +122,9 @@ def test_accept_some_suggestions_in_one_undoable_step(atelier):
     ack = staff.call("cluster:suggest", {"bloc": bloc["id"]})
     billetterie = next(p for p in ack["placements"] if p["note"] == ids[2])
 
-    accepted = staff.call("cluster:accept", {"bloc": bloc["id"], "placements": [billetterie], "clusters": ack["clusters"]})
+    accepted = staff.call(
+        "cluster:accept", {"bloc": bloc["id"], "placements": [billetterie], "clusters": ack["clusters"]}
+    )
     assert accepted == {"ok": True, "skipped": []}
     state = fetch_state(server, workshop)
     now = {n["id"]: n["cluster"] for n in state["notes"]}
@@ -143,8 +162,14 @@ def test_accept_refuses_bad_input_and_changes_nothing(atelier, live_server):
         ({"bloc": bloc["id"], "placements": [{"note": ids[2], "cluster": 999999}]}, "unknown_cluster"),
         ({"bloc": bloc["id"], "placements": [{"note": 999999, "cluster": clusters["Billetterie"]}]}, "unknown_note"),
         # One bad entry refuses the whole acceptance: the good one is not applied either.
-        ({"bloc": bloc["id"], "placements": [{"note": ids[2], "cluster": clusters["Billetterie"]}],
-          "clusters": [{"notes": [999999]}]}, "unknown_note"),
+        (
+            {
+                "bloc": bloc["id"],
+                "placements": [{"note": ids[2], "cluster": clusters["Billetterie"]}],
+                "clusters": [{"notes": [999999]}],
+            },
+            "unknown_note",
+        ),
         ({"bloc": 999999, "clusters": [{"notes": [ids[5]]}]}, "unknown_bloc"),
     ]
     for payload, code in cases:
@@ -175,11 +200,18 @@ def test_a_late_note_is_offered_to_the_group_it_resembles(atelier):
     early = write("Une billetterie en ligne")  # still in the writing phases: no offer
     assert staff.call("bloc:phase", {"bloc": bloc["id"], "phase": "regroupement"})["ok"]
     unsure = write("Passion et engagement")  # resembles no group: no offer
-    by_staff = staff.call("note:add", {"bloc": bloc["id"], "text": "Billetterie unique", "column": column})["note"]["id"]
+    by_staff = staff.call("note:add", {"bloc": bloc["id"], "text": "Billetterie unique", "column": column})["note"][
+        "id"
+    ]
     late = write("Une billetterie régionale")
     offer = staff.offer_for(late)
-    assert offer == {"bloc": bloc["id"], "note": late, "cluster": clusters["Billetterie"], "words": ["billetterie"],
-                     "closest": ids[0]}
+    assert offer == {
+        "bloc": bloc["id"],
+        "note": late,
+        "cluster": clusters["Billetterie"],
+        "words": ["billetterie"],
+        "closest": ids[0],
+    }
     # Offers come in the order the notes were written: the earlier ones had none.
     assert [o["note"] for o in staff.offers] == [late]
     assert grouping(server, workshop)[late] is None  # offered, not moved

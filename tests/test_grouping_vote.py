@@ -5,7 +5,6 @@ import pytest
 from helpers import add, changes, ok, public_bloc, staff
 
 
-
 @pytest.fixture
 def board(connect, workshop):
     """Bloc 2 (two columns, public) with five notes from two participants."""
@@ -15,7 +14,13 @@ def board(connect, workshop):
     bloc = public_bloc(workshop)
     ok(facilitator, "bloc:goto", {"bloc": bloc["id"]})
     c1 = bloc["columns"][0]["id"]
-    texts = ["Communauté de pratiques", "communauté de pratique", "Humain au cœur", "Solidarité", "Maillage, réseautage"]
+    texts = [
+        "Communauté de pratiques",
+        "communauté de pratique",
+        "Humain au cœur",
+        "Solidarité",
+        "Maillage, réseautage",
+    ]
     notes = [add(alice if i % 2 else bob, bloc, t, column=c1)["note"]["id"] for i, t in enumerate(texts)]
     for client in (facilitator, alice, bob):
         client.get_received()
@@ -42,7 +47,11 @@ def test_group_rename_move_merge_ungroup_and_undo(board):
 
     ok(facilitator, "cluster:rename", {"cluster": cluster["id"], "label": "Communauté de pratique"})
     assert changes(alice)[-1]["clusters"][0]["label"] == "Communauté de pratique"
-    ok(facilitator, "cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Valeurs", "notes": [notes[2], notes[3]]}]})
+    ok(
+        facilitator,
+        "cluster:group",
+        {"bloc": bloc["id"], "clusters": [{"label": "Valeurs", "notes": [notes[2], notes[3]]}]},
+    )
     valeurs = changes(alice)[-1]["clusters"][0]["id"]
     ok(facilitator, "cluster:move", {"notes": [notes[4]], "cluster": valeurs})
     ok(facilitator, "cluster:merge", {"clusters": [valeurs, cluster["id"]]})
@@ -82,7 +91,10 @@ def test_grouping_errors(board, workshop):
         assert ack["error"]["code"] == code, (event, ack)
     ok(facilitator, "cluster:group", {"bloc": bloc["id"], "clusters": [{"notes": notes[:2]}]})
     cluster = changes(facilitator)[-1]["clusters"][0]["id"]
-    assert facilitator.emit("cluster:rename", {"cluster": cluster, "label": "  "}, callback=True)["error"]["code"] == "label_empty"
+    assert (
+        facilitator.emit("cluster:rename", {"cluster": cluster, "label": "  "}, callback=True)["error"]["code"]
+        == "label_empty"
+    )
     other = next(b for b in workshop["blocs"] if b["id"] != bloc["id"])
     other_note = add(facilitator, other, "ailleurs")["note"]["id"]
     moved = facilitator.emit("cluster:move", {"notes": [other_note], "cluster": cluster}, callback=True)
@@ -104,7 +116,8 @@ def test_suggestions_fold_near_duplicates_and_save_nothing(board):
     facilitator, alice, _, bloc, notes = board
     ack = ok(facilitator, "cluster:suggest", {"bloc": bloc["id"]})
     assert {"label": "Communauté de pratiques", "notes": notes[:2]} in ack["clusters"] or any(
-        set(notes[:2]) <= set(s["notes"]) for s in ack["clusters"])
+        set(notes[:2]) <= set(s["notes"]) for s in ack["clusters"]
+    )
     assert changes(alice) == []  # a proposal is not a change
     ok(facilitator, "cluster:group", {"bloc": bloc["id"], "clusters": ack["clusters"]})  # accept all
     assert len(changes(alice)[-1]["clusters"]) == len(ack["clusters"])
@@ -128,8 +141,14 @@ def test_vote_rules(board):
     ok(alice, "vote", {"bloc": bloc["id"], "item": f"n{notes[2]}", "dots": 1})
     over = alice.emit("vote", {"bloc": bloc["id"], "item": f"n{notes[3]}", "dots": 1}, callback=True)
     assert over["error"]["code"] == "over_budget" and "0 point" in over["error"]["message"]
-    assert alice.emit("vote", {"bloc": bloc["id"], "item": "c999999", "dots": 1}, callback=True)["error"]["code"] == "unknown_item"
-    assert alice.emit("vote", {"bloc": bloc["id"], "item": f"n{notes[0]}", "dots": 1}, callback=True)["error"]["code"] == "unknown_item"
+    assert (
+        alice.emit("vote", {"bloc": bloc["id"], "item": "c999999", "dots": 1}, callback=True)["error"]["code"]
+        == "unknown_item"
+    )
+    assert (
+        alice.emit("vote", {"bloc": bloc["id"], "item": f"n{notes[0]}", "dots": 1}, callback=True)["error"]["code"]
+        == "unknown_item"
+    )
     assert facilitator.emit("vote", vote, callback=True)["error"]["code"] == "forbidden"
     # The earlier votes are kept after every refusal.
     mine = [p for c in changes(alice) for p in c.get("participants", [])][-1]
@@ -151,9 +170,11 @@ def test_votes_stay_secret_until_the_vote_closes(board):
     staff_view = changes(facilitator)
     assert all("results" not in c for c in staff_view)
     assert {p["name"]: p["dots"] for c in staff_view for p in c.get("participants", [])} == {
-        "Alice": {str(bloc["id"]): 1}, "Bob": {str(bloc["id"]): 2}}
+        "Alice": {str(bloc["id"]): 1},
+        "Bob": {str(bloc["id"]): 2},
+    }
     assert all("votes" not in p for c in staff_view for p in c.get("participants", []))
-    assert all("Bob" != p["name"] for c in changes(alice) for p in c.get("participants", []))
+    assert all(p["name"] != "Bob" for c in changes(alice) for p in c.get("participants", []))
 
     ok(facilitator, "bloc:phase", {"bloc": bloc["id"], "phase": "clos"})
     for screen in (facilitator, alice):
@@ -171,7 +192,9 @@ def test_fondamentaux_by_size_without_votes_and_adjusted_by_the_facilitator(boar
     assert changes(alice)[-1]["results"][str(bloc["id"])]["retained"] == ["Humain au cœur", "Solidarité"]
     ok(facilitator, "bloc:retained", {"bloc": bloc["id"], "retained": None})
     assert changes(alice)[-1]["results"][str(bloc["id"])]["retained"] == ["Communauté"]
-    assert alice.emit("bloc:retained", {"bloc": bloc["id"], "retained": []}, callback=True)["error"]["code"] == "forbidden"
+    assert (
+        alice.emit("bloc:retained", {"bloc": bloc["id"], "retained": []}, callback=True)["error"]["code"] == "forbidden"
+    )
 
 
 def test_the_undo_history_is_bounded(board, monkeypatch):

@@ -10,9 +10,9 @@ from urllib.parse import unquote
 import pytest
 import requests
 import socketio
+from helpers import create_workshop
 
 from facilitate.network import lan_address
-from helpers import create_workshop
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN.startswith("127."), reason="no LAN address on this machine")
@@ -32,18 +32,34 @@ def test_a_rebinding_domain_is_refused_everywhere(live_server):
         assert response.status_code == 400, path
         assert response.json()["error"]["code"] == "bad_host"
         assert workshop["facilitator_key"] not in response.text
-    deleted = requests.delete(f"{server.url}/api/workshops/{workshop['id']}", timeout=5,
-                              headers={**evil, "X-Facilitator-Key": workshop["facilitator_key"]})
+    deleted = requests.delete(
+        f"{server.url}/api/workshops/{workshop['id']}",
+        timeout=5,
+        headers={**evil, "X-Facilitator-Key": workshop["facilitator_key"]},
+    )
     assert deleted.status_code == 400
     with pytest.raises(socketio.exceptions.ConnectionError):
         client = socketio.Client(reconnection=False)
-        client.connect(server.url, auth={"code": workshop["code"]}, headers=evil, transports=["polling"], wait_timeout=5)
+        client.connect(
+            server.url, auth={"code": workshop["code"]}, headers=evil, transports=["polling"], wait_timeout=5
+        )
     # The names the server does serve still work, with or without a port.
-    for host in ("localhost", f"localhost:{server.port}", f"127.0.0.1:{server.port}", f"{LAN}:{server.port}",
-                 f"[::1]:{server.port}"):
+    for host in (
+        "localhost",
+        f"localhost:{server.port}",
+        f"127.0.0.1:{server.port}",
+        f"{LAN}:{server.port}",
+        f"[::1]:{server.port}",
+    ):
         assert requests.get(f"{server.url}/api/templates", headers={"Host": host}, timeout=5).status_code == 200, host
-    assert requests.get(f"{server.url}/api/workshops/{workshop['id']}", timeout=5,
-                        headers={"X-Facilitator-Key": workshop["facilitator_key"]}).status_code == 200
+    assert (
+        requests.get(
+            f"{server.url}/api/workshops/{workshop['id']}",
+            timeout=5,
+            headers={"X-Facilitator-Key": workshop["facilitator_key"]},
+        ).status_code
+        == 200
+    )
 
 
 def test_the_public_url_and_extra_names_are_served(live_server, tmp_path, monkeypatch):
@@ -95,7 +111,9 @@ def test_guessing_the_admin_password_is_limited_per_address(live_server, tmp_pat
         assert requests.get(f"{phone}/animation", headers=basic(f"essai-{attempt}"), timeout=5).status_code == 401
     blocked = requests.get(f"{phone}/animation", headers=basic("gommette-42"), timeout=5)
     assert blocked.status_code == 429 and "Trop de mots de passe erronés" in blocked.text
-    api = requests.post(f"{phone}/api/workshops", json={"template": "mutualisation"}, headers=basic("gommette-42"), timeout=5)
+    api = requests.post(
+        f"{phone}/api/workshops", json={"template": "mutualisation"}, headers=basic("gommette-42"), timeout=5
+    )
     assert api.status_code == 429 and api.json()["error"]["code"] == "too_many_attempts"
     # The laptop itself is never locked out.
     assert requests.get(f"{server.url}/animation", timeout=5).status_code == 200
@@ -119,10 +137,16 @@ def test_guessing_codes_on_the_qr_route_is_limited_like_the_join_page(live_serve
 def test_the_export_file_name_cannot_inject_into_the_header(live_server):
     server = live_server()
     for date in ('2026" ; filename="evil.exe', "20 – 22 mai", "2026/05/20", "日本\r\nX-Evil: 1"):
-        created = requests.post(f"{server.url}/api/workshops", timeout=10,
-                                json={"template": "mutualisation", "title": "Réseau « Scènes »", "date": date}).json()
-        response = requests.get(f"{server.url}/api/workshops/{created['id']}/export.md", timeout=10,
-                                headers={"X-Facilitator-Key": created["facilitator_key"]})
+        created = requests.post(
+            f"{server.url}/api/workshops",
+            timeout=10,
+            json={"template": "mutualisation", "title": "Réseau « Scènes »", "date": date},
+        ).json()
+        response = requests.get(
+            f"{server.url}/api/workshops/{created['id']}/export.md",
+            timeout=10,
+            headers={"X-Facilitator-Key": created["facilitator_key"]},
+        )
         assert response.status_code == 200, date
         header = response.headers["Content-Disposition"]
         assert "X-Evil" not in response.headers and "evil.exe" not in header.split("filename*=")[0]

@@ -18,10 +18,10 @@ import pytest
 import requests
 import socketio
 import urllib3
+from helpers import CHROMIUM, LAPTOP, PHONE, ROOT, free_port
 from playwright.sync_api import expect, sync_playwright
 
 from facilitate import create_app
-from helpers import CHROMIUM, LAPTOP, PHONE, ROOT, free_port
 
 PASSWORD = "une phrase de passe"
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # test certificates only
@@ -38,9 +38,9 @@ class Proxy:
     def command(self) -> tuple[list[str], dict[str, str]]:
         raise NotImplementedError
 
-    def start(self) -> "Proxy":
+    def start(self) -> Proxy:
         command, env = self.command()
-        log = open(self.workdir / "proxy.log", "a")
+        log = open(self.workdir / "proxy.log", "a")  # noqa: SIM115 (the proxy writes it while it runs)
         self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -69,24 +69,48 @@ class Caddy(Proxy):
             f"\tstorage file_system {{\n\t\troot {self.workdir / 'data'}\n\t}}\n}}\n"
             + (ROOT / "deploy" / "Caddyfile").read_text()
         )
-        env = {"FACILITATE_SITE": self.url, "FACILITATE_CADDY_TLS": "tls internal",
-               "FACILITATE_UPSTREAM": f"127.0.0.1:{self.upstream}", "HOME": str(self.workdir),
-               "XDG_DATA_HOME": str(self.workdir / "data"), "XDG_CONFIG_HOME": str(self.workdir / "config")}
+        env = {
+            "FACILITATE_SITE": self.url,
+            "FACILITATE_CADDY_TLS": "tls internal",
+            "FACILITATE_UPSTREAM": f"127.0.0.1:{self.upstream}",
+            "HOME": str(self.workdir),
+            "XDG_DATA_HOME": str(self.workdir / "data"),
+            "XDG_CONFIG_HOME": str(self.workdir / "config"),
+        }
         return ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"], env
 
 
 class Nginx(Proxy):
     def command(self):
         if not (self.workdir / "cert.pem").exists():
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                            "-keyout", str(self.workdir / "key.pem"), "-out", str(self.workdir / "cert.pem"),
-                            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-keyout",
+                    str(self.workdir / "key.pem"),
+                    "-out",
+                    str(self.workdir / "cert.pem"),
+                    "-subj",
+                    "/CN=localhost",
+                    "-addext",
+                    "subjectAltName=DNS:localhost",
+                ],
+                check=True,
+                capture_output=True,
+            )
         site = (ROOT / "deploy" / "nginx" / "facilitate.conf").read_text()
         for old, new in {
             "listen 80;": f"listen 127.0.0.1:{free_port()};",
             "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl http2;",
-            "listen [::]:80;": "", "listen [::]:443 ssl http2;": "",
+            "listen [::]:80;": "",
+            "listen [::]:443 ssl http2;": "",
             "ateliers.exemple.org;": "localhost;",
             "/etc/letsencrypt/live/ateliers.exemple.org/fullchain.pem": str(self.workdir / "cert.pem"),
             "/etc/letsencrypt/live/ateliers.exemple.org/privkey.pem": str(self.workdir / "key.pem"),
@@ -103,8 +127,15 @@ class Nginx(Proxy):
             f" fastcgi_temp_path {w}/fastcgi;\n uwsgi_temp_path {w}/uwsgi;\n scgi_temp_path {w}/scgi;\n"
             f" include {w}/site.conf;\n}}\n"
         )
-        return [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(w), "-c", str(w / "nginx.conf"),
-                "-g", "daemon off;"], {}
+        return [
+            shutil.which("nginx") or "/usr/sbin/nginx",
+            "-p",
+            str(w),
+            "-c",
+            str(w / "nginx.conf"),
+            "-g",
+            "daemon off;",
+        ], {}
 
 
 @pytest.fixture(params=["caddy", "nginx"])
@@ -120,8 +151,7 @@ def hosted(request, live_server, tmp_path):
     proxy_class = Caddy if request.param == "caddy" else Nginx
     port = free_port()
     proxy = proxy_class(workdir, port)
-    server = live_server(data_dir=data, port=port,
-                         extra_args=("--public-url", proxy.url, "--trusted-proxies", "1"))
+    server = live_server(data_dir=data, port=port, extra_args=("--public-url", proxy.url, "--trusted-proxies", "1"))
     proxy.start()
     yield proxy, server
     proxy.stop()
@@ -134,8 +164,15 @@ def chromium():
             executable_path=CHROMIUM,
             # --ignore-certificate-errors: the test CA is not trusted, and without it
             # the service worker's script is refused (DESIGN.md, verified here).
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--ignore-certificate-errors"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--ignore-certificate-errors",
+            ],
         )
         yield browser
         browser.close()
@@ -153,8 +190,13 @@ def login_session(proxy, email):
     http.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify=False
     page = http.get(f"{proxy.url}/connexion", timeout=10).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = http.post(f"{proxy.url}/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                       headers={"Referer": f"{proxy.url}/connexion"}, allow_redirects=False, timeout=10)
+    answer = http.post(
+        f"{proxy.url}/connexion",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        headers={"Referer": f"{proxy.url}/connexion"},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert answer.status_code == 302, answer.text
     return http
 
@@ -231,8 +273,9 @@ def test_a_phone_reaches_a_facilitator_account_through_the_proxy(hosted, chromiu
     refusals = []
     intruder.on("connect_error", refusals.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        intruder.connect(proxy.url, auth={"code": code, "facilitator_key": "devine"}, transports=["websocket"],
-                         wait_timeout=10)
+        intruder.connect(
+            proxy.url, auth={"code": code, "facilitator_key": "devine"}, transports=["websocket"], wait_timeout=10
+        )
     assert refusals[0]["data"]["code"] == "bad_key"
 
     # Headers: the policy, and no server banner with a version.

@@ -46,8 +46,14 @@ def brainstorm(workshop) -> dict:
 
 
 def facilitate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "facilitate", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "facilitate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 # -- numbers and types in events ----------------------------------------------------------
@@ -88,24 +94,37 @@ def test_a_facilitator_key_with_accents_is_a_wrong_key(live_server):
     client, reasons = socketio.Client(reconnection=False), []
     client.on("connect_error", reasons.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, auth={"code": workshop["code"], "facilitator_key": "clé-ÿ"},
-                       transports=["websocket"], wait_timeout=10)
+        client.connect(
+            server.url,
+            auth={"code": workshop["code"], "facilitator_key": "clé-ÿ"},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
     assert reasons[0]["data"]["code"] == "bad_key"
     assert "Traceback" not in server.output()
 
 
 def test_http_bodies_with_lone_surrogates_or_wrong_types_are_bad_requests(live_server):
     server = live_server()
-    for body in ({"template": TEMPLATE, "title": "\ud800"}, {"template": TEMPLATE, "date": 2**64},
-                 {"template": ["x"]}, {"template": TEMPLATE, "organisation": {"a": 1}}):
+    for body in (
+        {"template": TEMPLATE, "title": "\ud800"},
+        {"template": TEMPLATE, "date": 2**64},
+        {"template": ["x"]},
+        {"template": TEMPLATE, "organisation": {"a": 1}},
+    ):
         refused = requests.post(f"{server.url}/api/workshops", json=body, timeout=10)
         assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request", (body, refused.text)
     workshop = create(server)
-    refused = requests.post(f"{server.url}/api/workshops/{workshop['id']}/template", headers=workshop["headers"],
-                            json={"title": "\udc00"}, timeout=10)
+    refused = requests.post(
+        f"{server.url}/api/workshops/{workshop['id']}/template",
+        headers=workshop["headers"],
+        json={"title": "\udc00"},
+        timeout=10,
+    )
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
     assert requests.get(f"{server.url}/api/workshops", timeout=10).json() == [
-        {k: workshop[k] for k in ("id", "code", "title", "date", "template", "join_url", "created_at")}]
+        {k: workshop[k] for k in ("id", "code", "title", "date", "template", "join_url", "created_at")}
+    ]
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -120,9 +139,11 @@ def test_a_note_of_invisible_characters_is_empty(live_server):
         assert ack["ok"] is False and ack["error"]["code"] == "note_empty", (text, ack)
     # The same for what must not be empty elsewhere: a cluster's label, a volet's title, a bloc's title.
     facilitator = staff(server, workshop)
-    for event, payload, code in [("volet:add", {"title": "\u200b"}, "text_empty"),
-                                 ("bloc:add", {"kind": "brainstorm", "title": "\u2060"}, "bloc_invalid"),
-                                 ("bloc:retained", {"bloc": brainstorm(workshop)["id"], "retained": ["\u200b"]}, "label_empty")]:
+    for event, payload, code in [
+        ("volet:add", {"title": "\u200b"}, "text_empty"),
+        ("bloc:add", {"kind": "brainstorm", "title": "\u2060"}, "bloc_invalid"),
+        ("bloc:retained", {"bloc": brainstorm(workshop)["id"], "retained": ["\u200b"]}, "label_empty"),
+    ]:
         ack = facilitator.call(event, payload, timeout=10)
         assert ack["ok"] is False and ack["error"]["code"] == code, (event, ack)
 
@@ -142,8 +163,9 @@ def exports_work(server, workshop, out: Path) -> None:
     for text in ("\x00=1+1", "\x1b# Titre piégé", "Idée\x07 normale"):
         assert phone.call("note:add", {"bloc": bloc, "text": text}, timeout=10)["ok"]
     for fmt in ("docx", "md", "csv", "json"):
-        exported = requests.get(f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}",
-                                headers=workshop["headers"], timeout=30)
+        exported = requests.get(
+            f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}", headers=workshop["headers"], timeout=30
+        )
         assert exported.status_code == 200, (fmt, exported.text[:200])
         disposition = exported.headers["Content-Disposition"]
         assert disposition.isascii() and disposition.count('"') == 2 and "\n" not in disposition, disposition
@@ -162,8 +184,9 @@ def exports_work(server, workshop, out: Path) -> None:
 
 
 def exported_text(server, workshop, fmt: str) -> str:
-    return requests.get(f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}", headers=workshop["headers"],
-                        timeout=30).content.decode("utf-8-sig")
+    return requests.get(
+        f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}", headers=workshop["headers"], timeout=30
+    ).content.decode("utf-8-sig")
 
 
 # -- imports ----------------------------------------------------------------------------------
@@ -210,11 +233,14 @@ HOSTILE_ARCHIVES = {
     "duplicate bloc ref": lambda a: a["blocs"][1].update(ref=a["blocs"][0]["ref"]),
     "duplicate vote": lambda a: a["votes"].append(dict(a["votes"][0])),
     "duplicate column ids": lambda a: next(b for b in a["blocs"] if b["kind"] == "columns")["columns"].__setitem__(
-        slice(None), [{"id": "c1", "label": "Un"}, {"id": "c1", "label": "Deux"}]),
-    "two facilitators": lambda a: a["participants"].extend([{"ref": 900, "name": "X", "role": "facilitator"},
-                                                              {"ref": 901, "name": "Y", "role": "facilitator"}]),
+        slice(None), [{"id": "c1", "label": "Un"}, {"id": "c1", "label": "Deux"}]
+    ),
+    "two facilitators": lambda a: a["participants"].extend(
+        [{"ref": 900, "name": "X", "role": "facilitator"}, {"ref": 901, "name": "Y", "role": "facilitator"}]
+    ),
     "dangling action source": lambda a: a["synthesis"][0]["actions"].append(
-        {"text": "x", "soutien": "", "source": {"notes": [99999]}}),
+        {"text": "x", "soutien": "", "source": {"notes": [99999]}}
+    ),
     "deep nesting": _set("workshop.title", [[[[[[[[[[[[[["x"]]]]]]]]]]]]]]),
 }
 
@@ -223,14 +249,22 @@ def test_hostile_archives_are_refused_whole_and_a_valid_one_always_opens(live_se
     server = live_server()
     before = requests.get(f"{server.url}/api/workshops", timeout=10).json()
     for name, change in HOSTILE_ARCHIVES.items():
-        refused = requests.post(f"{server.url}/api/workshops/import", data=json.dumps(broken(change)),
-                                headers={"Content-Type": "application/json"}, timeout=10)  # Infinity too
+        refused = requests.post(
+            f"{server.url}/api/workshops/import",
+            data=json.dumps(broken(change)),
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )  # Infinity too
         assert refused.status_code == 400, (name, refused.status_code, refused.text[:300])
         assert refused.json()["error"]["code"] == "bad_archive", name
         assert refused.json()["error"]["message"].startswith("Archive invalide"), name
     assert requests.get(f"{server.url}/api/workshops", timeout=10).json() == before  # nothing left behind
-    minimal = {"format": "facilitate-atelier", "version": 1, "workshop": {"title": "Court"},
-               "blocs": [{"ref": 1, "title": "Seul", "kind": "brainstorm"}]}
+    minimal = {
+        "format": "facilitate-atelier",
+        "version": 1,
+        "workshop": {"title": "Court"},
+        "blocs": [{"ref": 1, "title": "Seul", "kind": "brainstorm"}],
+    }
     for archive in (demo_archive(), minimal):
         created = requests.post(f"{server.url}/api/workshops/import", json=archive, timeout=10)
         assert created.status_code == 201, created.text
@@ -238,17 +272,23 @@ def test_hostile_archives_are_refused_whole_and_a_valid_one_always_opens(live_se
         headers = {"X-Facilitator-Key": workshop["facilitator_key"]}
         assert requests.get(f"{server.url}/api/workshops/{workshop['id']}", headers=headers, timeout=10).ok
         for fmt in ("docx", "md", "csv", "json"):
-            assert requests.get(f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}", headers=headers,
-                                timeout=30).status_code == 200
+            assert (
+                requests.get(
+                    f"{server.url}/api/workshops/{workshop['id']}/export.{fmt}", headers=headers, timeout=30
+                ).status_code
+                == 200
+            )
         connect(server, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]}).disconnect()
     assert "Traceback" not in server.output()
 
 
 def test_the_command_line_refuses_a_hostile_archive_without_a_traceback(tmp_path):
     path = tmp_path / "piege.json"
-    path.write_text('{"format": "facilitate-atelier", "version": 1, "workshop": {"title": "x"}, '
-                    '"blocs": [{"ref": 1, "title": "b", "kind": "brainstorm", "vote_budget": 9223372036854775808}], '
-                    '"participants": [], "clusters": [], "notes": [], "votes": [], "synthesis": []}')
+    path.write_text(
+        '{"format": "facilitate-atelier", "version": 1, "workshop": {"title": "x"}, '
+        '"blocs": [{"ref": 1, "title": "b", "kind": "brainstorm", "vote_budget": 9223372036854775808}], '
+        '"participants": [], "clusters": [], "notes": [], "votes": [], "synthesis": []}'
+    )
     done = facilitate("import", str(path), "--data", str(tmp_path / "data"), cwd=tmp_path)
     assert done.returncode != 0 and "bad_archive" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert facilitate("list", "--data", str(tmp_path / "data"), cwd=tmp_path).stdout == ""
@@ -256,7 +296,7 @@ def test_the_command_line_refuses_a_hostile_archive_without_a_traceback(tmp_path
 
 # -- templates ----------------------------------------------------------------------------------
 
-NESTED = "title = \"Piège\"\nx = " + "[" * 3000 + "]" * 3000 + "\n"
+NESTED = 'title = "Piège"\nx = ' + "[" * 3000 + "]" * 3000 + "\n"
 HUGE_TIMER = 'title = "Long"\n[[blocs]]\nid = "a"\ntitle = "A"\nkind = "brainstorm"\nprompt = "?"\ntimer = 100000000000000000000\n'
 
 
@@ -286,8 +326,12 @@ def test_saving_as_a_template_gives_a_short_file_and_distinct_bloc_ids_and_it_cr
     facilitator = staff(server, workshop)
     for bloc, title in zip(workshop["blocs"], ["Étape 2", "Étape", "Étape", "Étape 2"]):
         assert facilitator.call("bloc:update", {"bloc": bloc["id"], "title": title}, timeout=10)["ok"]
-    saved = requests.post(f"{server.url}/api/workshops/{workshop['id']}/template", headers=workshop["headers"],
-                          json={"title": "Un très long titre d'atelier " * 6}, timeout=10)
+    saved = requests.post(
+        f"{server.url}/api/workshops/{workshop['id']}/template",
+        headers=workshop["headers"],
+        json={"title": "Un très long titre d'atelier " * 6},
+        timeout=10,
+    )
     assert saved.status_code == 201, saved.text
     template = saved.json()
     assert len(template["id"]) <= 60
@@ -303,8 +347,17 @@ def test_the_declared_shapes_keep_every_field_the_console_sends(live_server):
     server = live_server()
     workshop = create(server)
     facilitator = staff(server, workshop)
-    form = {"title": "Mur", "prompt": "?", "timer_seconds": 600, "vote_budget": 3, "private_writing": True,
-            "fondamentaux": True, "participants_group": True, "vote_stacking": True, "columns": ["Pour", "Contre"]}
+    form = {
+        "title": "Mur",
+        "prompt": "?",
+        "timer_seconds": 600,
+        "vote_budget": 3,
+        "private_writing": True,
+        "fondamentaux": True,
+        "participants_group": True,
+        "vote_stacking": True,
+        "columns": ["Pour", "Contre"],
+    }
     assert facilitator.call("bloc:add", {"kind": "columns", **form, "position": 0}, timeout=10)["ok"]
     state = requests.get(f"{server.url}/api/workshops/{workshop['id']}", headers=workshop["headers"], timeout=10).json()
     added = state["blocs"][0]

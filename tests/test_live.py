@@ -26,8 +26,10 @@ def run_room(server, participants: int = 20) -> tuple[dict, set[int]]:
 
     def post(i: int, phone: Screen) -> None:
         column = bloc["columns"][i % 2]["id"]
-        ack = phone.call("note:add", {"bloc": bloc["id"], "text": f"Note n° {i} — ça marche", "column": column,
-                                      "client_id": str(uuid.uuid4())})
+        ack = phone.call(
+            "note:add",
+            {"bloc": bloc["id"], "text": f"Note n° {i} — ça marche", "column": column, "client_id": str(uuid.uuid4())},
+        )
         assert ack["ok"], ack
         with acked_lock:
             acked.add(ack["note"]["id"])
@@ -70,8 +72,10 @@ def test_twenty_phones_then_kill_9_loses_no_acknowledged_note(live_server, tmp_p
 def test_refused_connections_say_why(live_server):
     server = live_server()
     workshop = create_workshop(server)
-    for auth, code in [({"code": "ZZZZZZ"}, "unknown_workshop"),
-                       ({"code": workshop["code"], "facilitator_key": "faux"}, "bad_key")]:
+    for auth, code in [
+        ({"code": "ZZZZZZ"}, "unknown_workshop"),
+        ({"code": workshop["code"], "facilitator_key": "faux"}, "bad_key"),
+    ]:
         client = socketio.Client(reconnection=False)
         reasons = []
         client.on("connect_error", reasons.append)
@@ -91,7 +95,10 @@ def test_a_resync_after_a_drop_converges(live_server):
     seen, token = bob.seq, bob.me["token"]
     bob.close()  # Bob's phone drops off the Wi-Fi
     alice = Screen(server.url, {"code": workshop["code"]})
-    kept = alice.call("note:add", {"bloc": bloc["id"], "text": "pendant", "column": bloc["columns"][0]["id"] if bloc["columns"] else None})
+    kept = alice.call(
+        "note:add",
+        {"bloc": bloc["id"], "text": "pendant", "column": bloc["columns"][0]["id"] if bloc["columns"] else None},
+    )
     removed = alice.call("note:add", {"bloc": bloc["id"], "text": "effacée", "column": kept["note"]["column"]})
     alice.call("note:delete", {"id": removed["note"]["id"]})
     back = Screen(server.url, {"code": workshop["code"], "token": token, "since": seen})
@@ -105,12 +112,15 @@ def test_serve_prints_the_lan_address_a_qr_code_and_the_facilitator_address(live
     import subprocess
     import sys
 
-
     port = free_port()
     # Listening on every interface (the default), but only loopback is contacted.
-    process = subprocess.Popen([sys.executable, "-m", "facilitate", "serve", "--port", str(port), "--data",
-                                str(tmp_path / "d")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facilitate", "serve", "--port", str(port), "--data", str(tmp_path / "d")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = []
         deadline = time.monotonic() + 30
@@ -121,8 +131,9 @@ def test_serve_prints_the_lan_address_a_qr_code_and_the_facilitator_address(live
         assert f":{port}/" in phones and "127.0.0.1" not in phones and "localhost" not in phones
         assert f"http://127.0.0.1:{port}/" in output
         assert "█" in output  # the QR code
-        created = requests.post(f"http://127.0.0.1:{port}/api/workshops", json={"template": "mutualisation"},
-                                timeout=10).json()
+        created = requests.post(
+            f"http://127.0.0.1:{port}/api/workshops", json={"template": "mutualisation"}, timeout=10
+        ).json()
         assert created["join_url"].startswith(phones.split(": ", 1)[1].strip().rstrip("/"))
     finally:
         process.terminate()
@@ -150,8 +161,13 @@ def test_private_writing_visibility_with_live_clients(live_server):
     staff_auth = {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]}
     facilitator, projector = Screen(server.url, staff_auth), Screen(server.url, {**staff_auth, "role": "projector"})
     counts: list[dict] = []
-    facilitator.client.on("change", lambda patch: counts.extend(patch.get("participants", [])) or facilitator._apply(patch))
-    alice, bob = Screen(server.url, {"code": workshop["code"], "name": "Alice"}), Screen(server.url, {"code": workshop["code"]})
+    facilitator.client.on(
+        "change", lambda patch: counts.extend(patch.get("participants", [])) or facilitator._apply(patch)
+    )
+    alice, bob = (
+        Screen(server.url, {"code": workshop["code"], "name": "Alice"}),
+        Screen(server.url, {"code": workshop["code"]}),
+    )
     ack = alice.call("note:add", {"bloc": bloc["id"], "text": "confidentiel"})
     assert ack["ok"]
     assert facilitator.wait_for(lambda s: any(p["notes"].get(str(bloc["id"])) == 1 for p in counts))
@@ -169,14 +185,21 @@ def test_vote_rules_with_live_clients(live_server):
     """Over real sockets: budget, per-item limit, secrecy, then the ranking."""
     server = live_server()
     workshop = create_workshop(server)
-    bloc = next(b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"])
+    bloc = next(
+        b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"]
+    )
     staff_auth = {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]}
     facilitator = Screen(server.url, staff_auth)
     results: list[dict] = []
     facilitator.client.on("change", lambda p: results.append(p.get("results")) or facilitator._apply(p))
     ana, ben = Screen(server.url, {"code": workshop["code"]}), Screen(server.url, {"code": workshop["code"]})
-    notes = [ana.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"] for t in ("Solidarité", "Entraide", "Passion")]
-    assert facilitator.call("cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Entraide", "notes": notes[:2]}]})["ok"]
+    notes = [
+        ana.call("note:add", {"bloc": bloc["id"], "text": t})["note"]["id"]
+        for t in ("Solidarité", "Entraide", "Passion")
+    ]
+    assert facilitator.call(
+        "cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Entraide", "notes": notes[:2]}]}
+    )["ok"]
     assert facilitator.call("bloc:update", {"bloc": bloc["id"], "vote_budget": 1})["ok"]
     assert ana.call("vote", {"bloc": bloc["id"], "item": f"n{notes[2]}", "dots": 1})["error"]["code"] == "vote_closed"
     assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "vote"})["ok"]
@@ -202,8 +225,13 @@ def test_word_export_renders_in_an_os_thread_under_each_async_mode(live_server, 
 
     server = live_server(async_mode)
     workshop = create_workshop(server)
-    response = requests.get(f"{server.url}/api/workshops/{workshop['id']}/export.docx",
-                            headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=30)
+    response = requests.get(
+        f"{server.url}/api/workshops/{workshop['id']}/export.docx",
+        headers={"X-Facilitator-Key": workshop["facilitator_key"]},
+        timeout=30,
+    )
     assert response.status_code == 200
-    headings = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs if p.style.name.startswith("Heading")
+    ]
     assert any("Bilan croisé des acquis" in h for h in headings)

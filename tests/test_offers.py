@@ -24,10 +24,16 @@ def bloc(app, workshop):
         return store.get_bloc(conn, workshop["id"], workshop["blocs"][0]["id"])
 
 
-@pytest.mark.parametrize("phase, write, add, group, vote", [
-    (Phase.ECRITURE, True, True, False, False), (Phase.DEVOILEMENT, True, True, False, False),
-    (Phase.REGROUPEMENT, False, True, True, False), (Phase.VOTE, False, False, False, True),
-    (Phase.CLOS, False, False, False, False)])
+@pytest.mark.parametrize(
+    "phase, write, add, group, vote",
+    [
+        (Phase.ECRITURE, True, True, False, False),
+        (Phase.DEVOILEMENT, True, True, False, False),
+        (Phase.REGROUPEMENT, False, True, True, False),
+        (Phase.VOTE, False, False, False, True),
+        (Phase.CLOS, False, False, False, False),
+    ],
+)
 def test_offers_follow_the_phase_and_agree_with_the_checks(bloc, phase, write, add, group, vote):
     b = bloc_in(bloc, phase, participants_group=True, vote_stacking=False)
     assert participant_offers(b) == {"write": write, "add": add, "group": group, "vote": vote, "dots_per_item": 1}

@@ -15,20 +15,30 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers import ROOT, LiveServer, Screen, create_workshop, fetch_state, free_port, public_bloc
 
 from facilitate import create_app
 from facilitate.backups import to_delete
-from helpers import LiveServer, ROOT, Screen, create_workshop, fetch_state, free_port, public_bloc
 
 
-def facilitate(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "facilitate", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+def facilitate(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "facilitate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def serve_once(data: Path, *extra: str) -> subprocess.CompletedProcess:
     """A `facilitate serve` expected to refuse to start (it would otherwise hit the timeout)."""
-    return facilitate("serve", "--host", "127.0.0.1", "--port", str(free_port()), "--data", str(data), *extra, timeout=60)
+    return facilitate(
+        "serve", "--host", "127.0.0.1", "--port", str(free_port()), "--data", str(data), *extra, timeout=60
+    )
 
 
 def test_a_second_server_on_the_same_folder_refuses_to_start(live_server, tmp_path):
@@ -100,13 +110,18 @@ def test_a_corrupt_database_gives_a_clear_message(tmp_path):
 
 def test_serve_says_when_the_browser_library_is_missing(tmp_path, live_server):
     """`pip install .` without the npm step: the wheel has no socket.io.min.js."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
-                   check=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+    )
     wheel = next((tmp_path / "dist").glob("facilitate-*.whl"))
     assert "facilitate/static/vendor/socket.io.min.js" in zipfile.ZipFile(wheel).namelist()  # the README's setup
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+    )
     (target / "facilitate" / "static" / "vendor" / "socket.io.min.js").unlink()
     server = LiveServer(tmp_path, "gevent")
     server.cwd = tmp_path
@@ -125,8 +140,10 @@ def test_backup_while_serving_then_restore(live_server, tmp_path):
     workshop = create_workshop(server)
     bloc = public_bloc(fetch_state(server, workshop))
     phone = Screen(server.url, {"code": workshop["code"]})
-    acked = [phone.call("note:add", {"bloc": bloc["id"], "text": f"avant {i}", "client_id": str(uuid.uuid4())})["ok"]
-             for i in range(20)]
+    acked = [
+        phone.call("note:add", {"bloc": bloc["id"], "text": f"avant {i}", "client_id": str(uuid.uuid4())})["ok"]
+        for i in range(20)
+    ]
     assert all(acked)
     stop = threading.Event()
 
@@ -169,7 +186,8 @@ def test_hosted_mode_backs_up_daily_and_keeps_the_last_n(live_server, tmp_path, 
     monkeypatch.setenv("FACILITATE_BACKUPS_KEPT", "2")
     # In hosted mode the loopback may not create ateliers (accounts only, issue 10): make one beforehand.
     create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading"}).extensions["facilitate"].create_workshop(
-        {"template": "mutualisation"})
+        {"template": "mutualisation"}
+    )
     server = live_server(extra_args=("--public-url", "https://ateliers.example.org"))
     names: list[str] = []
     for _ in range(100):
@@ -190,7 +208,12 @@ def test_laptop_mode_makes_no_automatic_backup(live_server, tmp_path):
 
 
 def test_which_backups_go():
-    names = ["facilitate-20260103-0.sqlite3", "autre.txt", "facilitate-20260101-0.sqlite3", "facilitate-20260102-0.sqlite3"]
+    names = [
+        "facilitate-20260103-0.sqlite3",
+        "autre.txt",
+        "facilitate-20260101-0.sqlite3",
+        "facilitate-20260102-0.sqlite3",
+    ]
     assert to_delete(names, 2) == ["facilitate-20260101-0.sqlite3"]
     assert to_delete(names, 5) == []
 
@@ -201,8 +224,7 @@ def test_accepted_sockets_inherit_tcp_nodelay():
 
     from facilitate.network import no_delay
 
-    with no_delay(socket.create_server(("127.0.0.1", 0))) as listener:
-        with socket.create_connection(listener.getsockname()):
-            accepted, _ = listener.accept()
-            with accepted:
-                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    with no_delay(socket.create_server(("127.0.0.1", 0))) as listener, socket.create_connection(listener.getsockname()):
+        accepted, _ = listener.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

@@ -9,30 +9,44 @@ import sys
 import zipfile
 
 import requests
-from helpers import LiveServer, ROOT
-
+from helpers import ROOT, LiveServer
 
 
 def test_the_wheel_serves_pages_templates_and_the_socketio_client(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
-                   check=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+    )
     wheel = next((tmp_path / "dist").glob("facilitate-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ["facilitate/templates/participant.html", "facilitate/static/js/live.js",
-                     "facilitate/static/vendor/socket.io.min.js", "facilitate/static/vendor/preact.module.js",
-                     "facilitate/static/vendor/preact-hooks.module.js", "facilitate/static/vendor/htm.module.js",
-                     "facilitate/static/js/console/board.js", "facilitate/session_templates/raviver-nos-couleurs.toml",
-                     "facilitate/migrations/0001_initial.sql"]:
+    for expected in [
+        "facilitate/templates/participant.html",
+        "facilitate/static/js/live.js",
+        "facilitate/static/vendor/socket.io.min.js",
+        "facilitate/static/vendor/preact.module.js",
+        "facilitate/static/vendor/preact-hooks.module.js",
+        "facilitate/static/vendor/htm.module.js",
+        "facilitate/static/js/console/board.js",
+        "facilitate/session_templates/raviver-nos-couleurs.toml",
+        "facilitate/migrations/0001_initial.sql",
+    ]:
         assert expected in names
 
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+    )
     # Run from an empty folder with only the installed copy on the path.
     server = LiveServer(tmp_path, "eventlet")
     server.cwd = tmp_path
-    server.extra_env = {"PYTHONPATH": str(target), "FACILITATE_DATA": "", "XDG_DATA_HOME": "",
-                        "HOME": str(tmp_path / "home")}
+    server.extra_env = {
+        "PYTHONPATH": str(target),
+        "FACILITATE_DATA": "",
+        "XDG_DATA_HOME": "",
+        "HOME": str(tmp_path / "home"),
+    }
     server.data_arg = False
     server.start()
     try:

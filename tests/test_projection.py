@@ -15,15 +15,38 @@ def make_bloc(seq=1, **kw):
 
 
 def make_note(id, seq, author=10, deleted=False):
-    return Note(id=id, workshop_id="w", bloc_id=1, participant_id=author, text="" if deleted else f"n{id}",
-                deleted=deleted, seq=seq)
+    return Note(
+        id=id,
+        workshop_id="w",
+        bloc_id=1,
+        participant_id=author,
+        text="" if deleted else f"n{id}",
+        deleted=deleted,
+        seq=seq,
+    )
 
 
 def patch(viewer, since, blocs, notes, participants=()):
-    return build_patch(viewer=viewer, since=since, seq=9, workshop=WORKSHOP, join_url="http://x/j/ABCDEF",
-                       blocs=blocs, notes=[(n, Role.PARTICIPANT) for n in notes],
-                       participants=list(participants), counts={10: {1: 2}}, done={10: [1]}, draw=None,
-                       names={}, volunteers=0, now=1000.0, clusters=[], votes={}, results={}, synthesis=None)
+    return build_patch(
+        viewer=viewer,
+        since=since,
+        seq=9,
+        workshop=WORKSHOP,
+        join_url="http://x/j/ABCDEF",
+        blocs=blocs,
+        notes=[(n, Role.PARTICIPANT) for n in notes],
+        participants=list(participants),
+        counts={10: {1: 2}},
+        done={10: [1]},
+        draw=None,
+        names={},
+        volunteers=0,
+        now=1000.0,
+        clusters=[],
+        votes={},
+        results={},
+        synthesis=None,
+    )
 
 
 def test_full_snapshot_has_everything_visible_and_no_tombstones():
@@ -52,7 +75,8 @@ def test_private_notes_reach_only_their_author_and_counts_reach_the_staff():
     staff = patch(STAFF, 5, [private], notes, [alice])
     assert "notes" not in staff
     assert staff["participants"] == [
-        {"id": 10, "name": "Alice", "notes": {"1": 2}, "done": [1], "volunteer": False, "dots": {}}]
+        {"id": 10, "name": "Alice", "notes": {"1": 2}, "done": [1], "volunteer": False, "dots": {}}
+    ]
 
 
 def test_removed_blocs_are_announced_and_their_notes_hidden():

@@ -11,7 +11,6 @@ import socketio
 from helpers import Screen, create_workshop, fetch_state
 
 
-
 def public_bloc_of(server, workshop):
     return next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
 
@@ -32,8 +31,11 @@ def test_kill_9_during_a_burst_from_30_phones_loses_no_acknowledged_note(live_se
         while not stop.is_set():
             client_id = f"{i}-{n}-{uuid.uuid4()}"
             try:
-                ack = client.call("note:add", {"bloc": bloc["id"], "text": f"P{i} n{n}", "column": column,
-                                              "client_id": client_id}, timeout=5)
+                ack = client.call(
+                    "note:add",
+                    {"bloc": bloc["id"], "text": f"P{i} n{n}", "column": column, "client_id": client_id},
+                    timeout=5,
+                )
             except Exception:
                 return  # the server died under us: this note was never acknowledged
             if ack.get("ok"):
@@ -76,7 +78,9 @@ def test_200_drops_with_notes_in_flight_give_no_duplicate_and_no_gap(live_server
         phone = Screen(server.url, auth)
         token = phone.me["token"]
         for client_id, text in list(outbox.items()):  # resend what was never acknowledged
-            if phone.call("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})["ok"]:
+            if phone.call("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})[
+                "ok"
+            ]:
                 del outbox[client_id]
         client_id, text = str(uuid.uuid4()), f"note {written}"
         written += 1
@@ -85,16 +89,21 @@ def test_200_drops_with_notes_in_flight_give_no_duplicate_and_no_gap(live_server
             # In flight: the Wi-Fi drops before the acknowledgement comes back.
             phone.client.emit("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})
         else:
-            if phone.call("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})["ok"]:
+            if phone.call("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})[
+                "ok"
+            ]:
                 del outbox[client_id]
         phone.client.disconnect()
         if cycle % 20 == 0:  # the facilitator's laptop drops too, and resyncs from its last seq
             observer.close()
-            observer = Screen(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-                              resume=observer)
+            observer = Screen(
+                server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]}, resume=observer
+            )
     phone = Screen(server.url, {"code": workshop["code"], "token": token})
     for client_id, text in list(outbox.items()):
-        assert phone.call("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})["ok"]
+        assert phone.call("note:add", {"bloc": bloc["id"], "text": text, "column": column, "client_id": client_id})[
+            "ok"
+        ]
     phone.close()
 
     notes = fetch_state(server, workshop)["notes"]

@@ -8,11 +8,11 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import requests
+from helpers import LAPTOP, create_workshop
 from playwright.sync_api import expect
 
 from facilitate.accounts import deletion_date, wifi_qr_text
 from facilitate.db import DB_FILENAME
-from helpers import LAPTOP, create_workshop
 
 
 def key_header(workshop):
@@ -66,8 +66,9 @@ def test_the_console_announces_the_deletion_date(tmp_path):
     due = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%d")
     assert f"supprimé le {due}" in http.get(f"/w/{w['id']}/console").get_data(as_text=True)
     assert f"supprimé le {due}" in http.get("/").get_data(as_text=True)
-    assert "supprimé le" not in create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading"}).test_client() \
-        .get(f"/w/{w['id']}/console").get_data(as_text=True)
+    assert "supprimé le" not in create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading"}).test_client().get(
+        f"/w/{w['id']}/console"
+    ).get_data(as_text=True)
 
 
 def test_the_server_deletes_ateliers_idle_past_the_retention_period(live_server, tmp_path):
@@ -81,10 +82,15 @@ def test_the_server_deletes_ateliers_idle_past_the_retention_period(live_server,
     server = live_server(extra_args=("--retention-days", "30"))
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code == 404:
+        if (
+            requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code
+            == 404
+        ):
             break
         time.sleep(0.2)
-    assert requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code == 404
+    assert (
+        requests.get(f"{server.url}/api/workshops/{old['id']}", headers=key_header(old), timeout=5).status_code == 404
+    )
     assert requests.get(f"{server.url}/api/workshops/{recent['id']}", headers=key_header(recent), timeout=5).ok
     assert "Conservation" in server.output()
 

@@ -11,11 +11,11 @@ import time
 import pytest
 import requests
 import socketio
+from helpers import LAPTOP, PHONE, create_workshop, fetch_state, public_bloc
 from playwright.sync_api import expect
 
 from facilitate.network import lan_address
 from facilitate.seats import admission, idle_seats_per_address
-from helpers import LAPTOP, PHONE, create_workshop, fetch_state, public_bloc
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN.startswith("127."), reason="no LAN address on this machine")
@@ -150,19 +150,31 @@ def test_the_facilitator_locks_the_atelier_and_removes_a_participant(live_server
     bob.close()
     assert refusal(server.url, {"code": workshop["code"], "token": bob.me["token"]}) is None  # already in: back in
 
-    assert alice.client.call("participant:remove", {"participant": bob.me["id"]}, timeout=10)["error"]["code"] == "forbidden"
-    assert staff.client.call("participant:remove", {"participant": 99999}, timeout=10)["error"]["code"] == "unknown_participant"
+    assert (
+        alice.client.call("participant:remove", {"participant": bob.me["id"]}, timeout=10)["error"]["code"]
+        == "forbidden"
+    )
+    assert (
+        staff.client.call("participant:remove", {"participant": 99999}, timeout=10)["error"]["code"]
+        == "unknown_participant"
+    )
     assert staff.client.call("participant:remove", {"participant": alice.me["id"]}, timeout=10) == {"ok": True}
     assert alice.gone.wait(10)
     assert ("participant:removed", {"message": "L'animation vous a retiré de cet atelier."}) in alice.received
     assert refusal(server.url, {"code": workshop["code"], "token": alice.me["token"]}) == "participant_removed"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not any(
-            kind == "change" and alice.me["id"] in patch.get("deleted_participants", []) for kind, patch in staff.received):
+        kind == "change" and alice.me["id"] in patch.get("deleted_participants", []) for kind, patch in staff.received
+    ):
         time.sleep(0.05)
-    assert any(kind == "change" and alice.me["id"] in patch.get("deleted_participants", []) for kind, patch in staff.received)
+    assert any(
+        kind == "change" and alice.me["id"] in patch.get("deleted_participants", []) for kind, patch in staff.received
+    )
     assert [p["name"] for p in fetch_state(server, workshop)["participants"]] == ["Bob"]
-    assert staff.client.call("participant:remove", {"participant": alice.me["id"]}, timeout=10)["error"]["code"] == "unknown_participant"
+    assert (
+        staff.client.call("participant:remove", {"participant": alice.me["id"]}, timeout=10)["error"]["code"]
+        == "unknown_participant"
+    )
 
     assert staff.client.call("workshop:lock", {"locked": False}, timeout=10) == {"ok": True}
     assert refusal(server.url, {"code": workshop["code"], "name": "Carole"}) is None
@@ -171,7 +183,9 @@ def test_the_facilitator_locks_the_atelier_and_removes_a_participant(live_server
 
 def test_console_closes_the_door_and_removes_someone(browser, live_server):  # noqa: F811
     server = live_server()
-    workshop = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10).json()
+    workshop = requests.post(
+        f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10
+    ).json()
     phone = Phone(server.url, {"code": workshop["code"], "name": "Zoé"})
     laptop = browser.new_context(**LAPTOP)
     console = laptop.new_page()

@@ -114,9 +114,7 @@ def test_mutualisation_covers_seeds_002_and_004() -> None:
     for word in ("pourquoi", "quoi", "avec qui", "comment"):
         assert word in titles
     boards = [b for b in t.blocs if b.kind is BlocKind.COLUMNS]
-    assert [b.columns for b in boards] == [
-        ("Ce que chaque organisation pourrait offrir", "Ce dont elle a besoin")
-    ]
+    assert [b.columns for b in boards] == [("Ce que chaque organisation pourrait offrir", "Ce dont elle a besoin")]
     assert any("tâches" in b.prompt and "expertises" in b.prompt for b in t.blocs)
     assert any("partenaires potentiels" in b.prompt for b in t.blocs)
 
@@ -224,7 +222,8 @@ ERRORS = [
     ),
     (
         "columns bloc with one column",
-        'title = "T"\n' + BLOC
+        'title = "T"\n'
+        + BLOC
         + '[[blocs]]\nid = "c"\ntitle = "Les couleurs fondamentales"\nkind = "columns"\nprompt = "p"\n'
         + 'columns = ["Acquis"]\n',
         "blocs[2].columns",
@@ -341,7 +340,13 @@ ERRORS = [
         ["21", "entre 1 et 20"],
         ["de 1 à 20"],
     ),
-    ("vote_budget boolean", 'title = "T"\nvote_budget = true\n' + BLOC, "vote_budget", ["booléen"], ["vote_budget = 5"]),
+    (
+        "vote_budget boolean",
+        'title = "T"\nvote_budget = true\n' + BLOC,
+        "vote_budget",
+        ["booléen"],
+        ["vote_budget = 5"],
+    ),
     ("vote_budget decimal", 'title = "T"\nvote_budget = 2.5\n' + BLOC, "vote_budget", ["décimal"], ["vote_budget = 5"]),
     ("no blocs", 'title = "T"\n', "blocs", ["aucun bloc"], ["[[blocs]]"]),
     ("blocs as one table", 'title = "T"\n[blocs]\nid = "b"\n', "blocs", ["[[blocs]]"], ["[[blocs]]"]),
@@ -356,7 +361,9 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "place", "problem_words", "fix_words"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
+@pytest.mark.parametrize(
+    ("text", "place", "problem_words", "fix_words"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
+)
 def test_each_mistake_names_file_place_and_fix(
     text: str, place: str, problem_words: list[str], fix_words: list[str]
 ) -> None:
@@ -376,8 +383,12 @@ def test_each_mistake_names_file_place_and_fix(
 
 
 def test_bloc_errors_name_the_bloc_title() -> None:
-    text = 'title = "T"\n' + BLOC + (
-        '[[blocs]]\nid = "c"\ntitle = "Les couleurs fondamentales"\nkind = "columns"\nprompt = "p"\ncolumns = ["Acquis"]\n'
+    text = (
+        'title = "T"\n'
+        + BLOC
+        + (
+            '[[blocs]]\nid = "c"\ntitle = "Les couleurs fondamentales"\nkind = "columns"\nprompt = "p"\ncolumns = ["Acquis"]\n'
+        )
     )
     with pytest.raises(TemplateError) as caught:
         parse_template(text, "raviver", "raviver.toml")
@@ -417,7 +428,7 @@ def test_template_id_must_be_a_file_name_slug() -> None:
 
 
 def test_template_error_survives_pickling() -> None:
-    error = TemplateError("a.toml", "blocs[1].kind", "type inconnu", "écrivez kind = \"columns\"", "Bilan")
+    error = TemplateError("a.toml", "blocs[1].kind", "type inconnu", 'écrivez kind = "columns"', "Bilan")
     copy = pickle.loads(pickle.dumps(error))
     assert str(copy) == str(error)
     assert (copy.file, copy.place, copy.problem, copy.fix) == (error.file, error.place, error.problem, error.fix)

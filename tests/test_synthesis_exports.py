@@ -12,7 +12,6 @@ import pytest
 from helpers import ROOT, add, changes, ok, public_bloc, staff
 
 
-
 def synthesis_of(client):
     return [c["synthesis"] for c in changes(client) if "synthesis" in c][-1]
 
@@ -31,7 +30,11 @@ def test_volets_come_from_the_template_and_are_edited_live(connect, workshop):
     ok(facilitator, "cluster:group", {"bloc": bloc["id"], "clusters": [{"label": "Rayonnement", "notes": [note]}]})
     cluster = [c for c in changes(facilitator) if "clusters" in c][-1]["clusters"][0]["id"]
 
-    ok(facilitator, "action:add", {"volet": first, "source": {"clusters": [cluster]}, "soutien": "Agent de communication"})
+    ok(
+        facilitator,
+        "action:add",
+        {"volet": first, "source": {"clusters": [cluster]}, "soutien": "Agent de communication"},
+    )
     ok(facilitator, "action:add", {"volet": first, "source": {"notes": [other]}})
     ok(facilitator, "action:add", {"volet": second, "text": "Colliger des exemples concrets"})
     synthesis = synthesis_of(projector)
@@ -47,7 +50,13 @@ def test_volets_come_from_the_template_and_are_edited_live(connect, workshop):
     ok(facilitator, "volet:update", {"volet": second, "title": "Impacts et preuves", "position": 0})
     ok(facilitator, "volet:add", {"title": "Suites"})
     synthesis = synthesis_of(facilitator)
-    assert [v["title"] for v in synthesis] == ["Impacts et preuves", "Communications", "Reconnaissance", "Membres", "Suites"]
+    assert [v["title"] for v in synthesis] == [
+        "Impacts et preuves",
+        "Communications",
+        "Reconnaissance",
+        "Membres",
+        "Suites",
+    ]
     assert [a["text"] for a in synthesis[0]["actions"]] == ["Rayonnement", "Colliger des exemples concrets"]
     assert [(a["text"], a["soutien"]) for a in synthesis[1]["actions"]] == [("Former les élus", "Communagir")]
 
@@ -55,7 +64,12 @@ def test_volets_come_from_the_template_and_are_edited_live(connect, workshop):
     assert refused["error"]["code"] == "volet_not_empty"
     ok(facilitator, "action:remove", {"action": actions[1]["id"]})
     ok(facilitator, "volet:remove", {"volet": first})
-    assert [v["title"] for v in synthesis_of(facilitator)] == ["Impacts et preuves", "Reconnaissance", "Membres", "Suites"]
+    assert [v["title"] for v in synthesis_of(facilitator)] == [
+        "Impacts et preuves",
+        "Reconnaissance",
+        "Membres",
+        "Suites",
+    ]
     for event, payload, code in [
         ("action:add", {"volet": 999999, "text": "x"}, "unknown_volet"),
         ("action:add", {"volet": second}, "text_empty"),
@@ -102,8 +116,21 @@ def test_docx_export_of_the_demo_follows_seed_001(http, demo, tmp_path):
     (tmp_path / "demo.docx").write_bytes(response.data)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed (make test installs libreoffice-writer)"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(tmp_path / "demo.docx")], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "demo.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     assert (tmp_path / "demo.pdf").stat().st_size > 5000
 
 
@@ -132,11 +159,14 @@ def test_json_export_then_import_gives_the_same_atelier(http, demo):
     assert len(first["notes"]) > 90 and first["votes"] and len(first["synthesis"]) == 4
 
 
-@pytest.mark.parametrize("body,code", [
-    ({"format": "autre"}, "bad_archive"),
-    ({"format": "facilitate-atelier", "version": 99}, "bad_archive"),
-    ({"format": "facilitate-atelier", "version": 1, "workshop": {"title": "x"}}, "bad_archive"),
-])
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"format": "autre"}, "bad_archive"),
+        ({"format": "facilitate-atelier", "version": 99}, "bad_archive"),
+        ({"format": "facilitate-atelier", "version": 1, "workshop": {"title": "x"}}, "bad_archive"),
+    ],
+)
 def test_a_bad_archive_is_refused_and_writes_nothing(http, body, code):
     before = http.get("/api/workshops").get_json()
     response = http.post("/api/workshops/import", json=body)
@@ -159,8 +189,13 @@ def test_delete_removes_everything_and_disconnects_screens(http, connect, demo):
 
 
 def run_cli(*args, data):
-    return subprocess.run([sys.executable, "-m", "facilitate", *args, "--data", str(data)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "facilitate", *args, "--data", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_command_line_demo_list_export_import_delete(tmp_path):
@@ -170,7 +205,7 @@ def test_command_line_demo_list_export_import_delete(tmp_path):
     workshop_id = created.stdout.split()[0]
     assert f"/w/{workshop_id}/console#key=" in created.stdout
     listed = run_cli("list", data=data)
-    assert listed.stdout.strip().split("\t") [0] == workshop_id and "Raviver nos couleurs !" in listed.stdout
+    assert listed.stdout.strip().split("\t")[0] == workshop_id and "Raviver nos couleurs !" in listed.stdout
     for fmt in ("docx", "md", "csv", "json"):
         out = tmp_path / f"export.{fmt}"
         result = run_cli("export", workshop_id, "--format", fmt, "-o", str(out), data=data)

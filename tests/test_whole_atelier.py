@@ -7,14 +7,12 @@ impact level, except the rules listed in ALLOWED with their reason."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import docx
 import requests
-from playwright.sync_api import expect
 from helpers import PHONE, ROOT, join
-
+from playwright.sync_api import expect
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "whole-atelier"
@@ -31,17 +29,24 @@ def check(screens: dict, phase: str) -> None:
         page.screenshot(path=ARTIFACTS / f"{phase}-{name}.png", full_page=True)
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => "
-                                   "({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))})))")
-        problems += [f"{phase}/{name}: {v['id']} ({v['impact']}) {v['nodes']}" for v in violations if v["id"] not in ALLOWED]
+        violations = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => "
+            "({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))})))"
+        )
+        problems += [
+            f"{phase}/{name}: {v['id']} ({v['impact']}) {v['nodes']}" for v in violations if v["id"] not in ALLOWED
+        ]
     assert not problems, "\n".join(problems)
 
 
 def test_a_whole_atelier_on_five_screens(browser, live_server):
     assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
     server = live_server()
-    workshop = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs",
-                                                                  "title": "Raviver nos couleurs !"}, timeout=10).json()
+    workshop = requests.post(
+        f"{server.url}/api/workshops",
+        json={"template": "raviver-nos-couleurs", "title": "Raviver nos couleurs !"},
+        timeout=10,
+    ).json()
     laptop = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
@@ -59,8 +64,11 @@ def test_a_whole_atelier_on_five_screens(browser, live_server):
     screens = {"console": console, "projecteur": projector, **{f"telephone-{n}": p for n, p in phones.items()}}
     expect(console.locator("#bloc-title")).to_have_text("Bilan croisé des acquis")  # private writing
 
-    notes = {"Ana": ["Tisseurs de liens", "Passion"], "Ben": ["tisseurs de liens !", "Réseau d'entraide"],
-             "Chloé": ["Réseau d’entraide", "Engagement"]}
+    notes = {
+        "Ana": ["Tisseurs de liens", "Passion"],
+        "Ben": ["tisseurs de liens !", "Réseau d'entraide"],
+        "Chloé": ["Réseau d’entraide", "Engagement"],
+    }
     for name, texts in notes.items():
         for text in texts:
             phones[name].get_by_label("Votre note").fill(text)
@@ -112,7 +120,7 @@ def test_a_whole_atelier_on_five_screens(browser, live_server):
     console.get_by_text("Télécharger").click()
     with console.expect_download() as download:
         console.get_by_role("button", name="Word").click()
-    document = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    document = docx.Document(download.value.path())
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Comité des membres" in cells
     assert any(re.search("[Tt]isseurs", c) for c in cells)

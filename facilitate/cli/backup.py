@@ -14,14 +14,20 @@ from facilitate.cli.workshops import data_option
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Fichier à écrire (défaut : facilitate-AAAAMMJJ-HHMMSS.sqlite3 dans le dossier courant).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fichier à écrire (défaut : facilitate-AAAAMMJJ-HHMMSS.sqlite3 dans le dossier courant).",
+)
 @data_option
 def backup(output: Path | None, data_dir: Path | None) -> None:
     """Sauvegarde toutes les données (même pendant que le serveur tourne)."""
     from facilitate.backups import backup_name
     from facilitate.config import default_data_dir
-    from facilitate.db import DB_FILENAME, backup as backup_database
+    from facilitate.db import DB_FILENAME
+    from facilitate.db import backup as backup_database
 
     folder = data_dir or Path(os.environ.get("FACILITATE_DATA") or default_data_dir())
     target = output or Path(backup_name(datetime.now(timezone.utc)))
@@ -44,7 +50,8 @@ def restore(backup_file: Path, data_dir: Path | None, yes: bool) -> None:
 
     from facilitate.config import default_data_dir
     from facilitate.datalock import DataFolderBusy, hold
-    from facilitate.db import DB_FILENAME, restore as restore_database
+    from facilitate.db import DB_FILENAME
+    from facilitate.db import restore as restore_database
 
     folder = data_dir or Path(os.environ.get("FACILITATE_DATA") or default_data_dir())
     folder.mkdir(parents=True, exist_ok=True)

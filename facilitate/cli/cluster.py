@@ -42,7 +42,7 @@ def _notes(text: str) -> list[str]:
         except json.JSONDecodeError as error:
             raise CliError(f"JSON invalide (ligne {error.lineno}, colonne {error.colno})") from None
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise CliError("le JSON doit être un tableau de chaînes, par exemple [\"note 1\", \"note 2\"]")
+            raise CliError('le JSON doit être un tableau de chaînes, par exemple ["note 1", "note 2"]')
         notes = value
     else:
         notes = [line.strip() for line in text.splitlines() if line.strip()]
@@ -71,10 +71,20 @@ def _why(words: tuple[str, ...], closest: str) -> str:
 
 @click.command(short_help="Suggère des regroupements pour une liste de notes.")
 @click.argument("file", metavar="FICHIER")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON : {\"clusters\": [[0, 3], ...], \"labels\": [...]}.")
-@click.option("--prompt", "--question", default="", metavar="TEXTE", help="La question posée : ses mots ne servent pas à regrouper.")
-@click.option("--groups", "groups_file", metavar="GROUPES.json",
-              help="Les groupes déjà faits : un tableau JSON de tableaux d'indices de notes, par exemple [[0, 3], [5]].")
+@click.option("--json", "as_json", is_flag=True, help='Sortie JSON : {"clusters": [[0, 3], ...], "labels": [...]}.')
+@click.option(
+    "--prompt",
+    "--question",
+    default="",
+    metavar="TEXTE",
+    help="La question posée : ses mots ne servent pas à regrouper.",
+)
+@click.option(
+    "--groups",
+    "groups_file",
+    metavar="GROUPES.json",
+    help="Les groupes déjà faits : un tableau JSON de tableaux d'indices de notes, par exemple [[0, 3], [5]].",
+)
 def cluster(file: str, as_json: bool, prompt: str, groups_file: str | None) -> None:
     """Suggère des regroupements pour les notes de FICHIER (« - » : entrée standard).
 

@@ -29,21 +29,53 @@ def _monkey_patch(mode: str) -> None:
 @click.command()
 @click.option("--host", default=None, help="Interface d'écoute (défaut : 0.0.0.0, toutes).")
 @click.option("--port", type=int, default=None, help="Port (défaut : 5000).")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).")
-@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Dossier des modèles de séance (défaut : les modèles fournis).")
-@click.option("--async-mode", type=click.Choice(ASYNC_MODES), default=None,
-              help="Moteur réseau (défaut : gevent ; eventlet fonctionne aussi).")
-@click.option("--public-url", default=None,
-              help="Adresse annoncée aux téléphones (défaut : détectée) ; https://… active le mode hébergé.")
-@click.option("--trusted-proxies", type=click.IntRange(0, 10), default=None,
-              help="Nombre de serveurs mandataires (Caddy, nginx) dont on croit les en-têtes X-Forwarded-* (défaut : 0).")
-@click.option("--retention-days", type=click.IntRange(0), default=None,
-              help="Supprime les ateliers sans activité depuis N jours (défaut : 0, jamais).")
-def serve(host: str | None, port: int | None, data_dir: Path | None, templates_dir: Path | None,
-          async_mode: str | None, public_url: str | None, trusted_proxies: int | None,
-          retention_days: int | None) -> None:
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Dossier des modèles de séance (défaut : les modèles fournis).",
+)
+@click.option(
+    "--async-mode",
+    type=click.Choice(ASYNC_MODES),
+    default=None,
+    help="Moteur réseau (défaut : gevent ; eventlet fonctionne aussi).",
+)
+@click.option(
+    "--public-url",
+    default=None,
+    help="Adresse annoncée aux téléphones (défaut : détectée) ; https://… active le mode hébergé.",
+)
+@click.option(
+    "--trusted-proxies",
+    type=click.IntRange(0, 10),
+    default=None,
+    help="Nombre de serveurs mandataires (Caddy, nginx) dont on croit les en-têtes X-Forwarded-* (défaut : 0).",
+)
+@click.option(
+    "--retention-days",
+    type=click.IntRange(0),
+    default=None,
+    help="Supprime les ateliers sans activité depuis N jours (défaut : 0, jamais).",
+)
+def serve(
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    templates_dir: Path | None,
+    async_mode: str | None,
+    public_url: str | None,
+    trusted_proxies: int | None,
+    retention_days: int | None,
+) -> None:
     """Lance le serveur de l'atelier."""
     mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
     _monkey_patch(mode)
@@ -56,9 +88,15 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
     from facilitate.views.hosting import retention_loop
 
     overrides = {"ASYNC_MODE": mode}
-    for key, value in (("HOST", host), ("PORT", port), ("DATA_DIR", data_dir),
-                       ("TEMPLATES_DIR", templates_dir), ("PUBLIC_URL", public_url),
-                       ("TRUSTED_PROXIES", trusted_proxies), ("RETENTION_DAYS", retention_days)):
+    for key, value in (
+        ("HOST", host),
+        ("PORT", port),
+        ("DATA_DIR", data_dir),
+        ("TEMPLATES_DIR", templates_dir),
+        ("PUBLIC_URL", public_url),
+        ("TRUSTED_PROXIES", trusted_proxies),
+        ("RETENTION_DAYS", retention_days),
+    ):
         if value is not None:
             overrides[key] = value
     settings = {**defaults(), **overrides}
@@ -67,28 +105,37 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, templates_d
     for problem in app.config["TEMPLATE_PROBLEMS"]:
         click.echo(f"Modèle ignoré : {problem}", err=True)
     if not (bundled_path("static") / "vendor" / "socket.io.min.js").is_file():
-        click.echo("Attention : la bibliothèque du navigateur static/vendor/socket.io.min.js manque, les pages des "
-                   "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
-                   "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
-                   "avant « pip install . ».", err=True)
+        click.echo(
+            "Attention : la bibliothèque du navigateur static/vendor/socket.io.min.js manque, les pages des "
+            "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
+            "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
+            "avant « pip install . ».",
+            err=True,
+        )
     try:
         serve_forever = _bind(app, settings["HOST"], settings["PORT"], mode)
     except OSError as error:
-        raise CliError(f"impossible d'écouter sur {settings['HOST']}:{settings['PORT']} ({error.strerror or error}). "
-                       "Le port est peut-être déjà pris : choisissez-en un autre avec --port.") from None
+        raise CliError(
+            f"impossible d'écouter sur {settings['HOST']}:{settings['PORT']} ({error.strerror or error}). "
+            "Le port est peut-être déjà pris : choisissez-en un autre avec --port."
+        ) from None
     if is_hosted(settings):
         # Who did what to which atelier, for the administrator (journald under systemd).
         logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
         logging.getLogger("facilitate.audit").setLevel(logging.INFO)
         click.echo(f"Mode hébergé : {base_url}/  ·  animation : {base_url}/connexion")
         if not app.extensions["facilitate"].list_accounts():
-            click.echo("Aucun compte d'animation : créez-en un avec « facilitate users add COURRIEL --admin ».", err=True)
+            click.echo(
+                "Aucun compte d'animation : créez-en un avec « facilitate users add COURRIEL --admin ».", err=True
+            )
     else:
         click.echo(qr_terminal(f"{base_url}/"))
         click.echo(f"Participants (téléphones, même réseau Wi-Fi) : {base_url}/")
         click.echo(f"Animation (sur ce portable) : http://127.0.0.1:{settings['PORT']}/")
     if settings["RETENTION_DAYS"]:
-        click.echo(f"Conservation : les ateliers sans activité depuis {settings['RETENTION_DAYS']} jours sont supprimés.")
+        click.echo(
+            f"Conservation : les ateliers sans activité depuis {settings['RETENTION_DAYS']} jours sont supprimés."
+        )
         socketio.start_background_task(retention_loop, app)
     click.echo(f"Données : {Path(settings['DATA_DIR']).resolve()}  ·  moteur : {mode}")
     if is_hosted(settings):

@@ -5,8 +5,8 @@ another server already uses it."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
 from facilitate.cli import CliError

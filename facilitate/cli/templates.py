@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from facilitate.cli import CliError
-
 from facilitate.resources import bundled_path
 from facilitate.session_templates import TemplateError, load_template, load_templates
 

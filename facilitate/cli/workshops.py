@@ -13,18 +13,21 @@ from typing import Any
 import click
 
 from facilitate.cli import CliError
-
 from facilitate.services.archive import EXPORT_FORMATS
 
 data_option = click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
 )
 
 # The console address printed after an import names the port the server
 # listens on, which this command cannot guess: same option as `serve`.
-port_option = click.option("--port", type=int, default=None,
-                           help="Port du serveur qui l'affichera (défaut : FACILITATE_PORT ou 5000).")
+port_option = click.option(
+    "--port", type=int, default=None, help="Port du serveur qui l'affichera (défaut : FACILITATE_PORT ou 5000)."
+)
 
 
 def data_service(data_dir: Path | None) -> Any:
@@ -52,14 +55,19 @@ def list_workshops(data_dir: Path | None) -> None:
 @click.command()
 @click.argument("workshop_id")
 @click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="docx", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Fichier à écrire (défaut : d'après le titre de l'atelier).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fichier à écrire (défaut : d'après le titre de l'atelier).",
+)
 @data_option
 def export(workshop_id: str, fmt: str, output: Path | None, data_dir: Path | None) -> None:
     """Exporte un atelier en Word (docx), Markdown, CSV ou JSON."""
     from facilitate import store
-    from facilitate.services.archive import export_filename
     from facilitate.errors import FacilitateError
+    from facilitate.services.archive import export_filename
 
     service = data_service(data_dir)
     with service.db.reading() as conn:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import io
 
-from facilitate.export.document import ExportWorkshop, column_groups, without_controls
+from facilitate.export.document import ExportCluster, ExportNote, ExportWorkshop, column_groups, without_controls
 
 __all__ = ["HEADER", "neutralise", "render_csv"]
 
@@ -62,7 +62,9 @@ def render_csv(doc: ExportWorkshop, *, delimiter: str = ";") -> str:
     writer.writerow(HEADER)
     for bloc in doc.blocs:
         for group in column_groups(bloc):
-            rows = [(note, cluster) for cluster in group.clusters for note in cluster.notes]
+            rows: list[tuple[ExportNote, ExportCluster | None]] = [
+                (note, cluster) for cluster in group.clusters for note in cluster.notes
+            ]
             rows += [(note, None) for note in group.notes]
             for note, cluster in rows:
                 writer.writerow(

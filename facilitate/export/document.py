@@ -278,7 +278,7 @@ NO_VOTES = "Aucun vote."
 
 
 def format_date_fr(value: str) -> str:
-    """"2016-05-20" -> "20 mai 2016" ("1er" for the first); other text as is."""
+    """ "2016-05-20" -> "20 mai 2016" ("1er" for the first); other text as is."""
     try:
         d = _date.fromisoformat(value.strip()[:10]) if len(value.strip()) == 10 else None
     except ValueError:
@@ -290,7 +290,7 @@ def format_date_fr(value: str) -> str:
 
 
 def event_line(doc: ExportWorkshop) -> str:
-    """"Activité printanière du RQDS — 20 mai 2016" (either part may be missing)."""
+    """ "Activité printanière du RQDS — 20 mai 2016" (either part may be missing)."""
     return " — ".join(p for p in (doc.event.strip(), format_date_fr(doc.date)) if p)
 
 
@@ -299,7 +299,7 @@ def title_line(doc: ExportWorkshop) -> str:
 
 
 def byline(doc: ExportWorkshop) -> str:
-    """"Animé par Sonia Racine — Communagir", or "" when nobody is named."""
+    """ "Animé par Sonia Racine — Communagir", or "" when nobody is named."""
     name, org = doc.facilitator_name.strip(), doc.organisation.strip()
     if name and org:
         return f"Animé par {name} — {org}"
@@ -333,12 +333,12 @@ def bloc_heading(bloc: ExportBloc) -> str:
 
 
 def cluster_heading(cluster: ExportCluster) -> str:
-    """"Communauté de pratiques (2)"."""
+    """ "Communauté de pratiques (2)"."""
     return f"{cluster.label.strip()} ({cluster.count})"
 
 
 def dots(votes: int, most: int = 10) -> str:
-    """"●●● 3": one dot per vote (at most ``most``, then "…"), and the number."""
+    """ "●●● 3": one dot per vote (at most ``most``, then "…"), and the number."""
     shown = "●" * min(votes, most) + ("…" if votes > most else "")
     return f"{shown}{NBSP}{votes}"
 

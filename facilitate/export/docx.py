@@ -25,6 +25,7 @@ participant, goes through :func:`french_typography`. Authors are not shown.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -33,7 +34,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -70,6 +71,7 @@ BULLET = "List Bullet"
 SUB_BULLET = "List Bullet 2"
 HEADER_FILL = "DCE6F2"  # a light blue behind table header rows
 
+
 def _t(text: str) -> str:
     """Text as written into the document: XML-safe, French spacing."""
     return french_typography(without_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
@@ -86,6 +88,8 @@ class _Writer:
         names = (BULLET, SUB_BULLET, "Title", "Heading 1", "Heading 2", "Heading 3")
         self.style_id = {name: styles[name].style_id for name in names}
         section = self.doc.sections[0]
+        # A new document from python-docx's template always has its page size and margins.
+        assert section.page_width and section.left_margin and section.right_margin
         self.width = Emu(section.page_width - section.left_margin - section.right_margin)
 
     # -- paragraphs ---------------------------------------------------------
@@ -127,7 +131,7 @@ class _Writer:
         """A Table Grid table with a bold, shaded header row repeated on each
         page, and rows kept whole: an action never starts on one page and ends
         on the next, away from its Soutien."""
-        table = self.doc.add_table(rows=1 + rows, cols=len(header))
+        table: Table = self.doc.add_table(rows=1 + rows, cols=len(header))
         table.style = TABLE_STYLE
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         fractions = widths or [1 / len(header)] * len(header)
@@ -267,7 +271,7 @@ def render_docx(doc: ExportWorkshop) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def _set_language(document, tag: str) -> None:
+def _set_language(document: DocxDocument, tag: str) -> None:
     """Proofing language of every style (document defaults) and of the theme."""
     styles = document.styles.element
     for lang in styles.iter(qn("w:lang")):
@@ -291,7 +295,8 @@ def _set_language(document, tag: str) -> None:
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     """A simple field (PAGE, NUMPAGES) as begin / instrText / separate / result / end runs."""
-    def run_with(child) -> None:
+
+    def run_with(child: Any) -> None:
         run = paragraph.add_run()
         run._r.append(child)
 
@@ -311,7 +316,7 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     run_with(end)
 
 
-def _page_number_footer(document) -> None:
+def _page_number_footer(document: DocxDocument) -> None:
     footer = document.sections[0].footer
     p = footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -323,14 +328,14 @@ def _page_number_footer(document) -> None:
         run.font.size = Pt(9)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
 
 
-def _keep_whole(row) -> None:
+def _keep_whole(row: _Row) -> None:
     # cantSplit comes first in w:trPr's schema sequence (before trHeight, tblHeader).
     row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
 
@@ -342,4 +347,3 @@ def _shade(cell: _Cell, fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     tc_pr.append(shd)
-

@@ -20,5 +20,7 @@ __all__ = ["Change", "Identity", "Service", "utc_now"]
 
 
 @dataclass
-class Service(ArchiveCases, WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases, HostingCases):
+class Service(
+    ArchiveCases, WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases, HostingCases
+):
     """Every use case of facilitate over one database (see common.Base for the fields)."""

@@ -97,7 +97,9 @@ def check_references(data: dict[str, Any]) -> None:
             raise _refuse(f"les votes d'une personne dépassent le budget du bloc {bloc['ref']}.")
     for volet in data["synthesis"]:
         for action in volet["actions"]:
-            if not set(action["source"]["clusters"]) <= set(clusters) or not set(action["source"]["notes"]) <= set(notes):
+            if not set(action["source"]["clusters"]) <= set(clusters) or not set(action["source"]["notes"]) <= set(
+                notes
+            ):
                 raise _refuse("une action de la synthèse désigne un regroupement ou une note absente.")
 
 
@@ -123,7 +125,7 @@ def readable_filename(workshop: Workshop, fmt: str) -> str:
     """The title and date as typed, for browsers that read RFC 5987's filename*:
     only path separators and control characters go."""
     stem = " ".join(filter(None, (workshop.title.strip(), workshop.date.strip())))
-    stem = "".join(" " if c in '/\\' or unicodedata.category(c).startswith("C") else c for c in stem).strip(" .")
+    stem = "".join(" " if c in "/\\" or unicodedata.category(c).startswith("C") else c for c in stem).strip(" .")
     return f"{stem or 'atelier'}.{fmt}"
 
 
@@ -159,8 +161,13 @@ class ArchiveCases(WorkshopCases):
             notes, clusters = data["notes"][bloc.id], data["clusters"][bloc.id]
 
             def export_note(n: Note) -> ExportNote:
-                return ExportNote(n.text, names.get(n.participant_id), labels.get(n.column or ""), n.created_at,
-                                  totals.get(f"n{n.id}", 0))
+                return ExportNote(
+                    n.text,
+                    names.get(n.participant_id),
+                    labels.get(n.column or ""),  # noqa: B023 (export_note runs within this iteration)
+                    n.created_at,
+                    totals.get(f"n{n.id}", 0),  # noqa: B023
+                )
 
             grouped = {c.id for c in clusters}
             ranked = ranking(items_of(clusters, notes), totals)
@@ -172,14 +179,20 @@ class ArchiveCases(WorkshopCases):
                     prompt=bloc.prompt,
                     columns=tuple(c.label for c in bloc.columns),
                     clusters=tuple(
-                        ExportCluster(c.label, tuple(export_note(n) for n in notes if n.cluster == c.id),
-                                      labels.get(c.column or ""), totals.get(f"c{c.id}", 0))
+                        ExportCluster(
+                            c.label,
+                            tuple(export_note(n) for n in notes if n.cluster == c.id),
+                            labels.get(c.column or ""),
+                            totals.get(f"c{c.id}", 0),
+                        )
                         for c in clusters
                         if any(n.cluster == c.id for n in notes)
                     ),
                     loose_notes=tuple(export_note(n) for n in notes if n.cluster not in grouped),
                     voted=bool(totals),
-                    fondamentaux=tuple(retained(bloc, ranked)) if bloc.fondamentaux or bloc.retained is not None else (),
+                    fondamentaux=tuple(retained(bloc, ranked))
+                    if bloc.fondamentaux or bloc.retained is not None
+                    else (),
                 )
             )
         w: Workshop = data["workshop"]
@@ -190,7 +203,8 @@ class ArchiveCases(WorkshopCases):
             facilitator_name=w.facilitator_name,
             organisation=w.organisation,
             volets=tuple(
-                ExportVolet(v.title, tuple(ExportAction(a.text, a.soutien) for a in v.actions)) for v in data["synthesis"]
+                ExportVolet(v.title, tuple(ExportAction(a.text, a.soutien) for a in v.actions))
+                for v in data["synthesis"]
             ),
             blocs=tuple(blocs),
         )
@@ -214,8 +228,13 @@ class ArchiveCases(WorkshopCases):
             "format": ARCHIVE_FORMAT,
             "version": ARCHIVE_VERSION,
             "workshop": {
-                "title": w.title, "event": w.event, "date": w.date, "facilitator_name": w.facilitator_name,
-                "organisation": w.organisation, "template": w.template_id, "created_at": w.created_at,
+                "title": w.title,
+                "event": w.event,
+                "date": w.date,
+                "facilitator_name": w.facilitator_name,
+                "organisation": w.organisation,
+                "template": w.template_id,
+                "created_at": w.created_at,
                 "current_bloc": bloc_ref.get(w.current_bloc or 0),
             },
             "participants": [
@@ -223,11 +242,19 @@ class ArchiveCases(WorkshopCases):
             ],
             "blocs": [
                 {
-                    "ref": bloc_ref[b.id], "title": b.title, "kind": b.kind.value, "prompt": b.prompt,
-                    "columns": [{"id": c.id, "label": c.label} for c in b.columns], "timer_seconds": b.timer_seconds,
-                    "vote_budget": b.vote_budget, "private_writing": b.private_writing, "phase": b.phase.value,
-                    "fondamentaux": b.fondamentaux, "participants_group": b.participants_group,
-                    "vote_stacking": b.vote_stacking, "retained": b.retained,
+                    "ref": bloc_ref[b.id],
+                    "title": b.title,
+                    "kind": b.kind.value,
+                    "prompt": b.prompt,
+                    "columns": [{"id": c.id, "label": c.label} for c in b.columns],
+                    "timer_seconds": b.timer_seconds,
+                    "vote_budget": b.vote_budget,
+                    "private_writing": b.private_writing,
+                    "phase": b.phase.value,
+                    "fondamentaux": b.fondamentaux,
+                    "participants_group": b.participants_group,
+                    "vote_stacking": b.vote_stacking,
+                    "retained": b.retained,
                 }
                 for b in data["blocs"]
             ],
@@ -237,9 +264,14 @@ class ArchiveCases(WorkshopCases):
             ],
             "notes": [
                 {
-                    "ref": note_ref[n.id], "bloc": bloc_ref[n.bloc_id], "column": n.column,
-                    "cluster": cluster_ref.get(n.cluster or 0), "author": participant_ref[n.participant_id],
-                    "text": n.text, "created_at": n.created_at, "updated_at": n.updated_at,
+                    "ref": note_ref[n.id],
+                    "bloc": bloc_ref[n.bloc_id],
+                    "column": n.column,
+                    "cluster": cluster_ref.get(n.cluster or 0),
+                    "author": participant_ref[n.participant_id],
+                    "text": n.text,
+                    "created_at": n.created_at,
+                    "updated_at": n.updated_at,
                 }
                 for n in all_notes
             ],
@@ -280,8 +312,13 @@ class ArchiveCases(WorkshopCases):
         now = self.now()
         with self.db.transaction() as conn:
             workshop = self.insert_new_workshop(
-                conn, title=meta["title"], template_id=meta["template"], event=meta["event"], date=meta["date"],
-                facilitator_name=meta["facilitator_name"], organisation=meta["organisation"],
+                conn,
+                title=meta["title"],
+                template_id=meta["template"],
+                event=meta["event"],
+                date=meta["date"],
+                facilitator_name=meta["facilitator_name"],
+                organisation=meta["organisation"],
                 created_at=meta["created_at"] or now,
             )
             people = archive["participants"]
@@ -296,22 +333,47 @@ class ArchiveCases(WorkshopCases):
             blocs = {}
             for position, b in enumerate(archive["blocs"]):
                 bloc = Bloc(
-                    0, workshop.id, position, b["title"], BlocKind(b["kind"]), b["prompt"],
-                    [Column(c["id"], c["label"]) for c in b["columns"]], b["timer_seconds"],
-                    b["vote_budget"], b["private_writing"], Phase(b["phase"]), b["fondamentaux"],
-                    participants_group=b["participants_group"], vote_stacking=b["vote_stacking"], retained=b["retained"], seq=1,
+                    0,
+                    workshop.id,
+                    position,
+                    b["title"],
+                    BlocKind(b["kind"]),
+                    b["prompt"],
+                    [Column(c["id"], c["label"]) for c in b["columns"]],
+                    b["timer_seconds"],
+                    b["vote_budget"],
+                    b["private_writing"],
+                    Phase(b["phase"]),
+                    b["fondamentaux"],
+                    participants_group=b["participants_group"],
+                    vote_stacking=b["vote_stacking"],
+                    retained=b["retained"],
+                    seq=1,
                 )
                 blocs[b["ref"]] = store.insert_bloc(conn, bloc)
             clusters = {
-                c["ref"]: store.insert_cluster(conn, Cluster(0, workshop.id, blocs[c["bloc"]], c["label"], c["column"], seq=1))
+                c["ref"]: store.insert_cluster(
+                    conn, Cluster(0, workshop.id, blocs[c["bloc"]], c["label"], c["column"], seq=1)
+                )
                 for c in archive["clusters"]
             }
             notes = {}
             for n in archive["notes"]:
-                note = store.insert_note(conn, Note(
-                    0, workshop.id, blocs[n["bloc"]], participants[n["author"]], n["text"], n["column"], None,
-                    n["created_at"] or now, n["updated_at"] or now, seq=1,
-                ))
+                note = store.insert_note(
+                    conn,
+                    Note(
+                        0,
+                        workshop.id,
+                        blocs[n["bloc"]],
+                        participants[n["author"]],
+                        n["text"],
+                        n["column"],
+                        None,
+                        n["created_at"] or now,
+                        n["updated_at"] or now,
+                        seq=1,
+                    ),
+                )
                 if n["cluster"] is not None:
                     store.set_note_cluster(conn, [note.id], clusters[n["cluster"]], 1)
                 notes[n["ref"]] = note.id
@@ -326,8 +388,11 @@ class ArchiveCases(WorkshopCases):
                         "clusters": [clusters[r] for r in a["source"]["clusters"]],
                         "notes": [notes[r] for r in a["source"]["notes"]],
                     }
-                    store.insert_action(conn, workshop.id, Action(
-                        0, volet_id, rank, a["text"], a["soutien"], {k: v for k, v in source.items() if v}))
+                    store.insert_action(
+                        conn,
+                        workshop.id,
+                        Action(0, volet_id, rank, a["text"], a["soutien"], {k: v for k, v in source.items() if v}),
+                    )
             current = blocs.get(meta["current_bloc"]) or next(iter(blocs.values()))
             self.open_at(conn, workshop, current)
         return workshop

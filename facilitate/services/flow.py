@@ -51,6 +51,7 @@ class FlowCases(Base):
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_bloc_phase(conn, bloc.id, phase, seq)
         return Change(identity.workshop.id, seq)
+
     # -- rhythm: timers, "j'ai terminé" -------------------------------------------
 
     def control_timer(self, identity: Identity, payload: Any) -> Change:
@@ -89,6 +90,7 @@ class FlowCases(Base):
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_done(conn, identity.viewer.participant_id, bloc.id, done, seq)
         return Change(identity.workshop.id, seq, (identity.viewer.participant_id,))
+
     # -- tirage au sort ---------------------------------------------------------
 
     def open_volunteering(self, identity: Identity, payload: Any) -> Change:
@@ -144,6 +146,7 @@ class FlowCases(Base):
             store.update_draw_members(conn, draw.id, changed)
             store.touch_workshop(conn, identity.workshop.id, seq)
         return Change(identity.workshop.id, seq)
+
     # -- the atelier's plan ---------------------------------------------------------
 
     def add_bloc(self, identity: Identity, payload: Any) -> Change:
@@ -223,8 +226,9 @@ class FlowCases(Base):
             blocs = store.list_blocs(conn, workshop_id)
             volets = store.synthesis(conn, workshop_id)
         title = (payload.get("title") or workshop.title).strip()
-        template = plan_to_template(title, payload.get("description") or "", workshop.event,
-                                    [v.title for v in volets], blocs)
+        template = plan_to_template(
+            title, payload.get("description") or "", workshop.event, [v.title for v in volets], blocs
+        )
         if template.id in self.templates:
             raise template_exists(template.id)
         try:

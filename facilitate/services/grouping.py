@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError, bad_request, cluster_not_found, cluster_not_in_bloc, note_not_found, note_not_in_bloc
+from facilitate.errors import (
+    FacilitateError,
+    bad_request,
+    cluster_not_found,
+    cluster_not_in_bloc,
+    note_not_found,
+    note_not_in_bloc,
+)
 from facilitate.model import Bloc, Cluster, Note, Phase, Role
 from facilitate.rules import (
     check_can_group,
@@ -17,8 +24,8 @@ from facilitate.services.common import (
     Base,
     Change,
     Identity,
-    existing_bloc,
     distinct,
+    existing_bloc,
 )
 from facilitate.voting import check_vote, items_of
 
@@ -138,7 +145,9 @@ class GroupingCases(Base):
             part = [n for n in notes if (n.column or "") == column]
             placed, new = _build_on_clusters(part, bloc.prompt)
             placements += placed
-            proposals += [{"label": c.label, "notes": [part[i].id for i in c.indexes]} for c in new if len(c.indexes) > 1]
+            proposals += [
+                {"label": c.label, "notes": [part[i].id for i in c.indexes]} for c in new if len(c.indexes) > 1
+            ]
         proposals.sort(key=lambda p: (-len(p["notes"]), p["notes"][0]))
         return {"placements": placements, "clusters": proposals}
 
@@ -189,8 +198,11 @@ class GroupingCases(Base):
             if note is None or bloc is None or bloc.phase != Phase.REGROUPEMENT or note.cluster is not None:
                 return None
             # The grouped notes of its column, and the note itself: other loose notes are no reference.
-            part = [n for n in store.notes_of_bloc(conn, bloc.id)
-                    if n.column == note.column and (n.cluster is not None or n.id == note.id)]
+            part = [
+                n
+                for n in store.notes_of_bloc(conn, bloc.id)
+                if n.column == note.column and (n.cluster is not None or n.id == note.id)
+            ]
         placed, _ = _build_on_clusters(part, bloc.prompt)
         return {"bloc": bloc.id, **placed[0]} if placed else None
 
@@ -201,6 +213,7 @@ class GroupingCases(Base):
         if cluster is None:
             raise cluster_not_found()
         return cluster
+
     # -- vote --------------------------------------------------------------------------
 
     def vote(self, identity: Identity, payload: Any) -> Change:
@@ -260,10 +273,15 @@ def _build_on_clusters(notes: list[Note], prompt: str) -> tuple[list[dict[str, A
     groups = [[i for i, n in enumerate(notes) if n.cluster == c] for c in cluster_ids]
     result = build_on_groups([n.text for n in notes], groups, prompt)
     placements = [
-        {"note": notes[p.index].id, "cluster": cluster_ids[p.group], "words": list(p.words), "closest": notes[p.closest].id}
+        {
+            "note": notes[p.index].id,
+            "cluster": cluster_ids[p.group],
+            "words": list(p.words),
+            "closest": notes[p.closest].id,
+        }
         for p in result.placements
     ]
-    return placements, list(result.clusters[len(groups):])
+    return placements, list(result.clusters[len(groups) :])
 
 
 def _grouping_snapshot(conn: Any, bloc_id: int) -> dict[str, Any]:

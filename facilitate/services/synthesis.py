@@ -16,8 +16,8 @@ from facilitate.services.common import (
     Base,
     Change,
     Identity,
-    find_or_fail,
     distinct,
+    find_or_fail,
     position_in,
     reorder,
 )

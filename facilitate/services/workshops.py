@@ -10,13 +10,13 @@ from facilitate import store
 from facilitate.errors import FacilitateError, bad_key, unknown_workshop, workshop_not_found
 from facilitate.model import Account, Bloc, Column, Role, Workshop
 from facilitate.payloads import Auth, WorkshopCreate, read
-from facilitate.seats import admission, idle_seats_per_address
 from facilitate.rules import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Viewer,
     clean_display_name,
 )
+from facilitate.seats import admission, idle_seats_per_address
 from facilitate.services.common import (
     Base,
     Change,
@@ -44,39 +44,80 @@ class WorkshopCases(Base):
         now = self.now()
         with self.db.transaction() as conn:
             workshop = self.insert_new_workshop(
-                conn, title=fields["title"] or template.title, template_id=template.id,
-                event=fields["event"] or template.event, date=fields["date"],
-                facilitator_name=fields["facilitator_name"], organisation=fields["organisation"], created_at=now,
+                conn,
+                title=fields["title"] or template.title,
+                template_id=template.id,
+                event=fields["event"] or template.event,
+                date=fields["date"],
+                facilitator_name=fields["facilitator_name"],
+                organisation=fields["organisation"],
+                created_at=now,
             )
             if owner is not None:
                 store.set_owner(conn, workshop.id, owner.id)
             for position, title in enumerate(template.volets):
                 store.insert_volet(conn, workshop.id, position, title)
             bloc_ids = [
-                store.insert_bloc(conn, Bloc(
-                    id=0, workshop_id=workshop.id, position=position, title=bt.title, kind=bt.kind,
-                    prompt=bt.prompt, columns=[Column(f"c{i + 1}", label) for i, label in enumerate(bt.columns)],
-                    timer_seconds=bt.timer, vote_budget=bt.vote_budget, private_writing=bt.private,
-                    fondamentaux=bt.fondamentaux, seq=1,
-                ))
+                store.insert_bloc(
+                    conn,
+                    Bloc(
+                        id=0,
+                        workshop_id=workshop.id,
+                        position=position,
+                        title=bt.title,
+                        kind=bt.kind,
+                        prompt=bt.prompt,
+                        columns=[Column(f"c{i + 1}", label) for i, label in enumerate(bt.columns)],
+                        timer_seconds=bt.timer,
+                        vote_budget=bt.vote_budget,
+                        private_writing=bt.private,
+                        fondamentaux=bt.fondamentaux,
+                        seq=1,
+                    ),
+                )
                 for position, bt in enumerate(template.blocs)
             ]
             if bloc_ids:
                 self.open_at(conn, workshop, bloc_ids[0])
             # The facilitator is a participant row too, so every note has an author.
             store.insert_participant(
-                conn, workshop.id, secrets.token_urlsafe(24), workshop.facilitator_name or None,
-                Role.FACILITATOR, 1, now,
+                conn,
+                workshop.id,
+                secrets.token_urlsafe(24),
+                workshop.facilitator_name or None,
+                Role.FACILITATOR,
+                1,
+                now,
             )
         return workshop
 
-    def insert_new_workshop(self, conn: Any, *, title: str, template_id: str, event: str, date: str,
-                            facilitator_name: str, organisation: str, created_at: str) -> Workshop:
+    def insert_new_workshop(
+        self,
+        conn: Any,
+        *,
+        title: str,
+        template_id: str,
+        event: str,
+        date: str,
+        facilitator_name: str,
+        organisation: str,
+        created_at: str,
+    ) -> Workshop:
         """An atelier row with its own id, join code and facilitator key (creation and import)."""
         workshop = Workshop(
-            id=secrets.token_hex(4), code=self.new_code(conn), title=title, facilitator_key=secrets.token_urlsafe(24),
-            template_id=template_id, event=event, date=date, facilitator_name=facilitator_name,
-            organisation=organisation, seq=1, meta_seq=1, created_at=created_at, synthesis_seq=1,
+            id=secrets.token_hex(4),
+            code=self.new_code(conn),
+            title=title,
+            facilitator_key=secrets.token_urlsafe(24),
+            template_id=template_id,
+            event=event,
+            date=date,
+            facilitator_name=facilitator_name,
+            organisation=organisation,
+            seq=1,
+            meta_seq=1,
+            created_at=created_at,
+            synthesis_seq=1,
         )
         store.insert_workshop(conn, workshop)
         return workshop
@@ -112,10 +153,12 @@ class WorkshopCases(Base):
         if not secrets.compare_digest(given, workshop.facilitator_key.encode()):
             raise bad_key()
         return workshop
+
     # -- identities ------------------------------------------------------------
 
-    def identify(self, auth: Any, address: str = "?",
-                 present: Callable[[str], Mapping[int, str]] = lambda _: {}) -> tuple[Identity, Change | None]:
+    def identify(
+        self, auth: Any, address: str = "?", present: Callable[[str], Mapping[int, str]] = lambda _: {}
+    ) -> tuple[Identity, Change | None]:
         """Turn Socket.IO connect auth into an identity. A new participant is a
         mutation (the staff see them arrive), hence the optional Change.
         `address` is the client's; `present(workshop_id)` maps the atelier's
@@ -147,8 +190,13 @@ class WorkshopCases(Base):
             )
         with self.db.transaction() as conn:
             per_address = idle_seats_per_address(self.max_participants, self.idle_seats_per_address)
-            refusal = admission(store.contributor_ids(conn, workshop.id), present(workshop.id), address,
-                                self.max_participants, per_address)
+            refusal = admission(
+                store.contributor_ids(conn, workshop.id),
+                present(workshop.id),
+                address,
+                self.max_participants,
+                per_address,
+            )
             if refusal == "workshop_full":
                 raise FacilitateError(
                     "workshop_full",

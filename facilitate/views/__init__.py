@@ -9,9 +9,8 @@ import time
 from flask import current_app, request
 
 from facilitate.config import is_hosted
-from facilitate.errors import FacilitateError
+from facilitate.errors import FacilitateError, too_many_passwords
 from facilitate.model import Account
-from facilitate.errors import too_many_passwords
 from facilitate.services import Service
 
 
@@ -60,7 +59,11 @@ def is_facilitator_request() -> bool:
     given = request.authorization.password if request.authorization else None
     if not (password and given):
         return False
-    wrong, address, now = current_app.extensions["facilitate_limits"].wrong_passwords, request.remote_addr or "?", time.monotonic()
+    wrong, address, now = (
+        current_app.extensions["facilitate_limits"].wrong_passwords,
+        request.remote_addr or "?",
+        time.monotonic(),
+    )
     if wrong.exceeded(address, now):
         raise too_many_passwords()
     if secrets.compare_digest(given.encode(), password.encode()):

@@ -8,14 +8,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from facilitate.read_model import patch
-from facilitate.services.archive import EXPORT_FORMATS, export_filename, readable_filename
-from facilitate.errors import FacilitateError
 from facilitate.accounts import wifi_qr_text
+from facilitate.errors import FacilitateError
 from facilitate.events import announce_deleted, revoke_staff
 from facilitate.model import Role
 from facilitate.network import qr_svg
+from facilitate.read_model import patch
 from facilitate.rules import Viewer
+from facilitate.services.archive import EXPORT_FORMATS, export_filename, readable_filename
 from facilitate.views import current_account, hosted, is_facilitator_request, login_required, require_owner, service
 from facilitate.views.hosting import log_action
 from facilitate.views.pages import error_page
@@ -44,13 +44,17 @@ def _require_local() -> None:
     if hosted() and current_account() is None:
         raise login_required()
     if not is_facilitator_request():
-        raise FacilitateError("local_only", "Réservé à l'ordinateur de l'animation (ou au mot de passe d'animation).", 403)
+        raise FacilitateError(
+            "local_only", "Réservé à l'ordinateur de l'animation (ou au mot de passe d'animation).", 403
+        )
 
 
 def _json_body() -> Any:
     body = request.get_json(silent=True)
     if body is None:
-        raise FacilitateError("not_json", "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
+        raise FacilitateError(
+            "not_json", "Le corps de la requête doit être un objet JSON (Content-Type: application/json)."
+        )
     return body
 
 
@@ -101,10 +105,15 @@ def export(workshop_id: str, fmt: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     body = service().render_export(workshop.id, fmt, offload=in_os_thread)
     log_action(f"export {fmt}", workshop.id)
-    return Response(body, mimetype=EXPORT_FORMATS[fmt], headers={
-        "Content-Disposition": content_disposition(export_filename(workshop, fmt),
-                                                   readable_filename(workshop, fmt)),
-    })
+    return Response(
+        body,
+        mimetype=EXPORT_FORMATS[fmt],
+        headers={
+            "Content-Disposition": content_disposition(
+                export_filename(workshop, fmt), readable_filename(workshop, fmt)
+            ),
+        },
+    )
 
 
 def content_disposition(ascii_name: str, readable_name: str) -> str:
@@ -149,8 +158,11 @@ def regenerate_key(workshop_id: str) -> Any:
 def get_wifi(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     wifi = service().wifi(workshop.id)
-    return jsonify(ssid=wifi.ssid if wifi else None, password=wifi.password if wifi else "",
-                   security=wifi.security if wifi else "WPA")
+    return jsonify(
+        ssid=wifi.ssid if wifi else None,
+        password=wifi.password if wifi else "",
+        security=wifi.security if wifi else "WPA",
+    )
 
 
 @blueprint.put("/workshops/<workshop_id>/wifi")
@@ -159,8 +171,11 @@ def set_wifi(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     wifi = service().set_wifi(workshop.id, _json_body())
     log_action("wi-fi", workshop.id)
-    return jsonify(ssid=wifi.ssid if wifi else None, password=wifi.password if wifi else "",
-                   security=wifi.security if wifi else "WPA")
+    return jsonify(
+        ssid=wifi.ssid if wifi else None,
+        password=wifi.password if wifi else "",
+        security=wifi.security if wifi else "WPA",
+    )
 
 
 @blueprint.get("/workshops/<workshop_id>/wifi.svg")
@@ -169,8 +184,11 @@ def wifi_qr(workshop_id: str) -> Any:
     wifi = service().wifi(workshop.id)
     if wifi is None:
         raise FacilitateError("no_wifi", "Aucun réseau Wi-Fi n'est enregistré pour cet atelier.", 404)
-    return Response(qr_svg(wifi_qr_text(wifi.ssid, wifi.password, wifi.security)), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_svg(wifi_qr_text(wifi.ssid, wifi.password, wifi.security)),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def in_os_thread(fn: Any, *args: Any) -> Any:

@@ -101,15 +101,22 @@ def login_post() -> Any:
     email = (request.form.get("email") or "").strip().lower()
     per_account, per_address = current_app.extensions["facilitate_login_limits"]
     address, now = request.remote_addr or "?", time.monotonic()
-    refusal = LOCKED_ACCOUNT if per_account.exceeded(email, now) else LOCKED_ADDRESS if per_address.exceeded(address, now) else None
+    refusal = (
+        LOCKED_ACCOUNT
+        if per_account.exceeded(email, now)
+        else LOCKED_ADDRESS
+        if per_address.exceeded(address, now)
+        else None
+    )
     account = None if refusal else service().authenticate(email, request.form.get("password"))
     if account is None:
         if refusal is None:
             per_account.allow(email, now)
             per_address.allow(address, now)
         audit.info("connexion refusée compte=%s adresse=%s%s", email[:200], address, " (bloqué)" if refusal else "")
-        return render_template("login.html", error=refusal or WRONG_LOGIN, email=email,
-                               next=request.form.get("next", "")), 429 if refusal else 401
+        return render_template(
+            "login.html", error=refusal or WRONG_LOGIN, email=email, next=request.form.get("next", "")
+        ), 429 if refusal else 401
     login_user(Facilitator(account))
     audit.info("connexion compte=%s adresse=%s", account.email, address)
     return redirect(_safe_next(request.form.get("next")))

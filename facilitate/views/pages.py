@@ -11,10 +11,16 @@ from werkzeug.exceptions import HTTPException
 
 from facilitate import store
 from facilitate.errors import FacilitateError, unknown_workshop
-from facilitate.ratelimit import guarded_guess
 from facilitate.network import qr_svg
+from facilitate.ratelimit import guarded_guess
 from facilitate.views import (
-    current_account, hosted, is_facilitator_request, is_local_request, may_open_workshop, not_yours, service,
+    current_account,
+    hosted,
+    is_facilitator_request,
+    is_local_request,
+    may_open_workshop,
+    not_yours,
+    service,
 )
 
 blueprint = Blueprint("pages", __name__)
@@ -50,8 +56,12 @@ def _ask_for_password() -> Any:
     if hosted():
         return to_login()
     if current_app.config["ADMIN_PASSWORD"]:
-        return Response("Mot de passe d'animation requis.", 401, {"WWW-Authenticate": 'Basic realm="facilitate", charset="UTF-8"'})
-    return render_template("join.html", code="", error="L'animation se fait depuis l'ordinateur qui fait tourner facilitate."), 403
+        return Response(
+            "Mot de passe d'animation requis.", 401, {"WWW-Authenticate": 'Basic realm="facilitate", charset="UTF-8"'}
+        )
+    return render_template(
+        "join.html", code="", error="L'animation se fait depuis l'ordinateur qui fait tourner facilitate."
+    ), 403
 
 
 def _facilitator_home() -> Any:
@@ -85,6 +95,7 @@ def participant(code: str) -> Any:
 
 def _workshop_by_code(code: str) -> Any:
     """The atelier of a join code; guessing codes counts like a connection's."""
+
     def find() -> Any:
         with service().db.reading() as conn:
             workshop = store.get_workshop_by_code(conn, code)
@@ -102,11 +113,13 @@ def _staff_page(template: str, workshop_id: str, **context: Any) -> Any:
     if workshop is None:
         abort(404)
     if not may_open_workshop(workshop.id):
-        return render_template("join.html", code="", error=not_yours().message
-                               + " Un lien de co-animation s'ouvre sans être connecté."), 403
+        return render_template(
+            "join.html", code="", error=not_yours().message + " Un lien de co-animation s'ouvre sans être connecté."
+        ), 403
     deletion = service().deletion_dates(current_app.config["RETENTION_DAYS"]).get(workshop.id)
-    return render_template(template, workshop=workshop, join_url=service().join_url_for(workshop.code),
-                           deletion=deletion, **context)
+    return render_template(
+        template, workshop=workshop, join_url=service().join_url_for(workshop.code), deletion=deletion, **context
+    )
 
 
 @blueprint.get("/w/<workshop_id>/ouvrir")
@@ -157,8 +170,10 @@ def qr(code: str) -> Any:
 ERROR_PAGES = {
     404: ("Page introuvable", "Cette adresse ne mène à aucune page. Vérifiez-la, ou repartez de l'accueil."),
     405: ("Action impossible", "Cette page ne s'utilise pas de cette façon."),
-    500: ("Erreur du serveur", "Le serveur a rencontré un problème. Rien de ce qui était enregistré n'est perdu : "
-                               "réessayez dans un instant."),
+    500: (
+        "Erreur du serveur",
+        "Le serveur a rencontré un problème. Rien de ce qui était enregistré n'est perdu : réessayez dans un instant.",
+    ),
 }
 
 

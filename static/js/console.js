@@ -26,8 +26,7 @@ const VIEWS = [
 function Main({ state }) {
   const bloc = state.currentBloc;
   const view = VIEWS.find(([id]) => id === ui.view) || VIEWS[0];
-  return html`
-    <div class="bloc-head">
+  return html` <div class="bloc-head">
       <div class="bloc-text">
         <h2 id="bloc-title">${bloc ? bloc.title : ""}</h2>
         <p id="bloc-prompt" class="prompt-text">${bloc ? bloc.prompt : ""}</p>
@@ -35,10 +34,30 @@ function Main({ state }) {
       ${bloc ? html`<${Phases} bloc=${bloc} />` : null}
     </div>
     <nav class="views" aria-label=${t("Vues")}>
-      ${VIEWS.map(([id, label]) => html`<button type="button" key=${id} class=${id === view[0] ? "view current" : "view"}
-          aria-pressed=${String(id === view[0])} onclick=${() => { ui.view = id; app.refresh(); }}>${t(label)}</button>`)}
-      <button type="button" class="view help" aria-label=${t("Raccourcis clavier")} title=${t("Raccourcis clavier (?)")}
-        onclick=${() => $("shortcuts-dialog").showModal()}>?</button>
+      ${VIEWS.map(
+        ([id, label]) =>
+          html`<button
+            type="button"
+            key=${id}
+            class=${id === view[0] ? "view current" : "view"}
+            aria-pressed=${String(id === view[0])}
+            onclick=${() => {
+              ui.view = id;
+              app.refresh();
+            }}
+          >
+            ${t(label)}
+          </button>`,
+      )}
+      <button
+        type="button"
+        class="view help"
+        aria-label=${t("Raccourcis clavier")}
+        title=${t("Raccourcis clavier (?)")}
+        onclick=${() => $("shortcuts-dialog").showModal()}
+      >
+        ?
+      </button>
     </nav>
     <${view[2]} state=${state} bloc=${bloc} />
     <${ShortcutsHelp} />`;
@@ -96,14 +115,18 @@ async function download(fmt) {
   link.click();
   link.remove();
 }
-for (const button of document.querySelectorAll("[data-export]")) button.addEventListener("click", () => download(button.dataset.export));
+for (const button of document.querySelectorAll("[data-export]"))
+  button.addEventListener("click", () => download(button.dataset.export));
 
 $("save-template").addEventListener("click", async () => {
   const title = prompt(t("Titre du nouveau modèle de séance :"), app.live.state.workshop.title);
   if (!title) return;
   const response = await staffFetch("/template", { method: "POST", body: JSON.stringify({ title }) });
   const data = await response.json();
-  showMessage(response.ok ? t("Modèle « {title} » enregistré.", { title: data.title }) : data.error.message, response.ok ? "info" : "error");
+  showMessage(
+    response.ok ? t("Modèle « {title} » enregistré.", { title: data.title }) : data.error.message,
+    response.ok ? "info" : "error",
+  );
 });
 
 $("delete-workshop").addEventListener("click", async () => {

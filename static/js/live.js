@@ -157,7 +157,11 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
 export function request(socket, event, payload, timeoutMs = 10000) {
   return new Promise((resolve) => {
     socket.timeout(timeoutMs).emit(event, payload, (err, ack) => {
-      if (err) resolve({ ok: false, error: { code: "timeout", message: "Pas de réponse du serveur : nouvel essai au retour du réseau." } });
+      if (err)
+        resolve({
+          ok: false,
+          error: { code: "timeout", message: "Pas de réponse du serveur : nouvel essai au retour du réseau." },
+        });
       else resolve(ack);
     });
   });
@@ -265,7 +269,12 @@ const foldKeys = new Map(); // text -> key: a board redraw folds 600 notes, most
 export function foldKey(text) {
   let key = foldKeys.get(text);
   if (key === undefined) {
-    key = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+    key = text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
     foldKeys.set(text, key);
   }
   return key;

@@ -2,7 +2,8 @@
 // keeps this page available offline. Over plain HTTP on a laptop nothing
 // changes, as before.
 if (location.protocol === "https:" && "serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js", { scope: "/" })
+  navigator.serviceWorker
+    .register("/sw.js", { scope: "/" })
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => registration.active.postMessage({ keep: location.pathname }))
     .catch(() => {});

@@ -2,7 +2,14 @@
 // Notes wait in a localStorage outbox until the server acknowledges them, so
 // a phone that loses the Wi-Fi, sleeps or reloads loses nothing.
 import {
-  columnLabel, connectLive, el, foldIdentical, isPrivateNow, phaseLabel, request, tickCountdown,
+  columnLabel,
+  connectLive,
+  el,
+  foldIdentical,
+  isPrivateNow,
+  phaseLabel,
+  request,
+  tickCountdown,
 } from "./live.js";
 import { render as renderInto } from "../vendor/preact.module.js";
 import { html } from "./html.js";
@@ -226,7 +233,10 @@ async function flushVotes() {
     localStorage.setItem(votesKey, JSON.stringify(pending));
     if (ack.ok) {
       const me = myEntry(live.state);
-      me.votes = { ...(me.votes || {}), [vote.bloc]: { ...((me.votes || {})[vote.bloc] || {}), [vote.item]: vote.dots } };
+      me.votes = {
+        ...(me.votes || {}),
+        [vote.bloc]: { ...((me.votes || {})[vote.bloc] || {}), [vote.item]: vote.dots },
+      };
     } else {
       showMessage(ack.error.message, "error");
     }
@@ -239,7 +249,11 @@ function renderVote(state, bloc) {
   card.hidden = !bloc || !bloc.offers.vote; // the server's rules (docs/api.md, `offers`)
   if (card.hidden) return;
   const mine = myDots(state, bloc);
-  const waiting = new Set(Object.values(pendingVotes()).filter((v) => v.bloc === bloc.id).map((v) => v.item));
+  const waiting = new Set(
+    Object.values(pendingVotes())
+      .filter((v) => v.bloc === bloc.id)
+      .map((v) => v.item),
+  );
   const used = Object.values(mine).reduce((a, b) => a + b, 0);
   const perItem = bloc.offers.dots_per_item;
   $("dots-left").textContent = `Points restants : ${bloc.vote_budget - used} sur ${bloc.vote_budget}`;
@@ -249,16 +263,37 @@ function renderVote(state, bloc) {
       return el(
         "li",
         { class: `vote-item${dots ? " voted" : ""}` },
-        el("span", { class: "vote-label" }, item.label, item.size > 1 ? ` (${item.size})` : "",
-          waiting.has(item.key) ? el("span", { class: "note-state" }, "Vote en attente d'envoi") : null),
+        el(
+          "span",
+          { class: "vote-label" },
+          item.label,
+          item.size > 1 ? ` (${item.size})` : "",
+          waiting.has(item.key) ? el("span", { class: "note-state" }, "Vote en attente d'envoi") : null,
+        ),
         el(
           "span",
           { class: "vote-controls" },
-          el("button", { type: "button", "aria-label": `Retirer un point de « ${item.label} »`, disabled: dots === 0,
-            onclick: () => castVote(bloc, item.key, dots - 1) }, "−"),
+          el(
+            "button",
+            {
+              type: "button",
+              "aria-label": `Retirer un point de « ${item.label} »`,
+              disabled: dots === 0,
+              onclick: () => castVote(bloc, item.key, dots - 1),
+            },
+            "−",
+          ),
           el("span", { class: "dots", "aria-label": `${dots} point(s)` }, "●".repeat(dots) || "0"),
-          el("button", { type: "button", "aria-label": `Ajouter un point à « ${item.label} »`,
-            disabled: dots >= perItem || used >= bloc.vote_budget, onclick: () => castVote(bloc, item.key, dots + 1) }, "+"),
+          el(
+            "button",
+            {
+              type: "button",
+              "aria-label": `Ajouter un point à « ${item.label} »`,
+              disabled: dots >= perItem || used >= bloc.vote_budget,
+              onclick: () => castVote(bloc, item.key, dots + 1),
+            },
+            "+",
+          ),
         ),
       );
     }),
@@ -284,9 +319,13 @@ function groupPicker(state, bloc, note) {
     el("option", { value: "new" }, "Nouveau regroupement…"),
   );
   picker.addEventListener("change", async () => {
-    const ack = picker.value === "new"
-      ? await request(live.socket, "cluster:group", { bloc: bloc.id, clusters: [{ notes: [note.id] }] })
-      : await request(live.socket, "cluster:move", { notes: [note.id], cluster: picker.value ? Number(picker.value) : null });
+    const ack =
+      picker.value === "new"
+        ? await request(live.socket, "cluster:group", { bloc: bloc.id, clusters: [{ notes: [note.id] }] })
+        : await request(live.socket, "cluster:move", {
+            notes: [note.id],
+            cluster: picker.value ? Number(picker.value) : null,
+          });
     if (!ack.ok) showMessage(ack.error.message, "error");
   });
   return picker;
@@ -295,9 +334,18 @@ function groupPicker(state, bloc, note) {
 function groupNotes(state, bloc, others) {
   const { clusters } = state.board(bloc.id);
   const items = clusters.map((g) =>
-    el("li", { class: "cluster" },
+    el(
+      "li",
+      { class: "cluster" },
       el("strong", {}, `${g.cluster.label} (${g.notes.length})`),
-      el("ul", { class: "notes" }, foldIdentical(g.notes).map((f) => noteItem({ ...f.notes[0], text: f.text + (f.notes.length > 1 ? ` (${f.notes.length})` : "") })))),
+      el(
+        "ul",
+        { class: "notes" },
+        foldIdentical(g.notes).map((f) =>
+          noteItem({ ...f.notes[0], text: f.text + (f.notes.length > 1 ? ` (${f.notes.length})` : "") }),
+        ),
+      ),
+    ),
   );
   const loose = others.filter((n) => !clusters.some((g) => g.cluster.id === n.cluster));
   return [...items, ...loose.map((n) => noteItem(n))];
@@ -337,9 +385,15 @@ function renderDraw(state) {
       ? "Vous êtes volontaire. Le tirage au sort aura lieu bientôt."
       : "L'animation cherche des volontaires pour former des équipes au hasard.";
     actions.append(
-      el("button", { type: "button", class: me.volunteer ? "secondary" : "primary",
-        onclick: () => drawAction("draw:volunteer", { volunteer: !me.volunteer }) },
-        me.volunteer ? "Retirer ma candidature" : "Je me porte volontaire"),
+      el(
+        "button",
+        {
+          type: "button",
+          class: me.volunteer ? "secondary" : "primary",
+          onclick: () => drawAction("draw:volunteer", { volunteer: !me.volunteer }),
+        },
+        me.volunteer ? "Retirer ma candidature" : "Je me porte volontaire",
+      ),
     );
   } else if (myTeam >= 0) {
     card.hidden = false;
@@ -347,13 +401,24 @@ function renderDraw(state) {
     const mine = team.find((m) => m.id === state.me.id);
     const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || "Anonyme");
     const four = draw.mode === "1-2-4" ? ` (groupe de quatre n° ${Math.floor(myTeam / 2) + 1})` : "";
-    $("draw-text").replaceChildren(`Vous êtes dans l'équipe ${myTeam + 1}${four}`,
+    $("draw-text").replaceChildren(
+      `Vous êtes dans l'équipe ${myTeam + 1}${four}`,
       ...(others.length ? [" avec ", ...others.flatMap((name, i) => [i ? ", " : "", el("bdi", {}, name)])] : []),
-      ".", mine.status === "confirmed" ? " Vous avez confirmé." : "");
+      ".",
+      mine.status === "confirmed" ? " Vous avez confirmé." : "",
+    );
     if (mine.status === "pending") {
       actions.append(
-        el("button", { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) }, "Je confirme"),
-        el("button", { type: "button", class: "danger", onclick: () => drawAction("draw:answer", { accept: false }) }, "Je laisse ma place"),
+        el(
+          "button",
+          { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) },
+          "Je confirme",
+        ),
+        el(
+          "button",
+          { type: "button", class: "danger", onclick: () => drawAction("draw:answer", { accept: false }) },
+          "Je laisse ma place",
+        ),
       );
     }
   } else if (draw && draw.reserve.includes((state.me || {}).id)) {
@@ -391,7 +456,11 @@ function renderGrouping(state, bloc) {
   $("grouping-card").hidden = !allowed;
   if (!allowed) return;
   $("grouping-notes").replaceChildren(
-    ...state.notesOf(bloc.id).map((note) => el("li", { class: "note" }, el("p", { class: "note-text" }, note.text), groupPicker(state, bloc, note))),
+    ...state
+      .notesOf(bloc.id)
+      .map((note) =>
+        el("li", { class: "note" }, el("p", { class: "note-text" }, note.text), groupPicker(state, bloc, note)),
+      ),
   );
 }
 
@@ -416,7 +485,13 @@ function render(state) {
     if (!bloc.columns.some((c) => c.id === selectedColumn)) selectedColumn = bloc.columns[0].id;
     picker.append(el("legend", {}, bloc.kind === "questions" ? "Question" : "Colonne"));
     for (const c of bloc.columns) {
-      const input = el("input", { type: "radio", name: "column", value: c.id, id: `col-${c.id}`, checked: c.id === selectedColumn });
+      const input = el("input", {
+        type: "radio",
+        name: "column",
+        value: c.id,
+        id: `col-${c.id}`,
+        checked: c.id === selectedColumn,
+      });
       input.addEventListener("change", () => (selectedColumn = c.id));
       picker.append(el("label", { class: "choice", for: `col-${c.id}` }, input, el("span", {}, c.label)));
     }

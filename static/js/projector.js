@@ -19,24 +19,35 @@ const PAGE_SECONDS = 8;
 
 function Draw({ workshop: w }) {
   if (w.volunteering) {
-    return html`<h2>${t("Appel aux volontaires")}</h2><p class="big-count">${t("{n} volontaire(s)", { n: w.volunteers })}</p>`;
+    return html`<h2>${t("Appel aux volontaires")}</h2>
+      <p class="big-count">${t("{n} volontaire(s)", { n: w.volunteers })}</p>`;
   }
   return html`<h2>${t("Tirage au sort")}</h2>
-    <ol class="teams">${w.draw.teams.map((team, i) => html`<li key=${i}><strong>${teamLabel(w.draw, i)}</strong>
-      ${team.map((m) => m.name || t("Anonyme")).join(", ")}</li>`)}</ol>`;
+    <ol class="teams">
+      ${w.draw.teams.map(
+        (team, i) =>
+          html`<li key=${i}>
+            <strong>${teamLabel(w.draw, i)}</strong> ${team.map((m) => m.name || t("Anonyme")).join(", ")}
+          </li>`,
+      )}
+    </ol>`;
 }
 
 const noteCards = (notes) =>
-  foldIdentical([...notes].reverse()).map((f) => html`<li key=${f.notes[0].id} class="note">
-    ${f.text}${f.notes.length > 1 ? ` (${f.notes.length})` : ""}</li>`);
+  foldIdentical([...notes].reverse()).map(
+    (f) =>
+      html`<li key=${f.notes[0].id} class="note">${f.text}${f.notes.length > 1 ? ` (${f.notes.length})` : ""}</li>`,
+  );
 
 // A column's items (cluster sections or note cards), newest first.
 function columnItems(state, bloc, column, level) {
   const { clusters, loose } = state.board(bloc.id, column.id);
   const H = `h${level}`;
   return [
-    ...clusters.map((g) => html`<li key=${`c${g.cluster.id}`} class="cluster">
-      <${H} class="cluster-label">${g.cluster.label} (${g.notes.length})</${H}><ul class="notes">${noteCards(g.notes)}</ul></li>`),
+    ...clusters.map(
+      (g) => html`<li key=${`c${g.cluster.id}`} class="cluster">
+      <${H} class="cluster-label">${g.cluster.label} (${g.notes.length})</${H}><ul class="notes">${noteCards(g.notes)}</ul></li>`,
+    ),
     ...noteCards(loose),
   ];
 }
@@ -46,7 +57,8 @@ function Wall({ columns, signature }) {
   const ref = useRef(null);
   const [fit, setFit] = useState({ signature, size: 0, perPage: null });
   const [page, setPage] = useState(0);
-  const current = fit.signature === signature.split("|")[0] ? fit : { signature: signature.split("|")[0], size: 0, perPage: null };
+  const current =
+    fit.signature === signature.split("|")[0] ? fit : { signature: signature.split("|")[0], size: 0, perPage: null };
 
   useLayoutEffect(() => {
     if (current !== fit) return setFit(current);
@@ -66,11 +78,20 @@ function Wall({ columns, signature }) {
   return html`<div ref=${ref} class=${`wall columns-${columns.length} size-${current.size}`}>
     ${columns.map((c, i) => {
       const pages = current.perPage ? Math.ceil(c.items.length / current.perPage) : 1;
-      const shown = pages > 1 ? c.items.slice((page % pages) * current.perPage, ((page % pages) + 1) * current.perPage) : c.items;
+      const shown =
+        pages > 1 ? c.items.slice((page % pages) * current.perPage, ((page % pages) + 1) * current.perPage) : c.items;
       return html`<section key=${i} class="wall-column" aria-label=${c.label || t("Notes")}>
-        ${c.label || pages > 1 ? html`<h2>${c.label} ${c.count ? html`<span class="count">(${c.count})</span>` : null}
-          ${pages > 1 ? html`<span class="pages">${t("page {p} / {n}", { p: (page % pages) + 1, n: pages })}</span>` : null}</h2>` : null}
-        <ul class="notes">${shown}</ul>
+        ${c.label || pages > 1
+          ? html`<h2>
+              ${c.label} ${c.count ? html`<span class="count">(${c.count})</span>` : null}
+              ${pages > 1
+                ? html`<span class="pages">${t("page {p} / {n}", { p: (page % pages) + 1, n: pages })}</span>`
+                : null}
+            </h2>`
+          : null}
+        <ul class="notes">
+          ${shown}
+        </ul>
       </section>`;
     })}
   </div>`;
@@ -84,25 +105,45 @@ function visibleItems(ul) {
 function Stage({ state }) {
   const w = state.workshop;
   const bloc = state.currentBloc;
-  const draw = w.volunteering || w.draw ? html`<section id="draw" class="draw-wall" aria-label=${t("Tirage au sort")}><${Draw} workshop=${w} /></section>` : null;
+  const draw =
+    w.volunteering || w.draw
+      ? html`<section id="draw" class="draw-wall" aria-label=${t("Tirage au sort")}><${Draw} workshop=${w} /></section>`
+      : null;
   if (!bloc) return draw;
   const head = html`<header class="stage-head">
-      <div><h1 id="bloc-title">${bloc.title}</h1><p id="bloc-prompt" class="prompt-text">${bloc.prompt}</p></div>
+      <div>
+        <h1 id="bloc-title">${bloc.title}</h1>
+        <p id="bloc-prompt" class="prompt-text">${bloc.prompt}</p>
+      </div>
       <p id="timer" class="timer big" role="timer" aria-label=${t("Temps restant")} hidden></p>
-    </header>${draw}`;
+    </header>
+    ${draw}`;
   if (isPrivateNow(bloc)) {
     const written = [...state.participants.values()].reduce((sum, p) => sum + (p.notes[bloc.id] || 0), 0);
-    return html`${head}<p id="private-count" class="private-count">
-      ${t("{n} note(s) écrite(s) — elles s'afficheront au dévoilement", { n: written })}</p>`;
+    return html`${head}
+      <p id="private-count" class="private-count">
+        ${t("{n} note(s) écrite(s) — elles s'afficheront au dévoilement", { n: written })}
+      </p>`;
   }
   const result = state.results.get(bloc.id);
-  const retained = bloc.phase === "clos" && result && result.retained.length
-    ? html`<section class="retained-wall"><h2>${t("Grands fondamentaux retenus")}</h2>
-        <ul class="retained">${result.retained.map((l) => html`<li key=${l}>${l}</li>`)}</ul></section>`
-    : null;
+  const retained =
+    bloc.phase === "clos" && result && result.retained.length
+      ? html`<section class="retained-wall">
+          <h2>${t("Grands fondamentaux retenus")}</h2>
+          <ul class="retained">
+            ${result.retained.map((l) => html`<li key=${l}>${l}</li>`)}
+          </ul>
+        </section>`
+      : null;
   if (bloc.phase === "clos" && hasVotes(result)) {
-    return html`${head}<div class="wall results-wall"><section><h2>${t("Résultats du vote")}</h2>
-      <${Ranking} ranking=${result.ranking} /></section>${retained}</div>`;
+    return html`${head}
+      <div class="wall results-wall">
+        <section>
+          <h2>${t("Résultats du vote")}</h2>
+          <${Ranking} ranking=${result.ranking} />
+        </section>
+        ${retained}
+      </div>`;
   }
   const byColumn = bloc.columns.length ? bloc.columns : [{ id: undefined, label: "" }];
   const columns = byColumn.map((c) => ({
@@ -121,15 +162,18 @@ function showJoinUrl(url) {
   const box = $("join-url");
   const cut = url.indexOf("/", url.indexOf("//") + 2);
   const parts = cut > 0 ? [url.slice(0, cut), url.slice(cut)] : [url];
-  box.replaceChildren(...parts.flatMap((part, i) => {
-    const span = document.createElement("span");
-    span.className = "nobr";
-    span.textContent = part;
-    return i ? [document.createElement("wbr"), span] : [span];
-  }));
+  box.replaceChildren(
+    ...parts.flatMap((part, i) => {
+      const span = document.createElement("span");
+      span.className = "nobr";
+      span.textContent = part;
+      return i ? [document.createElement("wbr"), span] : [span];
+    }),
+  );
   box.style.fontSize = "";
   const widest = Math.max(...[...box.querySelectorAll(".nobr")].map((s) => s.getBoundingClientRect().width));
-  if (widest > box.clientWidth) box.style.fontSize = `${(parseFloat(getComputedStyle(box).fontSize) * box.clientWidth) / widest}px`;
+  if (widest > box.clientWidth)
+    box.style.fontSize = `${(parseFloat(getComputedStyle(box).fontSize) * box.clientWidth) / widest}px`;
 }
 
 if (key) {
@@ -143,7 +187,11 @@ if (key) {
     },
     onStatus: (online) => ($("status").hidden = online),
   });
-  tickCountdown(() => $("timer"), live.state, () => live.state.currentBloc);
+  tickCountdown(
+    () => $("timer"),
+    live.state,
+    () => live.state.currentBloc,
+  );
   addEventListener("resize", () => shownUrl && showJoinUrl(shownUrl));
 } else {
   $("status").hidden = false;

@@ -14,11 +14,14 @@ export function Ranking({ ranking, most = 12 }) {
   const shown = ranking.filter((r) => r.dots > 0).slice(0, most);
   const max = Math.max(1, ...shown.map((r) => r.dots));
   return html`<ol class="ranking">
-    ${shown.map((r) => html`<li key=${r.label}>
-      <span class="rank-label">${r.label}${r.size > 1 ? ` (${r.size})` : ""}</span>
-      <span class="bar" style=${`width: ${Math.max(2, (100 * r.dots) / max)}%`}></span>
-      <span class="rank-dots">${r.dots > 1 ? t("{n} points", { n: r.dots }) : t("{n} point", { n: r.dots })}</span>
-    </li>`)}
+    ${shown.map(
+      (r) =>
+        html`<li key=${r.label}>
+          <span class="rank-label">${r.label}${r.size > 1 ? ` (${r.size})` : ""}</span>
+          <span class="bar" style=${`width: ${Math.max(2, (100 * r.dots) / max)}%`}></span>
+          <span class="rank-dots">${r.dots > 1 ? t("{n} points", { n: r.dots }) : t("{n} point", { n: r.dots })}</span>
+        </li>`,
+    )}
   </ol>`;
 }
 

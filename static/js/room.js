@@ -15,7 +15,9 @@ function headers() {
 
 async function call(method, path, body) {
   const response = await fetch(`/api/workshops/${workshopId}${path}`, {
-    method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: headers(),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await response.json();
   if (!response.ok) throw new Error(data.error ? data.error.message : "Action impossible.");
@@ -36,7 +38,9 @@ wifiForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
     const wifi = await call("PUT", "/wifi", Object.fromEntries(new FormData(wifiForm).entries()));
-    wifiMessage.textContent = wifi.ssid ? `Le projecteur affiche le réseau « ${wifi.ssid} ».` : "Code QR du Wi-Fi retiré.";
+    wifiMessage.textContent = wifi.ssid
+      ? `Le projecteur affiche le réseau « ${wifi.ssid} ».`
+      : "Code QR du Wi-Fi retiré.";
   } catch (error) {
     wifiMessage.textContent = error.message;
   }
@@ -45,7 +49,9 @@ wifiForm.addEventListener("submit", async (event) => {
 const link = document.getElementById("cofac-link");
 // The address phones use (the laptop's LAN address, or the public URL), not 127.0.0.1.
 const publicOrigin = new URL(document.getElementById("join-url").textContent.trim()).origin;
-const showLink = () => { link.value = `${publicOrigin}/w/${workshopId}/console#key=${encodeURIComponent(key() || "")}`; };
+const showLink = () => {
+  link.value = `${publicOrigin}/w/${workshopId}/console#key=${encodeURIComponent(key() || "")}`;
+};
 
 document.getElementById("cofac-regenerate").addEventListener("click", async () => {
   if (!confirm("Créer un nouveau lien ? Les personnes qui ont l'ancien lien perdront l'accès à la console.")) return;

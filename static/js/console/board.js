@@ -17,7 +17,7 @@ function authorsOf(state, notes) {
 }
 
 function toggle(set, ids, on) {
-  for (const id of ids) (on ? set.add(id) : set.delete(id));
+  for (const id of ids) on ? set.add(id) : set.delete(id);
   app.refresh();
 }
 
@@ -25,11 +25,18 @@ function toggle(set, ids, on) {
 class NoteCard extends Pure {
   render({ ids, text, count, authors, selected }) {
     const list = ids.split(",").map(Number);
-    return html`<li class=${selected ? "note selected" : "note"} draggable="true"
-        ondragstart=${(e) => e.dataTransfer.setData("text/plain", JSON.stringify(list))}>
+    return html`<li
+      class=${selected ? "note selected" : "note"}
+      draggable="true"
+      ondragstart=${(e) => e.dataTransfer.setData("text/plain", JSON.stringify(list))}
+    >
       <label class="pick">
-        <input type="checkbox" checked=${selected} aria-label=${t("Sélectionner « {text} »", { text })}
-          onchange=${(e) => toggle(ui.selectedNotes, list, e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked=${selected}
+          aria-label=${t("Sélectionner « {text} »", { text })}
+          onchange=${(e) => toggle(ui.selectedNotes, list, e.currentTarget.checked)}
+        />
         <span class="note-text">${text}${count > 1 ? ` (${count})` : ""}</span>
       </label>
       <span class="note-author">${authors}</span>
@@ -39,8 +46,14 @@ class NoteCard extends Pure {
 
 function noteCard(state, g) {
   const ids = g.notes.map((n) => n.id);
-  return html`<${NoteCard} key=${ids[0]} ids=${ids.join(",")} text=${g.text} count=${ids.length}
-    authors=${authorsOf(state, g.notes)} selected=${ids.every((id) => ui.selectedNotes.has(id))} />`;
+  return html`<${NoteCard}
+    key=${ids[0]}
+    ids=${ids.join(",")}
+    text=${g.text}
+    count=${ids.length}
+    authors=${authorsOf(state, g.notes)}
+    selected=${ids.every((id) => ui.selectedNotes.has(id))}
+  />`;
 }
 
 // Redrawn only when its signature changed.
@@ -63,9 +76,17 @@ function NoteLists({ state, notes }) {
   const lists = [];
   for (let i = 0; i < groups.length; i += CHUNK) lists.push(groups.slice(i, i + CHUNK));
   const mark = (n) => `${n.id}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`;
-  return lists.map((list) => html`<${Keyed} key=${list[0].notes[0].id}
-    sig=${`${state.participants.size}|${list.map((g) => g.notes.map(mark).join("+")).join(",")}`}
-    draw=${() => html`<ul class="notes">${list.map((g) => noteCard(state, g))}</ul>`} />`);
+  return lists.map(
+    (list) =>
+      html`<${Keyed}
+        key=${list[0].notes[0].id}
+        sig=${`${state.participants.size}|${list.map((g) => g.notes.map(mark).join("+")).join(",")}`}
+        draw=${() =>
+          html`<ul class="notes">
+            ${list.map((g) => noteCard(state, g))}
+          </ul>`}
+      />`,
+  );
 }
 
 function dropTarget(clusterId) {
@@ -90,10 +111,28 @@ function ClusterMenu({ cluster, volets }) {
     <summary aria-label=${t("Actions pour « {label} »", { label: cluster.label })}>⋯</summary>
     <div class="menu-items">
       <button type="button" onclick=${rename}>${t("Renommer")}</button>
-      <button type="button" onclick=${(e) => { closeMenu(e); act("cluster:ungroup", { cluster: cluster.id }); }}>${t("Dissoudre")}</button>
-      ${volets.map((v) => html`<button type="button" key=${v.id}
-          onclick=${(e) => { closeMenu(e); act("action:add", { volet: v.id, source: { clusters: [cluster.id] } }); }}>
-        ${t("→ Synthèse : {volet}", { volet: v.title })}</button>`)}
+      <button
+        type="button"
+        onclick=${(e) => {
+          closeMenu(e);
+          act("cluster:ungroup", { cluster: cluster.id });
+        }}
+      >
+        ${t("Dissoudre")}
+      </button>
+      ${volets.map(
+        (v) =>
+          html`<button
+            type="button"
+            key=${v.id}
+            onclick=${(e) => {
+              closeMenu(e);
+              act("action:add", { volet: v.id, source: { clusters: [cluster.id] } });
+            }}
+          >
+            ${t("→ Synthèse : {volet}", { volet: v.title })}
+          </button>`,
+      )}
     </div>
   </details>`;
 }
@@ -125,9 +164,14 @@ class Column extends Pure {
 function columnSignature(state, bloc, column) {
   const notes = state.notesOf(bloc.id, column ? column.id : undefined);
   const clusters = [...state.clusters.values()].filter((c) => c.bloc === bloc.id).map((c) => `${c.id}:${c.label}`);
-  return [bloc.phase, clusters.join(","), [...ui.selectedClusters].join(","), state.synthesis.map((v) => v.title).join(","),
+  return [
+    bloc.phase,
+    clusters.join(","),
+    [...ui.selectedClusters].join(","),
+    state.synthesis.map((v) => v.title).join(","),
     state.participants.size,
-    notes.map((n) => `${n.id}.${n.cluster}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`).join(",")].join("|");
+    notes.map((n) => `${n.id}.${n.cluster}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`).join(","),
+  ].join("|");
 }
 
 function ColumnBody({ state, bloc, column }) {
@@ -135,7 +179,9 @@ function ColumnBody({ state, bloc, column }) {
   const count = clusters.reduce((n, g) => n + g.notes.length, loose.length);
   return html`<section class="column" aria-label=${column ? column.label : t("Notes du bloc")}>
     ${column ? html`<h3>${column.label} <span class="count">(${count})</span></h3>` : null}
-    ${clusters.map((g) => html`<${ClusterCard} key=${g.cluster.id} state=${state} group=${g} level=${column ? 4 : 3} />`)}
+    ${clusters.map(
+      (g) => html`<${ClusterCard} key=${g.cluster.id} state=${state} group=${g} level=${column ? 4 : 3} />`,
+    )}
     <section class="loose" aria-label=${t("Notes sans regroupement")} ...${dropTarget(null)}>
       ${clusters.length ? html`<p class="loose-title">${t("Sans regroupement ({n})", { n: loose.length })}</p>` : null}
       <${NoteLists} state=${state} notes=${loose} />
@@ -152,10 +198,12 @@ export function Countdown({ state, bloc }) {
     return () => clearInterval(timer);
   }, []);
   const left = state.secondsLeft(bloc);
-  if (left === null) return html`<span id="timer" class="timer" role="timer" aria-label=${t("Temps restant")} hidden></span>`;
+  if (left === null)
+    return html`<span id="timer" class="timer" role="timer" aria-label=${t("Temps restant")} hidden></span>`;
   const cls = `timer${bloc.timer.running ? "" : " paused"}${left <= 0 ? " over" : ""}`;
   return html`<span id="timer" class=${cls} role="timer" aria-label=${t("Temps restant")}>
-    ${left > 0 ? formatDuration(left) : t("Temps écoulé")}</span>`;
+    ${left > 0 ? formatDuration(left) : t("Temps écoulé")}</span
+  >`;
 }
 
 export function toggleTimer(bloc) {
@@ -170,8 +218,11 @@ function TimerControls({ state, bloc }) {
   return html`<span class="timer-row" role="group" aria-label=${t("Minuterie")}>
     <${Countdown} state=${state} bloc=${bloc} />
     <button type="button" onclick=${() => toggleTimer(bloc)}>${running ? t("Pause") : t("Démarrer")}</button>
-    ${control(t("− 1 min"), "extend", -60)} ${control(t("+ 1 min"), "extend", 60)} ${control(t("Réinitialiser"), "reset")}
-    ${bloc.timer_seconds ? html`<span class="hint">${t("durée prévue {d}", { d: formatDuration(bloc.timer_seconds) })}</span>` : null}
+    ${control(t("− 1 min"), "extend", -60)} ${control(t("+ 1 min"), "extend", 60)}
+    ${control(t("Réinitialiser"), "reset")}
+    ${bloc.timer_seconds
+      ? html`<span class="hint">${t("durée prévue {d}", { d: formatDuration(bloc.timer_seconds) })}</span>`
+      : null}
   </span>`;
 }
 
@@ -201,12 +252,18 @@ function GroupingTools({ state, bloc }) {
   const clusters = [...state.clusters.values()].filter((c) => c.bloc === bloc.id);
   const selection = selectedIn(state);
   const none = !selection.length;
-  return html`
-    <button type="button" class="primary-inline" onclick=${() => suggest(bloc)}>${t("Proposer des regroupements")}</button>
+  return html` <button type="button" class="primary-inline" onclick=${() => suggest(bloc)}>
+      ${t("Proposer des regroupements")}
+    </button>
     <button type="button" disabled=${none} onclick=${() => groupSelection(bloc)}>
-      ${t("Regrouper la sélection ({n})", { n: selection.length })}</button>
-    <button type="button" onclick=${() => act("cluster:merge", { clusters: [...ui.selectedClusters] }).then(clearSelection)}>
-      ${t("Fusionner les cochés")}</button>
+      ${t("Regrouper la sélection ({n})", { n: selection.length })}
+    </button>
+    <button
+      type="button"
+      onclick=${() => act("cluster:merge", { clusters: [...ui.selectedClusters] }).then(clearSelection)}
+    >
+      ${t("Fusionner les cochés")}
+    </button>
     <${SelectionMenu} state=${state} clusters=${clusters} selection=${selection} />
     <button type="button" onclick=${() => undo(bloc)}>${t("Annuler")}</button>`;
 }
@@ -221,13 +278,35 @@ function SelectionMenu({ state, clusters, selection }) {
   return html`<details class="menu">
     <summary>${t("Sélection…")}</summary>
     <div class="menu-items">
-      ${clusters.map((c) => html`<button type="button" key=${`c${c.id}`} disabled=${none}
-          onclick=${(e) => go(e, "cluster:move", { notes: selection, cluster: c.id })}>${t("Déplacer vers {label}", { label: c.label })}</button>`)}
-      <button type="button" disabled=${none} onclick=${(e) => go(e, "cluster:move", { notes: selection, cluster: null })}>
-        ${t("Sortir du regroupement")}</button>
-      ${state.synthesis.map((v) => html`<button type="button" key=${`v${v.id}`} disabled=${none}
-          onclick=${(e) => go(e, "action:add", { volet: v.id, source: { notes: selection } })}>
-        ${t("→ Synthèse : {volet}", { volet: v.title })}</button>`)}
+      ${clusters.map(
+        (c) =>
+          html`<button
+            type="button"
+            key=${`c${c.id}`}
+            disabled=${none}
+            onclick=${(e) => go(e, "cluster:move", { notes: selection, cluster: c.id })}
+          >
+            ${t("Déplacer vers {label}", { label: c.label })}
+          </button>`,
+      )}
+      <button
+        type="button"
+        disabled=${none}
+        onclick=${(e) => go(e, "cluster:move", { notes: selection, cluster: null })}
+      >
+        ${t("Sortir du regroupement")}
+      </button>
+      ${state.synthesis.map(
+        (v) =>
+          html`<button
+            type="button"
+            key=${`v${v.id}`}
+            disabled=${none}
+            onclick=${(e) => go(e, "action:add", { volet: v.id, source: { notes: selection } })}
+          >
+            ${t("→ Synthèse : {volet}", { volet: v.title })}
+          </button>`,
+      )}
     </div>
   </details>`;
 }
@@ -242,13 +321,20 @@ function Toolbar({ state, bloc }) {
     devoilement: html`<span class="hint">${t("{n} note(s) visible(s)", { n: state.notesOf(bloc.id).length })}</span>`,
     regroupement: html`<${GroupingTools} state=${state} bloc=${bloc} />`,
     vote: html`<${TimerControls} state=${state} bloc=${bloc} />
-      <span class="vote-count">${t("{budget} point(s) par personne · {voters} / {all} ont voté",
-        { budget: bloc.vote_budget, voters, all: people.length })}</span>`,
+      <span class="vote-count"
+        >${t("{budget} point(s) par personne · {voters} / {all} ont voté", {
+          budget: bloc.vote_budget,
+          voters,
+          all: people.length,
+        })}</span
+      >`,
     clos: null,
   };
   return html`<div class="toolbar phase-tools" role="toolbar" aria-label=${t("Outils de la phase")}>
     ${byPhase[bloc.phase]}
-    ${bloc.phase === "regroupement" ? null : html`<${SelectionMenu} state=${state} clusters=${[]} selection=${selectedIn(state)} />`}
+    ${bloc.phase === "regroupement"
+      ? null
+      : html`<${SelectionMenu} state=${state} clusters=${[]} selection=${selectedIn(state)} />`}
     <span class="hint note-count"><span id="note-count">${state.notesOf(bloc.id).length}</span> ${t("note(s)")}</span>
   </div>`;
 }
@@ -273,7 +359,7 @@ function reasonOf(state, placement) {
 
 function Tick({ id, label }) {
   const change = (e) => {
-    (e.currentTarget.checked ? ui.unticked.delete(id) : ui.unticked.add(id));
+    e.currentTarget.checked ? ui.unticked.delete(id) : ui.unticked.add(id);
     app.refresh();
   };
   return html`<input type="checkbox" checked=${!ui.unticked.has(id)} aria-label=${label} onchange=${change} />`;
@@ -284,46 +370,85 @@ function Suggestions({ state, bloc }) {
   if (!s || s.bloc !== bloc.id) return null;
   // Notes grouped meanwhile drop out of the proposal.
   const placements = s.placements.filter((p) => isLoose(state, p.note) && state.clusters.has(p.cluster));
-  const groups = s.clusters.map((g, i) => ({ ...g, key: `g${i}` })).filter((g) => g.notes.every((id) => isLoose(state, id)));
+  const groups = s.clusters
+    .map((g, i) => ({ ...g, key: `g${i}` }))
+    .filter((g) => g.notes.every((id) => isLoose(state, id)));
   const count = placements.length + groups.length;
   if (!count) return null;
-  const accept = (keep) => act("cluster:accept", {
-    bloc: bloc.id,
-    placements: placements.filter((p) => keep(`p${p.note}`)).map((p) => ({ note: p.note, cluster: p.cluster })),
-    clusters: groups.filter((g) => keep(g.key)).map((g) => ({ label: g.label, notes: g.notes })),
-  }).then((ack) => {
-    if (ack.ok) {
-      ui.suggestions = null;
-      if (ack.skipped.length) showMessage(t("{n} note(s) déjà regroupée(s) entre-temps : laissée(s) en place.", { n: ack.skipped.length }));
-    }
-    app.refresh();
-  });
-  const ticked = placements.filter((p) => !ui.unticked.has(`p${p.note}`)).length + groups.filter((g) => !ui.unticked.has(g.key)).length;
+  const accept = (keep) =>
+    act("cluster:accept", {
+      bloc: bloc.id,
+      placements: placements.filter((p) => keep(`p${p.note}`)).map((p) => ({ note: p.note, cluster: p.cluster })),
+      clusters: groups.filter((g) => keep(g.key)).map((g) => ({ label: g.label, notes: g.notes })),
+    }).then((ack) => {
+      if (ack.ok) {
+        ui.suggestions = null;
+        if (ack.skipped.length)
+          showMessage(t("{n} note(s) déjà regroupée(s) entre-temps : laissée(s) en place.", { n: ack.skipped.length }));
+      }
+      app.refresh();
+    });
+  const ticked =
+    placements.filter((p) => !ui.unticked.has(`p${p.note}`)).length +
+    groups.filter((g) => !ui.unticked.has(g.key)).length;
   return html`<section class="suggestions" aria-labelledby="suggestions-title">
     <h3 id="suggestions-title">${t("Regroupements proposés ({n})", { n: count })}</h3>
     <div class="toolbar">
       <button type="button" class="primary-inline" onclick=${() => accept(() => true)}>${t("Tout accepter")}</button>
       <button type="button" disabled=${!ticked} onclick=${() => accept((key) => !ui.unticked.has(key))}>
-        ${t("Accepter les suggestions cochées ({n})", { n: ticked })}</button>
-      <button type="button" onclick=${() => { ui.suggestions = null; app.refresh(); }}>${t("Ignorer")}</button>
+        ${t("Accepter les suggestions cochées ({n})", { n: ticked })}
+      </button>
+      <button
+        type="button"
+        onclick=${() => {
+          ui.suggestions = null;
+          app.refresh();
+        }}
+      >
+        ${t("Ignorer")}
+      </button>
     </div>
     ${placements.length ? html`<h4>${t("Dans vos regroupements")}</h4>` : null}
-    <ul class="placements">${placements.map((p) => html`<li key=${p.note}>
-      <label><${Tick} id=${`p${p.note}`}
-          label=${t("Placer « {note} » dans « {group} »", { note: noteText(state, p.note), group: clusterLabel(state, p.cluster) })} />
-        ${` « ${noteText(state, p.note)} » → `}<strong>${clusterLabel(state, p.cluster)}</strong></label>
-      ${" "}<span class="reason">${reasonOf(state, p)}</span></li>`)}</ul>
+    <ul class="placements">
+      ${placements.map(
+        (p) =>
+          html`<li key=${p.note}>
+            <label
+              ><${Tick}
+                id=${`p${p.note}`}
+                label=${t("Placer « {note} » dans « {group} »", {
+                  note: noteText(state, p.note),
+                  group: clusterLabel(state, p.cluster),
+                })}
+              />
+              ${` « ${noteText(state, p.note)} » → `}<strong>${clusterLabel(state, p.cluster)}</strong></label
+            >
+            ${" "}<span class="reason">${reasonOf(state, p)}</span>
+          </li>`,
+      )}
+    </ul>
     ${groups.length ? html`<h4>${t("Nouveaux regroupements")}</h4>` : null}
-    <ul>${groups.map((g) => html`<li key=${g.key}>
-      <label><${Tick} id=${g.key} label=${t("Créer le regroupement « {label} »", { label: g.label })} />
-        ${" "}<strong>${g.label} (${g.notes.length})</strong></label>
-      ${" : "}${g.notes.map((id) => noteText(state, id)).join(" · ")}</li>`)}</ul>
+    <ul>
+      ${groups.map(
+        (g) =>
+          html`<li key=${g.key}>
+            <label
+              ><${Tick} id=${g.key} label=${t("Créer le regroupement « {label} »", { label: g.label })} /> ${" "}<strong
+                >${g.label} (${g.notes.length})</strong
+              ></label
+            >
+            ${" : "}${g.notes.map((id) => noteText(state, id)).join(" · ")}
+          </li>`,
+      )}
+    </ul>
   </section>`;
 }
 
 // Late notes (written during regroupement) offered to the group they resemble.
 function Offers({ state, bloc }) {
-  const pending = [...ui.offers.values()].filter((o) => o.bloc === bloc.id && isLoose(state, o.note) && state.clusters.has(o.cluster));
+  const pending = [...ui.offers.values()].filter(
+    (o) => o.bloc === bloc.id && isLoose(state, o.note) && state.clusters.has(o.cluster),
+  );
   if (!pending.length) return null;
   const forget = (o) => {
     ui.offers.delete(o.note);
@@ -331,28 +456,50 @@ function Offers({ state, bloc }) {
   };
   return html`<section class="suggestions offers" aria-labelledby="offers-title">
     <h3 id="offers-title">${t("Notes arrivées en retard ({n})", { n: pending.length })}</h3>
-    <ul>${pending.map((o) => html`<li key=${o.note}>
-      ${t("« {note} » ressemble à ", { note: noteText(state, o.note) })}<strong>${clusterLabel(state, o.cluster)}</strong>
-      ${" "}<span class="reason">${reasonOf(state, o)}</span>${" "}
-      <button type="button" onclick=${() => act("cluster:move", { notes: [o.note], cluster: o.cluster }).then(() => forget(o))}>
-        ${t("Placer dans « {group} »", { group: clusterLabel(state, o.cluster) })}</button>
-      <button type="button" onclick=${() => forget(o)}>${t("Laisser")}</button>
-    </li>`)}</ul>
+    <ul>
+      ${pending.map(
+        (o) =>
+          html`<li key=${o.note}>
+            ${t("« {note} » ressemble à ", { note: noteText(state, o.note) })}<strong
+              >${clusterLabel(state, o.cluster)}</strong
+            >
+            ${" "}<span class="reason">${reasonOf(state, o)}</span>${" "}
+            <button
+              type="button"
+              onclick=${() => act("cluster:move", { notes: [o.note], cluster: o.cluster }).then(() => forget(o))}
+            >
+              ${t("Placer dans « {group} »", { group: clusterLabel(state, o.cluster) })}
+            </button>
+            <button type="button" onclick=${() => forget(o)}>${t("Laisser")}</button>
+          </li>`,
+      )}
+    </ul>
   </section>`;
 }
 
 function RetainedEditor({ bloc, result }) {
   const save = (e) => {
     const text = e.currentTarget.closest("details").querySelector("textarea").value;
-    act("bloc:retained", { bloc: bloc.id, retained: text.split("\n").map((l) => l.trim()).filter(Boolean) });
+    act("bloc:retained", {
+      bloc: bloc.id,
+      retained: text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean),
+    });
   };
   return html`<details>
     <summary>${t("Modifier la liste des grands fondamentaux")}</summary>
-    <textarea id="retained-editor" rows="5" aria-label=${t("Grands fondamentaux retenus, un par ligne")}
-      defaultValue=${result.retained.join("\n")}></textarea>
+    <textarea
+      id="retained-editor"
+      rows="5"
+      aria-label=${t("Grands fondamentaux retenus, un par ligne")}
+      defaultValue=${result.retained.join("\n")}
+    ></textarea>
     <button type="button" onclick=${save}>${t("Enregistrer la liste")}</button>
     <button type="button" onclick=${() => act("bloc:retained", { bloc: bloc.id, retained: null })}>
-      ${t("Revenir au calcul automatique")}</button>
+      ${t("Revenir au calcul automatique")}
+    </button>
   </details>`;
 }
 
@@ -360,26 +507,36 @@ function Writers({ state, bloc }) {
   const rows = [...state.participants.values()].sort((a, b) => a.id - b.id);
   return html`<aside id="writers" class="side" aria-labelledby="writers-title">
     <h2 id="writers-title">${t("Participants ({n})", { n: rows.length })}</h2>
-    ${isPrivateNow(bloc) ? html`<p class="hint">${t("Écriture privée : les textes s'afficheront au dévoilement.")}</p>` : null}
-    <ul class="writers">${rows.map((p) => {
-      const done = p.done.includes(bloc.id);
-      return html`<li key=${p.id} class=${done ? "done" : ""}>
-        ${t("{name} — {n} note(s)", { name: p.name || t("Anonyme"), n: p.notes[bloc.id] || 0 })}
-        ${bloc.phase === "vote" ? t(" · {dots}/{budget} point(s)", { dots: p.dots[bloc.id] || 0, budget: bloc.vote_budget }) : ""}
-        ${done ? html`<span class="badge">${t("✓ terminé")}</span>` : html`<span class="badge writing">${t("en cours")}</span>`}
-        <${RemoveButton} participant=${p} />
-      </li>`;
-    })}</ul>
+    ${isPrivateNow(bloc)
+      ? html`<p class="hint">${t("Écriture privée : les textes s'afficheront au dévoilement.")}</p>`
+      : null}
+    <ul class="writers">
+      ${rows.map((p) => {
+        const done = p.done.includes(bloc.id);
+        return html`<li key=${p.id} class=${done ? "done" : ""}>
+          ${t("{name} — {n} note(s)", { name: p.name || t("Anonyme"), n: p.notes[bloc.id] || 0 })}
+          ${bloc.phase === "vote"
+            ? t(" · {dots}/{budget} point(s)", { dots: p.dots[bloc.id] || 0, budget: bloc.vote_budget })
+            : ""}
+          ${done
+            ? html`<span class="badge">${t("✓ terminé")}</span>`
+            : html`<span class="badge writing">${t("en cours")}</span>`}
+          <${RemoveButton} participant=${p} />
+        </li>`;
+      })}
+    </ul>
   </aside>`;
 }
 
 // Removing someone from the atelier (their notes stay).
 function RemoveButton({ participant: p }) {
   const who = p.name || t("Anonyme n° {id}", { id: p.id });
-  const remove = () => confirm(t("Retirer {who} de l'atelier ? Ses notes restent.", { who }))
-    && act("participant:remove", { participant: p.id });
+  const remove = () =>
+    confirm(t("Retirer {who} de l'atelier ? Ses notes restent.", { who })) &&
+    act("participant:remove", { participant: p.id });
   return html`<button type="button" class="danger remove" aria-label=${t("Retirer {who}", { who })} onclick=${remove}>
-    ${t("Retirer")}</button>`;
+    ${t("Retirer")}
+  </button>`;
 }
 
 export function nextPhase(bloc) {
@@ -389,9 +546,18 @@ export function nextPhase(bloc) {
 
 export function Phases({ bloc }) {
   return html`<div id="phases" class="phases" role="group" aria-label=${t("Phase du bloc")}>
-    ${PHASES.map(([id, label]) => html`<button type="button" key=${id} class=${id === bloc.phase ? "phase current" : "phase"}
-        aria-pressed=${id === bloc.phase ? "true" : "false"} onclick=${() => act("bloc:phase", { bloc: bloc.id, phase: id })}>
-      ${t(label)}</button>`)}
+    ${PHASES.map(
+      ([id, label]) =>
+        html`<button
+          type="button"
+          key=${id}
+          class=${id === bloc.phase ? "phase current" : "phase"}
+          aria-pressed=${id === bloc.phase ? "true" : "false"}
+          onclick=${() => act("bloc:phase", { bloc: bloc.id, phase: id })}
+        >
+          ${t(label)}
+        </button>`,
+    )}
   </div>`;
 }
 
@@ -408,8 +574,16 @@ export function Board({ state, bloc }) {
         ? html`<${Results} result=${result}><${RetainedEditor} key=${bloc.id} bloc=${bloc} result=${result} /><//>`
         : null}
       <div id="bloc-notes" class=${`board columns-${columns.length} phase-${bloc.phase}`}>
-        ${columns.map((c) => html`<${Column} key=${c ? c.id : "all"} state=${state} bloc=${bloc} column=${c}
-          signature=${columnSignature(state, bloc, c)} />`)}
+        ${columns.map(
+          (c) =>
+            html`<${Column}
+              key=${c ? c.id : "all"}
+              state=${state}
+              bloc=${bloc}
+              column=${c}
+              signature=${columnSignature(state, bloc, c)}
+            />`,
+        )}
       </div>
     </div>
     ${side ? html`<${Writers} state=${state} bloc=${bloc} />` : null}

@@ -18,8 +18,13 @@ export function Draw({ workshop: w }) {
   };
   return html`<section id="draw" class="draw" aria-labelledby="draw-title">
     <h2 id="draw-title">${t("Tirage au sort")}</h2>
-    <button type="button" aria-pressed=${String(Boolean(w.volunteering))} onclick=${() => act("draw:open", { open: !w.volunteering })}>
-      ${w.volunteering ? t("Fermer l'appel aux volontaires") : t("Appeler des volontaires")}</button>
+    <button
+      type="button"
+      aria-pressed=${String(Boolean(w.volunteering))}
+      onclick=${() => act("draw:open", { open: !w.volunteering })}
+    >
+      ${w.volunteering ? t("Fermer l'appel aux volontaires") : t("Appeler des volontaires")}
+    </button>
     <p>${t("{n} volontaire(s)", { n: w.volunteers || 0 })}</p>
     <form class="draw-form" onsubmit=${run}>
       <label for="draw-mode">${t("Formule")}</label>
@@ -33,7 +38,13 @@ export function Draw({ workshop: w }) {
       <input id="draw-teams" name="teams" type="number" min="1" />
       <button type="submit" class="primary">${t("Tirer au sort")}</button>
     </form>
-    ${w.draw ? html`<p class="hint">${t("{n} volontaire(s) en réserve", { n: w.draw.waiting })}</p>
-      <ol class="teams">${w.draw.teams.map((team, i) => html`<li key=${i}>${teamLabel(w.draw, i)}${team.map(member).join(", ")}</li>`)}</ol>` : null}
+    ${w.draw
+      ? html`<p class="hint">${t("{n} volontaire(s) en réserve", { n: w.draw.waiting })}</p>
+          <ol class="teams">
+            ${w.draw.teams.map(
+              (team, i) => html`<li key=${i}>${teamLabel(w.draw, i)}${team.map(member).join(", ")}</li>`,
+            )}
+          </ol>`
+      : null}
   </section>`;
 }

@@ -11,7 +11,9 @@ let editing = null; // the bloc being edited, or null when adding
 
 export function openBlocForm(bloc) {
   editing = bloc;
-  document.getElementById("bloc-form-title").textContent = bloc ? t("Modifier « {title} »", { title: bloc.title }) : t("Ajouter un bloc");
+  document.getElementById("bloc-form-title").textContent = bloc
+    ? t("Modifier « {title} »", { title: bloc.title })
+    : t("Ajouter un bloc");
   const f = form.elements;
   f.kind.value = bloc ? bloc.kind : "brainstorm";
   f.kind.disabled = Boolean(bloc);
@@ -20,7 +22,8 @@ export function openBlocForm(bloc) {
   f.columns.value = bloc ? bloc.columns.map((c) => c.label).join("\n") : "";
   f.timer.value = bloc && bloc.timer_seconds ? Math.round(bloc.timer_seconds / 60) : "";
   f.vote_budget.value = bloc ? bloc.vote_budget : 5;
-  for (const flag of ["private_writing", "fondamentaux", "participants_group", "vote_stacking"]) f[flag].checked = bloc ? bloc[flag] : false;
+  for (const flag of ["private_writing", "fondamentaux", "participants_group", "vote_stacking"])
+    f[flag].checked = bloc ? bloc[flag] : false;
   dialog.showModal();
   f.title.focus();
 }
@@ -29,9 +32,14 @@ export function setupBlocForm() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const f = form.elements;
-    const labels = f.columns.value.split("\n").map((l) => l.trim()).filter(Boolean);
+    const labels = f.columns.value
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     // Lines keep the id of the column at the same place, so its notes stay.
-    const columns = labels.map((label, i) => (editing && editing.columns[i] ? { id: editing.columns[i].id, label } : { label }));
+    const columns = labels.map((label, i) =>
+      editing && editing.columns[i] ? { id: editing.columns[i].id, label } : { label },
+    );
     const minutes = f.timer.value;
     const payload = {
       title: f.title.value,
@@ -39,9 +47,12 @@ export function setupBlocForm() {
       timer_seconds: minutes ? Math.round(Number(minutes) * 60) : null,
       vote_budget: Number(f.vote_budget.value),
     };
-    for (const flag of ["private_writing", "fondamentaux", "participants_group", "vote_stacking"]) payload[flag] = f[flag].checked;
+    for (const flag of ["private_writing", "fondamentaux", "participants_group", "vote_stacking"])
+      payload[flag] = f[flag].checked;
     if (f.kind.value !== "brainstorm") payload.columns = columns;
-    const ack = editing ? await act("bloc:update", { bloc: editing.id, ...payload }) : await act("bloc:add", { kind: f.kind.value, ...payload });
+    const ack = editing
+      ? await act("bloc:update", { bloc: editing.id, ...payload })
+      : await act("bloc:add", { kind: f.kind.value, ...payload });
     if (ack.ok) dialog.close();
     else document.getElementById("bloc-form-error").textContent = ack.error.message;
   });
@@ -54,27 +65,64 @@ export function setupBlocForm() {
 class PlanItem extends Pure {
   render({ bloc: b, i, last, current }) {
     return html`<li class="plan-item">
-    <button type="button" class=${current ? "bloc current" : "bloc"} aria-current=${current ? "step" : null}
-        onclick=${() => act("bloc:goto", { bloc: b.id })}>
-      ${i + 1}. ${b.title}
-      <span class="bloc-phase">${t(KIND_LABELS[b.kind])} · ${t(phaseLabel(b.phase))}</span>
-    </button>
-    <div class="plan-tools">
-      <button type="button" aria-label=${t("Monter « {title} »", { title: b.title })} disabled=${i === 0}
-        onclick=${() => act("bloc:move", { bloc: b.id, position: i - 1 })}>↑</button>
-      <button type="button" aria-label=${t("Descendre « {title} »", { title: b.title })} disabled=${last}
-        onclick=${() => act("bloc:move", { bloc: b.id, position: i + 1 })}>↓</button>
-      <button type="button" aria-label=${t("Modifier « {title} »", { title: b.title })} onclick=${() => openBlocForm(b)}>✎</button>
-      <button type="button" class="danger" aria-label=${t("Retirer « {title} »", { title: b.title })}
-        onclick=${() => confirm(t("Retirer le bloc « {title} » ? Ses notes restent conservées.", { title: b.title }))
-          && act("bloc:remove", { bloc: b.id })}>✕</button>
-    </div>
-  </li>`;
+      <button
+        type="button"
+        class=${current ? "bloc current" : "bloc"}
+        aria-current=${current ? "step" : null}
+        onclick=${() => act("bloc:goto", { bloc: b.id })}
+      >
+        ${i + 1}. ${b.title}
+        <span class="bloc-phase">${t(KIND_LABELS[b.kind])} · ${t(phaseLabel(b.phase))}</span>
+      </button>
+      <div class="plan-tools">
+        <button
+          type="button"
+          aria-label=${t("Monter « {title} »", { title: b.title })}
+          disabled=${i === 0}
+          onclick=${() => act("bloc:move", { bloc: b.id, position: i - 1 })}
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          aria-label=${t("Descendre « {title} »", { title: b.title })}
+          disabled=${last}
+          onclick=${() => act("bloc:move", { bloc: b.id, position: i + 1 })}
+        >
+          ↓
+        </button>
+        <button
+          type="button"
+          aria-label=${t("Modifier « {title} »", { title: b.title })}
+          onclick=${() => openBlocForm(b)}
+        >
+          ✎
+        </button>
+        <button
+          type="button"
+          class="danger"
+          aria-label=${t("Retirer « {title} »", { title: b.title })}
+          onclick=${() =>
+            confirm(t("Retirer le bloc « {title} » ? Ses notes restent conservées.", { title: b.title })) &&
+            act("bloc:remove", { bloc: b.id })}
+        >
+          ✕
+        </button>
+      </div>
+    </li>`;
   }
 }
 
 export function Plan({ state }) {
   const blocs = state.sortedBlocs();
-  return blocs.map((b, i) => html`<${PlanItem} key=${b.id} bloc=${b} i=${i} last=${i === blocs.length - 1}
-    current=${b.id === state.workshop.current_bloc} />`);
+  return blocs.map(
+    (b, i) =>
+      html`<${PlanItem}
+        key=${b.id}
+        bloc=${b}
+        i=${i}
+        last=${i === blocs.length - 1}
+        current=${b.id === state.workshop.current_bloc}
+      />`,
+  );
 }

@@ -37,7 +37,15 @@ export function setupShortcuts() {
 export function ShortcutsHelp() {
   return html`<dialog id="shortcuts-dialog" aria-labelledby="shortcuts-title">
     <h2 id="shortcuts-title">${t("Raccourcis clavier")}</h2>
-    <dl class="shortcuts">${SHORTCUTS.map(([key, label]) => html`<div key=${key}><dt><kbd>${key.toUpperCase()}</kbd></dt><dd>${t(label)}</dd></div>`)}</dl>
+    <dl class="shortcuts">
+      ${SHORTCUTS.map(
+        ([key, label]) =>
+          html`<div key=${key}>
+            <dt><kbd>${key.toUpperCase()}</kbd></dt>
+            <dd>${t(label)}</dd>
+          </div>`,
+      )}
+    </dl>
     <form method="dialog"><button type="submit">${t("Fermer")}</button></form>
   </dialog>`;
 }
