@@ -50,10 +50,9 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
     }
 
 
-def bloc_json(b: Bloc) -> dict[str, Any]:
+def bloc_settings(b: Bloc) -> dict[str, Any]:
+    """A bloc's plan and phase: what screens show and what the archive keeps."""
     return {
-        "id": b.id,
-        "position": b.position,
         "title": b.title,
         "kind": b.kind.value,
         "prompt": b.prompt,
@@ -65,6 +64,14 @@ def bloc_json(b: Bloc) -> dict[str, Any]:
         "fondamentaux": b.fondamentaux,
         "participants_group": b.participants_group,
         "vote_stacking": b.vote_stacking,
+    }
+
+
+def bloc_json(b: Bloc) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "position": b.position,
+        **bloc_settings(b),
         "offers": participant_offers(b),
         "timer": None
         if b.timer is None

@@ -7,6 +7,7 @@ pulls in scikit-learn, which no other command needs."""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import click
 
@@ -23,6 +24,16 @@ COMMANDS = {
     "backup": "facilitate.cli.backup:backup",
     "restore": "facilitate.cli.backup:restore",
 }
+
+
+# --data, the same for every command that opens a data folder.
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
+)
 
 
 class CliError(click.ClickException):

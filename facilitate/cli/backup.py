@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from facilitate.cli import CliError
-from facilitate.cli.workshops import data_option
+from facilitate.cli import CliError, data_option
 
 
 @click.command()

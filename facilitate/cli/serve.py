@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from facilitate.cli import CliError
+from facilitate.cli import CliError, data_option
 from facilitate.config import ASYNC_MODES, DEFAULT_ASYNC_MODE
 
 
@@ -29,13 +29,7 @@ def _monkey_patch(mode: str) -> None:
 @click.command()
 @click.option("--host", default=None, help="Interface d'écoute (défaut : 0.0.0.0, toutes).")
 @click.option("--port", type=int, default=None, help="Port (défaut : 5000).")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
-)
+@data_option
 @click.option(
     "--templates",
     "templates_dir",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from facilitate.cli import CliError
-from facilitate.cli.workshops import data_option, data_service, fail
+from facilitate.cli import CliError, data_option
+from facilitate.cli.workshops import data_service, fail
 
 audit = logging.getLogger("facilitate.audit")
 

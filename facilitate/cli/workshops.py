@@ -12,16 +12,8 @@ from typing import Any
 
 import click
 
-from facilitate.cli import CliError
+from facilitate.cli import CliError, data_option
 from facilitate.services.archive import EXPORT_FORMATS
-
-data_option = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
-)
 
 # The console address printed after an import names the port the server
 # listens on, which this command cannot guess: same option as `serve`.

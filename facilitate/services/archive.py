@@ -24,6 +24,7 @@ from facilitate.export.document import (
 )
 from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, Note, Phase, Role, Workshop
 from facilitate.payloads import read_archive
+from facilitate.projection import bloc_settings
 from facilitate.services.workshops import WorkshopCases
 from facilitate.voting import items_of, ranking, retained
 
@@ -240,24 +241,7 @@ class ArchiveCases(WorkshopCases):
             "participants": [
                 {"ref": participant_ref[p.id], "name": p.name, "role": p.role.value} for p in data["participants"]
             ],
-            "blocs": [
-                {
-                    "ref": bloc_ref[b.id],
-                    "title": b.title,
-                    "kind": b.kind.value,
-                    "prompt": b.prompt,
-                    "columns": [{"id": c.id, "label": c.label} for c in b.columns],
-                    "timer_seconds": b.timer_seconds,
-                    "vote_budget": b.vote_budget,
-                    "private_writing": b.private_writing,
-                    "phase": b.phase.value,
-                    "fondamentaux": b.fondamentaux,
-                    "participants_group": b.participants_group,
-                    "vote_stacking": b.vote_stacking,
-                    "retained": b.retained,
-                }
-                for b in data["blocs"]
-            ],
+            "blocs": [{"ref": bloc_ref[b.id], **bloc_settings(b), "retained": b.retained} for b in data["blocs"]],
             "clusters": [
                 {"ref": cluster_ref[c.id], "bloc": bloc_ref[c.bloc_id], "label": c.label, "column": c.column}
                 for c in all_clusters
