@@ -13,14 +13,13 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Server  # noqa: E402
+from load import Server, create_workshop  # noqa: E402
 
 
 def main() -> None:
@@ -32,14 +31,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         server = Server("app", args.mode, Path(workdir)).start()
         try:
-            request = urllib.request.Request(
-                f"{server.url}/api/workshops",
-                method="POST",
-                data=json.dumps({"template": "mutualisation"}).encode(),
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                workshop = json.load(response)
+            workshop = create_workshop(server)
             client = socketio.Client(reconnection=False)
             client.connect(server.url, auth={"code": workshop["code"]}, transports=[args.transport])
             bloc = client.call("sync", {"since": 0}, timeout=10)["state"]["blocs"][0]["id"]

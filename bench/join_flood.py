@@ -25,7 +25,6 @@ import random
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -34,7 +33,7 @@ import socketio
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import Server  # noqa: E402
+from load import Server, create_workshop  # noqa: E402
 
 from facilitate.network import lan_address  # noqa: E402
 
@@ -45,17 +44,6 @@ class AppOnAllInterfaces(Server):
     def __init__(self, workdir: Path) -> None:
         super().__init__("app", "gevent", workdir)
         self.command[self.command.index("--host") + 1] = "0.0.0.0"
-
-
-def create_workshop(server: Server) -> dict:
-    request = urllib.request.Request(
-        f"{server.url}/api/workshops",
-        method="POST",
-        data=json.dumps({"template": "mutualisation"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
 
 
 async def join(url: str, code: str, clients: list[socketio.AsyncClient]) -> str:

@@ -172,6 +172,18 @@ class Server:
 # --------------------------------------------------------------------------- the two protocols
 
 
+def create_workshop(server: Server, template: str = "mutualisation") -> dict:
+    """A new atelier on the server (over plain HTTP: no client library needed)."""
+    request = urllib.request.Request(
+        f"{server.url}/api/workshops",
+        method="POST",
+        data=json.dumps({"template": template}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
 @dataclass
 class Room:
     """An atelier of the app, or a room of the bare server."""

@@ -33,16 +33,23 @@ def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any]
     }
 
 
-def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
+def workshop_details(w: Workshop) -> dict[str, Any]:
+    """What the facilitator typed at creation, and the template: screens and the archive."""
     return {
-        "id": w.id,
-        "code": w.code,
         "title": w.title,
         "event": w.event,
         "date": w.date,
         "facilitator_name": w.facilitator_name,
         "organisation": w.organisation,
         "template": w.template_id,
+    }
+
+
+def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "code": w.code,
+        **workshop_details(w),
         "current_bloc": w.current_bloc,
         "join_url": join_url,
         "volunteering": w.volunteering,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from helpers import CHROMIUM, LiveServer
+from helpers import LiveServer, launch_chromium
 from playwright.sync_api import sync_playwright
 
 from facilitate import create_app
@@ -74,17 +74,7 @@ def live_server(tmp_path):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

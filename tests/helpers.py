@@ -127,6 +127,17 @@ def fetch_state(server, workshop: dict) -> dict:
     return response.json()
 
 
+def facilitator_socket(server, workshop: dict) -> socketio.Client:
+    """A python-socketio client connected as the atelier's facilitator."""
+    client = socketio.Client()
+    client.connect(
+        server.url,
+        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
+        transports=["websocket"],
+    )
+    return client
+
+
 # -- Socket.IO screens and events -----------------------------------------------------
 
 
@@ -219,7 +230,32 @@ def ok(client, event, payload):
     return ack
 
 
+def notes_in_two_groups(staff, bloc: dict, column: str, texts: list[str]) -> list[int]:
+    """The notes added to a column, the first in a group "Billetterie" and the
+    second in "Administration" (as a facilitator starts by hand); their ids."""
+    ids = [staff.call("note:add", {"bloc": bloc["id"], "text": t, "column": column})["note"]["id"] for t in texts]
+    groups = [{"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}]
+    assert staff.call("cluster:group", {"bloc": bloc["id"], "clusters": groups})["ok"]
+    return ids
+
+
 # -- the browser -------------------------------------------------------------------
+
+
+def launch_chromium(playwright, *extra_args: str):
+    """Debian's Chromium, quiet: no sandbox (containers), GPU, sync or update checks."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            *extra_args,
+        ],
+    )
 
 
 def drag(page, source, target):

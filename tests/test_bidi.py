@@ -3,13 +3,9 @@ what that person typed, on every screen (real Chromium, real server)."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 RLO = "\u202e"
 
 # Every text node holding a bidi control must sit in an isolating element.
@@ -24,14 +20,6 @@ SCAN = """() => {
   }
   return {found, leaks};
 }"""
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def isolated(page, at_least: int) -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import requests
-import socketio
-from helpers import LAPTOP, PHONE, drag, fetch_state, join
+from helpers import LAPTOP, PHONE, drag, facilitator_socket, fetch_state, join
 from playwright.sync_api import expect
 
 
@@ -60,12 +59,7 @@ def test_phone_joins_and_its_note_appears_on_console_and_projector(browser, atel
 
 def test_phone_edits_and_deletes_its_note(browser, atelier):
     server, workshop = atelier
-    facilitator = socketio.Client()
-    facilitator.connect(
-        server.url,
-        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-        transports=["websocket"],
-    )
+    facilitator = facilitator_socket(server, workshop)
     public = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     assert facilitator.call("bloc:goto", {"bloc": public["id"]}) == {"ok": True}
     facilitator.disconnect()
@@ -286,12 +280,7 @@ def test_grouping_on_the_console_and_voting_from_two_phones(browser, atelier):
 
 def test_participants_group_from_their_phones_when_allowed(browser, atelier):
     server, workshop = atelier
-    facilitator = socketio.Client()
-    facilitator.connect(
-        server.url,
-        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-        transports=["websocket"],
-    )
+    facilitator = facilitator_socket(server, workshop)
     bloc = fetch_state(server, workshop)["blocs"][0]  # the brainstorm bloc, current from the start
     phone = join(browser, workshop["join_url"], "Eve")
     for text in ("Solidarité", "Entraide"):
@@ -317,12 +306,7 @@ def test_synthesis_from_a_dragged_cluster_then_the_word_download(browser, atelie
     import docx
 
     server, workshop = atelier
-    facilitator = socketio.Client()
-    facilitator.connect(
-        server.url,
-        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-        transports=["websocket"],
-    )
+    facilitator = facilitator_socket(server, workshop)
     bloc = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     facilitator.call("bloc:goto", {"bloc": bloc["id"]})
     ids = [
@@ -377,12 +361,7 @@ def test_a_vote_made_while_the_server_is_down_waits_and_counts_once(browser, liv
 
     server = live_server()
     workshop = requests.post(f"{server.url}/api/workshops", json={"template": "mutualisation"}, timeout=10).json()
-    facilitator = socketio.Client()
-    facilitator.connect(
-        server.url,
-        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-        transports=["websocket"],
-    )
+    facilitator = facilitator_socket(server, workshop)
     bloc = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
     facilitator.call("bloc:goto", {"bloc": bloc["id"]})
     column = bloc["columns"][0]["id"] if bloc["columns"] else None

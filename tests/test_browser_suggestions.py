@@ -4,8 +4,7 @@ to its group."""
 
 from __future__ import annotations
 
-import socketio
-from helpers import fetch_state, join
+from helpers import facilitator_socket, fetch_state, join, notes_in_two_groups
 from playwright.sync_api import expect
 
 NOTES = [
@@ -21,25 +20,13 @@ NOTES = [
 
 def test_accept_some_suggestions_then_undo_then_place_a_late_note(browser, atelier):
     server, workshop = atelier
-    staff = socketio.Client()
-    staff.connect(
-        server.url,
-        auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]},
-        transports=["websocket"],
-    )
+    staff = facilitator_socket(server, workshop)
     bloc = next(
         b for b in fetch_state(server, workshop)["blocs"] if b["kind"] == "columns" and not b["private_writing"]
     )
     column = bloc["columns"][0]["id"]
     assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
-    ids = [staff.call("note:add", {"bloc": bloc["id"], "text": t, "column": column})["note"]["id"] for t in NOTES]
-    assert staff.call(
-        "cluster:group",
-        {
-            "bloc": bloc["id"],
-            "clusters": [{"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}],
-        },
-    )["ok"]
+    ids = notes_in_two_groups(staff, bloc, column, NOTES)
     assert staff.call("bloc:phase", {"bloc": bloc["id"], "phase": "regroupement"})["ok"]
     staff.disconnect()
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 import socketio
-from helpers import create_workshop, fetch_state
+from helpers import create_workshop, fetch_state, notes_in_two_groups
 
 NOTES = [
     "Billetterie commune",  # 0: grouped by hand
@@ -67,14 +67,7 @@ def atelier(live_server):
     staff = Staff(server, workshop)
     assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
     column = bloc["columns"][0]["id"]
-    ids = [staff.call("note:add", {"bloc": bloc["id"], "text": t, "column": column})["note"]["id"] for t in NOTES]
-    assert staff.call(
-        "cluster:group",
-        {
-            "bloc": bloc["id"],
-            "clusters": [{"label": "Billetterie", "notes": [ids[0]]}, {"label": "Administration", "notes": [ids[1]]}],
-        },
-    )["ok"]
+    ids = notes_in_two_groups(staff, bloc, column, NOTES)
     clusters = {c["label"]: c["id"] for c in clusters_of(fetch_state(server, workshop))}
     yield server, workshop, staff, bloc, ids, clusters
     staff.client.disconnect()

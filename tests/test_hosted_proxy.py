@@ -18,7 +18,7 @@ import pytest
 import requests
 import socketio
 import urllib3
-from helpers import CHROMIUM, LAPTOP, PHONE, ROOT, free_port
+from helpers import LAPTOP, PHONE, ROOT, free_port, launch_chromium
 from playwright.sync_api import expect, sync_playwright
 
 from facilitate import create_app
@@ -160,20 +160,9 @@ def hosted(request, live_server, tmp_path):
 @pytest.fixture
 def chromium():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            # --ignore-certificate-errors: the test CA is not trusted, and without it
-            # the service worker's script is refused (DESIGN.md, verified here).
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--ignore-certificate-errors",
-            ],
-        )
+        # --ignore-certificate-errors: the test CA is not trusted, and without it
+        # the service worker's script is refused (DESIGN.md, verified here).
+        browser = launch_chromium(playwright, "--ignore-certificate-errors")
         yield browser
         browser.close()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import docx
-import requests
 from helpers import PHONE, ROOT, join
 from playwright.sync_api import expect
 
@@ -39,14 +38,9 @@ def check(screens: dict, phase: str) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_a_whole_atelier_on_five_screens(browser, live_server):
+def test_a_whole_atelier_on_five_screens(browser, atelier):
     assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
-    server = live_server()
-    workshop = requests.post(
-        f"{server.url}/api/workshops",
-        json={"template": "raviver-nos-couleurs", "title": "Raviver nos couleurs !"},
-        timeout=10,
-    ).json()
+    server, workshop = atelier
     laptop = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")

@@ -24,7 +24,7 @@ from facilitate.export.document import (
 )
 from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, Note, Phase, Role, Workshop
 from facilitate.payloads import read_archive
-from facilitate.projection import bloc_settings
+from facilitate.projection import bloc_settings, workshop_details
 from facilitate.services.workshops import WorkshopCases
 from facilitate.voting import items_of, ranking, retained
 
@@ -229,12 +229,7 @@ class ArchiveCases(WorkshopCases):
             "format": ARCHIVE_FORMAT,
             "version": ARCHIVE_VERSION,
             "workshop": {
-                "title": w.title,
-                "event": w.event,
-                "date": w.date,
-                "facilitator_name": w.facilitator_name,
-                "organisation": w.organisation,
-                "template": w.template_id,
+                **workshop_details(w),
                 "created_at": w.created_at,
                 "current_bloc": bloc_ref.get(w.current_bloc or 0),
             },

@@ -158,11 +158,7 @@ def regenerate_key(workshop_id: str) -> Any:
 def get_wifi(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     wifi = service().wifi(workshop.id)
-    return jsonify(
-        ssid=wifi.ssid if wifi else None,
-        password=wifi.password if wifi else "",
-        security=wifi.security if wifi else "WPA",
-    )
+    return _wifi_json(wifi)
 
 
 @blueprint.put("/workshops/<workshop_id>/wifi")
@@ -171,6 +167,11 @@ def set_wifi(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     wifi = service().set_wifi(workshop.id, _json_body())
     log_action("wi-fi", workshop.id)
+    return _wifi_json(wifi)
+
+
+def _wifi_json(wifi: Any) -> Any:
+    """The saved network, or an empty form (WPA by default) when there is none."""
     return jsonify(
         ssid=wifi.ssid if wifi else None,
         password=wifi.password if wifi else "",
