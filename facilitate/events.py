@@ -44,6 +44,9 @@ _addresses: dict[str, str] = {}
 
 ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
 STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
+# The projector is staff (counts during private writing) but faces the room:
+# no hidden note, no pseudonym reaches it.
+PROJECTOR_VIEWER = Viewer(Role.PROJECTOR, None)
 
 
 def room_of(workshop_id: str) -> str:
@@ -52,6 +55,10 @@ def room_of(workshop_id: str) -> str:
 
 def staff_room_of(workshop_id: str) -> str:
     return f"w:{workshop_id}:staff"
+
+
+def projector_room_of(workshop_id: str) -> str:
+    return f"w:{workshop_id}:projector"
 
 
 def participant_room_of(participant_id: int) -> str:
@@ -71,6 +78,9 @@ def publish(change: Change | None) -> None:
     svc = service()
     since = change.seq - 1
     socketio.emit("change", patch(svc, change.workshop_id, STAFF_VIEWER, since), to=staff_room_of(change.workshop_id))
+    projector_patch = patch(svc, change.workshop_id, PROJECTOR_VIEWER, since)
+    if not is_empty(projector_patch):
+        socketio.emit("change", projector_patch, to=projector_room_of(change.workshop_id))
     room_patch = patch(svc, change.workshop_id, ROOM_VIEWER, since)
     if not is_empty(room_patch):
         socketio.emit("change", room_patch, to=room_of(change.workshop_id))
@@ -83,7 +93,7 @@ def publish(change: Change | None) -> None:
 def announce_deleted(workshop_id: str) -> None:
     """Tell every screen of a deleted atelier, and forget their identities so
     that nothing they send can reach the data again."""
-    for room in (room_of(workshop_id), staff_room_of(workshop_id)):
+    for room in (room_of(workshop_id), staff_room_of(workshop_id), projector_room_of(workshop_id)):
         socketio.emit("workshop:deleted", {"message": "Cet atelier a été supprimé par l'animation."}, to=room)
     for sid, identity in list(_identities.items()):
         if identity.workshop.id == workshop_id:
@@ -152,7 +162,8 @@ def on_connect(auth: Any = None) -> None:
     _identities[request.sid] = identity
     _addresses[request.sid] = client_address()
     if identity.viewer.is_staff:
-        join_room(staff_room_of(workshop_id))
+        projector = identity.viewer.role == Role.PROJECTOR
+        join_room(projector_room_of(workshop_id) if projector else staff_room_of(workshop_id))
         from facilitate.views.hosting import actor
 
         audit.info(
@@ -357,3 +368,42 @@ def on_participant_remove(identity: Identity, payload: Any) -> dict[str, Any]:
             _identities.pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
     return {}
+
+
+# -- moderation and the room's identity ------------------------------------------------
+
+
+@client_event("note:hide")
+def on_note_hide(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"note", "hidden"}: off every screen but the staff's (who see it marked)."""
+    publish(service().hide_note(identity, payload))
+    return {}
+
+
+@client_event("note:approve")
+def on_note_approve(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"note"} or {"bloc"} lets waiting notes through."""
+    publish(service().approve_notes(identity, payload))
+    return {}
+
+
+@client_event("participant:mute")
+def on_participant_mute(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"participant", "muted"}."""
+    publish(service().mute_participant(identity, payload))
+    return {}
+
+
+@client_event("workshop:identity")
+def on_workshop_identity(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"identity": "named" | "pseudonym" | "anonymous"}."""
+    publish(service().set_identity_mode(identity, payload))
+    return {}
+
+
+@client_event("note:paper")
+def on_note_paper(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"bloc", "column"?, "text"} -> {"ok", "notes": [ids]}, one note per line."""
+    notes, change = service().add_paper_notes(identity, payload)
+    publish(change)
+    return {"notes": [n.id for n in notes]}

@@ -14,6 +14,15 @@ class BlocKind(str, Enum):
     QUESTIONS = "questions"  # several prompts in one bloc
 
 
+class IdentityMode(str, Enum):
+    """How much of who wrote what an atelier shows, chosen at creation and
+    shown before joining. Ordered from the weakest protection to the strongest."""
+
+    NAMED = "named"  # names on the staff's screens, the draw and the exports
+    PSEUDONYM = "pseudonym"  # a name is asked, seen by the staff only, never exported
+    ANONYMOUS = "anonymous"  # no name is asked or kept
+
+
 class Phase(str, Enum):
     """The rhythm of a bloc, in order; the facilitator may go back."""
 
@@ -70,6 +79,7 @@ class Bloc:
     participants_group: bool = False  # participants may group notes too
     vote_stacking: bool = False  # several dots may go on one item
     retained: list[str] | None = None  # the facilitator's fondamentaux; None: automatic
+    moderated: bool = False  # "validation avant affichage": participants' notes wait for the facilitator
     deleted: bool = False  # removed by the facilitator; its notes are kept
     seq: int = 0
 
@@ -92,6 +102,7 @@ class Workshop:
     volunteering: bool = False  # participants may volunteer for the team draw
     synthesis_seq: int = 0  # last change to the volets and actions
     locked: bool = False  # closed to new arrivals (participants already in come back)
+    identity: IdentityMode = IdentityMode.NAMED
 
 
 @dataclass
@@ -104,6 +115,7 @@ class Participant:
     volunteer: bool = False
     seq: int = 0
     removed: bool = False  # by the facilitator: their token no longer opens the atelier
+    muted: bool = False  # by the facilitator: may no longer post or vote here
 
 
 class DrawStatus(str, Enum):
@@ -142,6 +154,14 @@ class Note:
     deleted: bool = False
     cluster: int | None = None
     seq: int = 0
+    hidden: bool = False  # by the facilitator: staff only, out of votes and exports
+    pending: bool = False  # waiting for the facilitator (moderated bloc): staff and author only
+    paper: bool = False  # typed in by the animation from a paper sticky note
+
+    @property
+    def shown(self) -> bool:
+        """Part of the room's board, the votes and the exports."""
+        return not self.hidden and not self.pending
 
 
 @dataclass

@@ -100,6 +100,7 @@ class BlocSettings(Payload):
     fondamentaux: Flag = False
     participants_group: Flag = False
     vote_stacking: Flag = False
+    moderated: Flag = False
     position: Int = 0
 
 
@@ -237,6 +238,36 @@ class ParticipantRef(Payload):
     participant: Id
 
 
+class NoteHide(Payload):
+    note: Id
+    hidden: Flag
+
+
+class NoteApprove(Payload):
+    """One note ("note"), or every waiting note of a bloc ("bloc")."""
+
+    note: Id | None = None
+    bloc: Id | None = None
+
+
+class ParticipantMute(ParticipantRef):
+    muted: Flag
+
+
+IdentityName = Literal["named", "pseudonym", "anonymous"]
+
+
+class WorkshopIdentity(Payload):
+    identity: IdentityName
+
+
+class NotePaper(BlocRef):
+    """Paper sticky notes typed in by the animation: one note per line."""
+
+    text: Annotated[Text, Field(max_length=20_000)]
+    column: Text | None = None
+
+
 # Every client event of docs/api.md and its payload: an event is registered
 # only through this table, so none can ship without a declared shape.
 EVENTS: dict[str, type[Payload]] = {
@@ -274,6 +305,11 @@ EVENTS: dict[str, type[Payload]] = {
     "action:remove": ActionRef,
     "workshop:lock": WorkshopLock,
     "participant:remove": ParticipantRef,
+    "participant:mute": ParticipantMute,
+    "note:hide": NoteHide,
+    "note:approve": NoteApprove,
+    "note:paper": NotePaper,
+    "workshop:identity": WorkshopIdentity,
 }
 
 
@@ -298,6 +334,7 @@ class WorkshopCreate(Payload):
     date: Annotated[Text, Field(max_length=200)] | None = None
     facilitator_name: Annotated[Text, Field(max_length=200)] | None = None
     organisation: Annotated[Text, Field(max_length=200)] | None = None
+    identity: IdentityName = "named"
 
 
 class TemplateSave(Payload):
@@ -322,6 +359,7 @@ class ArchiveWorkshop(Payload):
     template: Short | None = None
     created_at: Short | None = None
     current_bloc: Ref | None = None
+    identity: IdentityName = "named"
 
 
 class ArchiveParticipant(Payload):
@@ -348,6 +386,7 @@ class ArchiveBloc(Payload):
     fondamentaux: Flag = False
     participants_group: Flag = False
     vote_stacking: Flag = False
+    moderated: Flag = False
     retained: Annotated[list[Long], Field(max_length=50)] | None = None
 
 
@@ -367,6 +406,7 @@ class ArchiveNote(Payload):
     text: Long
     created_at: Short | None = None
     updated_at: Short | None = None
+    paper: Flag = False
 
 
 class ArchiveVote(Payload):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitate.model import Bloc, Cluster, Draw, DrawStatus, Note, Participant, Role, Volet, Workshop
-from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing, participant_offers
+from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing, participant_offers, shows_names
 
 
 def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any] | None:
@@ -54,6 +54,7 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
         "join_url": join_url,
         "volunteering": w.volunteering,
         "locked": w.locked,
+        "identity": w.identity.value,
     }
 
 
@@ -71,6 +72,7 @@ def bloc_settings(b: Bloc) -> dict[str, Any]:
         "fondamentaux": b.fondamentaux,
         "participants_group": b.participants_group,
         "vote_stacking": b.vote_stacking,
+        "moderated": b.moderated,
     }
 
 
@@ -100,19 +102,31 @@ def note_json(n: Note, viewer: Viewer) -> dict[str, Any]:
         "created_at": n.created_at,
         "updated_at": n.updated_at,
         "mine": n.participant_id == viewer.participant_id,
+        "paper": n.paper,
     }
     if viewer.is_staff:
         data["author"] = n.participant_id
+        data["hidden"] = n.hidden
+    if viewer.is_staff or data["mine"]:
+        data["pending"] = n.pending
     return data
 
 
 def participant_json(
-    p: Participant, counts: dict[int, int], done: list[int], votes: dict[int, dict[str, int]], viewer: Viewer
+    p: Participant,
+    counts: dict[int, int],
+    done: list[int],
+    votes: dict[int, dict[str, int]],
+    viewer: Viewer,
+    names_shown: bool = True,
 ) -> dict[str, Any]:
-    """The staff see how many dots each person used; only you see where yours went."""
+    """The staff see how many dots each person used; only you see where yours
+    went. A name is shown to its owner, and to others when the atelier's
+    identity mode allows (rules.shows_names)."""
     data: dict[str, Any] = {
         "id": p.id,
-        "name": p.name,
+        "name": p.name if names_shown or viewer.participant_id == p.id else None,
+        "muted": p.muted,
         "notes": {str(b): n for b, n in counts.items()},
         "done": done,
         "volunteer": p.volunteer,
@@ -169,6 +183,7 @@ def build_patch(
     `server_time` lets screens show countdowns on the server's clock.
     A changed bloc also comes with all its clusters; `results` (ranking and
     fondamentaux) are given for closed blocs that changed."""
+    names_shown = shows_names(workshop.identity, viewer)
     live_blocs = {b.id: b for b in blocs if not b.deleted}
     changed_blocs = [b for b in live_blocs.values() if b.seq > since]
     patch: dict[str, Any] = {"seq": seq, "since": since, "full": since == 0, "server_time": now}
@@ -176,7 +191,7 @@ def build_patch(
         patch["workshop"] = {
             **workshop_json(workshop, join_url),
             "volunteers": volunteers,
-            "draw": draw_json(draw, names),
+            "draw": draw_json(draw, names if names_shown else {}),
         }
     if changed_blocs:
         patch["blocs"] = [bloc_json(b) for b in changed_blocs]
@@ -186,7 +201,11 @@ def build_patch(
     visible, deleted = [], []
     for note, author_role in notes:
         bloc = live_blocs.get(note.bloc_id)
-        if bloc is None or not can_read_note(viewer, note, bloc, author_role):
+        if bloc is None:
+            continue
+        if not can_read_note(viewer, note, bloc, author_role):
+            if since > 0 and (note.hidden or note.pending):
+                deleted.append(note.id)  # hidden meanwhile: off the screens that showed it
             continue
         if note.deleted:
             if since > 0:
@@ -208,7 +227,7 @@ def build_patch(
         patch["results"] = {str(b): r for b, r in results.items()}
     if any(not p.removed for p in participants):
         patch["participants"] = [
-            participant_json(p, counts.get(p.id, {}), done.get(p.id, []), votes.get(p.id, {}), viewer)
+            participant_json(p, counts.get(p.id, {}), done.get(p.id, []), votes.get(p.id, {}), viewer, names_shown)
             for p in participants
             if not p.removed
         ]

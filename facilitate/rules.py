@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from facilitate.errors import FacilitateError, bloc_untitled, facilitator_only
-from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
+from facilitate.model import Bloc, BlocKind, Column, IdentityMode, Note, Participant, Phase, Role
 
 MAX_NOTE_LENGTH = 500
 MAX_NAME_LENGTH = 60
@@ -28,6 +28,11 @@ class Viewer:
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.FACILITATOR, Role.PROJECTOR)
+
+    @property
+    def is_facilitator(self) -> bool:
+        """The animation's own screens (console, co-animation), not the projector."""
+        return self.role == Role.FACILITATOR
 
 
 # Characters that draw nothing although Unicode does not class them as
@@ -82,12 +87,47 @@ def is_hidden_by_private_writing(bloc: Bloc) -> bool:
 
 def can_read_note(viewer: Viewer, note: Note, bloc: Bloc, author_role: Role) -> bool:
     """During private writing, a note is seen by its author only; the staff see
-    counts, except for notes the facilitator wrote. Otherwise everyone sees it."""
+    counts, except for notes the facilitator wrote. Otherwise everyone sees it,
+    except a note the facilitator hid (the facilitator only: its author too
+    would reveal who wrote it, the projector faces the room) or one waiting for
+    approval (the facilitator and its author)."""
+    mine = viewer.participant_id == note.participant_id
+    if note.hidden and not viewer.is_facilitator:
+        return False
+    if note.pending and not (viewer.is_facilitator or mine):
+        return False
     if not is_hidden_by_private_writing(bloc):
         return True
-    if viewer.participant_id == note.participant_id:
-        return True
-    return viewer.is_staff and author_role == Role.FACILITATOR
+    return mine or (viewer.is_staff and author_role == Role.FACILITATOR)
+
+
+def shows_names(mode: IdentityMode, viewer: Viewer) -> bool:
+    """Whether `viewer` may see who is who (participants' names, the draw's
+    teams): everyone in a named atelier, the facilitator only with pseudonyms
+    (not the projector, which the room reads), nobody in an anonymous one."""
+    return mode == IdentityMode.NAMED or (mode == IdentityMode.PSEUDONYM and viewer.is_facilitator)
+
+
+IDENTITY_STRENGTH = [IdentityMode.NAMED, IdentityMode.PSEUDONYM, IdentityMode.ANONYMOUS]
+
+
+def check_identity_change(current: IdentityMode, wanted: IdentityMode, participants_joined: int) -> None:
+    """Participants joined trusting the mode they were shown: it may become
+    more protective, never less, once anyone has joined."""
+    weaker = IDENTITY_STRENGTH.index(wanted) < IDENTITY_STRENGTH.index(current)
+    if weaker and participants_joined:
+        raise FacilitateError(
+            "identity_locked",
+            "Des personnes ont rejoint l'atelier sous ce mode : on peut le rendre plus discret, jamais moins.",
+            409,
+        )
+
+
+def check_not_muted(participant: Participant | None) -> None:
+    if participant is not None and participant.muted:
+        raise FacilitateError(
+            "muted", "L'animation a suspendu vos envois dans cet atelier : vous pouvez encore lire le tableau.", 403
+        )
 
 
 class Offers(TypedDict):
@@ -239,7 +279,7 @@ def apply_bloc_settings(bloc: Bloc, payload: dict[str, Any]) -> Bloc:
         if not 1 <= budget <= 20:
             raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
         changes["vote_budget"] = budget
-    for flag in ("private_writing", "fondamentaux", "participants_group", "vote_stacking"):
+    for flag in ("private_writing", "fondamentaux", "participants_group", "vote_stacking", "moderated"):
         if flag in payload:
             changes[flag] = payload[flag]
     return replace(bloc, **changes)

@@ -19,6 +19,7 @@ from facilitate.model import (
     Draw,
     DrawMember,
     DrawStatus,
+    IdentityMode,
     Note,
     Participant,
     Phase,
@@ -58,14 +59,15 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         volunteering=bool(row["volunteering"]),
         synthesis_seq=row["synthesis_seq"],
         locked=bool(row["locked"]),
+        identity=IdentityMode(row["identity"]),
     )
 
 
 def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
     conn.execute(
         "INSERT INTO workshop (id, code, title, event, date, facilitator_name, organisation,"
-        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at, identity)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.id,
             w.code,
@@ -81,6 +83,7 @@ def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
             w.meta_seq,
             w.synthesis_seq,
             w.created_at,
+            w.identity.value,
         ),
     )
 
@@ -159,6 +162,7 @@ def _bloc(row: sqlite3.Row) -> Bloc:
         retained=None if row["retained"] is None else json.loads(row["retained"]),
         deleted=bool(row["deleted"]),
         seq=row["seq"],
+        moderated=bool(row["moderated"]),
     )
 
 
@@ -169,8 +173,8 @@ def _columns_json(columns: list[Column]) -> str:
 def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
     cur = conn.execute(
         "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds, vote_budget,"
-        " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq, moderated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             b.workshop_id,
             b.position,
@@ -187,6 +191,7 @@ def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
             int(b.vote_stacking),
             None if b.retained is None else json.dumps(b.retained, ensure_ascii=False),
             b.seq,
+            int(b.moderated),
         ),
     )
     return int(cur.lastrowid)
@@ -197,7 +202,7 @@ def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
     conn.execute(
         "UPDATE bloc SET position = ?, title = ?, prompt = ?, columns = ?, timer_seconds = ?, vote_budget = ?,"
         " private_writing = ?, fondamentaux = ?, participants_group = ?, vote_stacking = ?, retained = ?,"
-        " deleted = ?, seq = ? WHERE id = ?",
+        " deleted = ?, seq = ?, moderated = ? WHERE id = ?",
         (
             b.position,
             b.title,
@@ -212,6 +217,7 @@ def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
             None if b.retained is None else json.dumps(b.retained, ensure_ascii=False),
             int(b.deleted),
             b.seq,
+            int(b.moderated),
             b.id,
         ),
     )
@@ -255,6 +261,7 @@ def _participant(row: sqlite3.Row) -> Participant:
         volunteer=bool(row["volunteer"]),
         seq=row["seq"],
         removed=bool(row["removed"]),
+        muted=bool(row["muted"]),
     )
 
 
@@ -345,6 +352,44 @@ def set_locked(conn: sqlite3.Connection, workshop_id: str, locked: bool, seq: in
     conn.execute("UPDATE workshop SET locked = ?, meta_seq = ? WHERE id = ?", (int(locked), seq, workshop_id))
 
 
+def set_muted(conn: sqlite3.Connection, participant_id: int, muted: bool, seq: int) -> None:
+    conn.execute("UPDATE participant SET muted = ?, seq = ? WHERE id = ?", (int(muted), seq, participant_id))
+
+
+def set_identity(conn: sqlite3.Connection, workshop_id: str, identity: IdentityMode, seq: int) -> None:
+    conn.execute("UPDATE workshop SET identity = ?, meta_seq = ? WHERE id = ?", (identity.value, seq, workshop_id))
+
+
+def participant_count(conn: sqlite3.Connection, workshop_id: str) -> int:
+    """Participants who ever joined (removed ones too: they saw the mode)."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM participant WHERE workshop_id = ? AND role = 'participant'", (workshop_id,)
+        ).fetchone()[0]
+    )
+
+
+def set_note_moderation(
+    conn: sqlite3.Connection,
+    note_ids: Iterable[int],
+    *,
+    seq: int,
+    hidden: bool | None = None,
+    pending: bool | None = None,
+) -> None:
+    """Hide or show notes, or let pending ones through; each becomes changed at `seq`."""
+    for column, value in (("hidden", hidden), ("pending", pending)):
+        if value is not None:
+            conn.executemany(
+                f"UPDATE note SET {column} = ?, seq = ? WHERE id = ?", [(int(value), seq, nid) for nid in note_ids]
+            )
+
+
+def pending_note_ids(conn: sqlite3.Connection, bloc_id: int) -> list[int]:
+    rows = conn.execute("SELECT id FROM note WHERE bloc_id = ? AND pending = 1 AND deleted = 0", (bloc_id,))
+    return [r[0] for r in rows]
+
+
 def remove_participant(conn: sqlite3.Connection, participant_id: int, seq: int) -> None:
     conn.execute("UPDATE participant SET removed = 1, volunteer = 0, seq = ? WHERE id = ?", (seq, participant_id))
 
@@ -417,6 +462,9 @@ def _note(row: sqlite3.Row) -> Note:
         deleted=bool(row["deleted"]),
         cluster=row["cluster_id"],
         seq=row["seq"],
+        hidden=bool(row["hidden"]),
+        pending=bool(row["pending"]),
+        paper=bool(row["paper"]),
     )
 
 
@@ -427,7 +475,7 @@ def _notes_with_roles(rows: list[sqlite3.Row]) -> list[tuple[Note, Role]]:
 def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
     cur = conn.execute(
         "INSERT INTO note (workshop_id, bloc_id, participant_id, column_id, text, client_id,"
-        " created_at, updated_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at, seq, pending, paper) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             note.workshop_id,
             note.bloc_id,
@@ -438,6 +486,8 @@ def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
             note.created_at,
             note.updated_at,
             note.seq,
+            int(note.pending),
+            int(note.paper),
         ),
     )
     note.id = int(cur.lastrowid)

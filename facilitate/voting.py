@@ -22,6 +22,9 @@ class Item:
 
 
 def items_of(clusters: list[Cluster], notes: list[Note]) -> list[Item]:
+    """What the room votes on: each group with its shown notes, then each shown
+    note outside a group (hidden and waiting notes take no part)."""
+    notes = [n for n in notes if n.shown]
     live = {c.id for c in clusters}
     sizes: dict[int, int] = {}
     for n in notes:

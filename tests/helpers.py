@@ -111,8 +111,10 @@ class LiveServer:
         self.log.close()
 
 
-def create_workshop(server) -> dict:
-    response = requests.post(f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs"}, timeout=10)
+def create_workshop(server, **fields) -> dict:
+    response = requests.post(
+        f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs", **fields}, timeout=10
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -153,6 +155,7 @@ class Screen:
         self.seq = resume.seq if resume else 0
         if resume:
             auth = {**auth, "since": resume.seq}
+        self.patches: list[dict] = []  # every snapshot and patch received, in order
         self.ready = threading.Event()
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
@@ -168,6 +171,7 @@ class Screen:
 
     def _apply(self, patch: dict) -> None:
         with self.lock:
+            self.patches.append(patch)
             if patch.get("full"):
                 self.notes.clear()
             for note in patch.get("notes", []):

@@ -11,6 +11,7 @@ from facilitate.services.common import Change, Identity, utc_now
 from facilitate.services.flow import FlowCases
 from facilitate.services.grouping import GroupingCases
 from facilitate.services.hosting import HostingCases
+from facilitate.services.moderation import ModerationCases
 from facilitate.services.notes import NoteCases
 from facilitate.services.room import RoomCases
 from facilitate.services.synthesis import SynthesisCases
@@ -21,6 +22,14 @@ __all__ = ["Change", "Identity", "Service", "utc_now"]
 
 @dataclass
 class Service(
-    ArchiveCases, WorkshopCases, NoteCases, FlowCases, GroupingCases, SynthesisCases, RoomCases, HostingCases
+    ArchiveCases,
+    WorkshopCases,
+    NoteCases,
+    FlowCases,
+    GroupingCases,
+    SynthesisCases,
+    RoomCases,
+    ModerationCases,
+    HostingCases,
 ):
     """Every use case of facilitate over one database (see common.Base for the fields)."""

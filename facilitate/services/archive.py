@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from facilitate import store
@@ -22,7 +23,7 @@ from facilitate.export.document import (
     ExportVolet,
     ExportWorkshop,
 )
-from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, Note, Phase, Role, Workshop
+from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, IdentityMode, Note, Phase, Role, Workshop
 from facilitate.payloads import read_archive
 from facilitate.projection import bloc_settings, workshop_details
 from facilitate.services.workshops import WorkshopCases
@@ -144,10 +145,14 @@ class ArchiveCases(WorkshopCases):
             return {
                 "workshop": workshop,
                 "blocs": blocs,
-                "notes": {b.id: store.notes_of_bloc(conn, b.id) for b in blocs},
+                # Hidden and waiting notes reach no export, nor do names unless the atelier is named.
+                "notes": {b.id: [n for n in store.notes_of_bloc(conn, b.id) if n.shown] for b in blocs},
                 "clusters": {b.id: store.clusters_of_bloc(conn, b.id) for b in blocs},
                 "totals": store.vote_totals(conn, ids),
-                "participants": store.list_participants(conn, workshop_id),
+                "participants": [
+                    p if workshop.identity == IdentityMode.NAMED else replace(p, name=None)
+                    for p in store.list_participants(conn, workshop_id)
+                ],
                 "votes": store.all_votes(conn, ids),
                 "synthesis": store.synthesis(conn, workshop_id),
             }
@@ -231,6 +236,7 @@ class ArchiveCases(WorkshopCases):
             "workshop": {
                 **workshop_details(w),
                 "created_at": w.created_at,
+                "identity": w.identity.value,
                 "current_bloc": bloc_ref.get(w.current_bloc or 0),
             },
             "participants": [
@@ -251,6 +257,7 @@ class ArchiveCases(WorkshopCases):
                     "text": n.text,
                     "created_at": n.created_at,
                     "updated_at": n.updated_at,
+                    "paper": n.paper,
                 }
                 for n in all_notes
             ],
@@ -299,6 +306,7 @@ class ArchiveCases(WorkshopCases):
                 facilitator_name=meta["facilitator_name"],
                 organisation=meta["organisation"],
                 created_at=meta["created_at"] or now,
+                identity=IdentityMode(meta["identity"]),
             )
             people = archive["participants"]
             if not any(p["role"] == "facilitator" for p in people):
@@ -327,6 +335,7 @@ class ArchiveCases(WorkshopCases):
                     participants_group=b["participants_group"],
                     vote_stacking=b["vote_stacking"],
                     retained=b["retained"],
+                    moderated=b["moderated"],
                     seq=1,
                 )
                 blocs[b["ref"]] = store.insert_bloc(conn, bloc)
@@ -351,6 +360,7 @@ class ArchiveCases(WorkshopCases):
                         n["created_at"] or now,
                         n["updated_at"] or now,
                         seq=1,
+                        paper=n["paper"],
                     ),
                 )
                 if n["cluster"] is not None:

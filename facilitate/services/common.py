@@ -87,3 +87,11 @@ def existing_bloc(conn: Any, workshop_id: str, bloc_id: int) -> Bloc:
     if bloc is None:
         raise FacilitateError("unknown_bloc", "Ce bloc n'existe pas (ou plus) dans cet atelier.", 404)
     return bloc
+
+
+def current_participant(conn: Any, identity: Identity) -> Participant | None:
+    """The participant behind a connection as the database has them now
+    (muted since they connected, for instance); None for the staff."""
+    if identity.viewer.is_staff or identity.viewer.participant_id is None:
+        return None
+    return store.get_participant(conn, identity.workshop.id, identity.viewer.participant_id)

@@ -18,12 +18,14 @@ from facilitate.model import Bloc, Cluster, Note, Phase, Role
 from facilitate.rules import (
     check_can_group,
     check_facilitator,
+    check_not_muted,
     clean_cluster_label,
 )
 from facilitate.services.common import (
     Base,
     Change,
     Identity,
+    current_participant,
     distinct,
     existing_bloc,
 )
@@ -227,6 +229,7 @@ class GroupingCases(Base):
         item = payload["item"]
         participant_id = identity.viewer.participant_id
         with self.db.transaction() as conn:
+            check_not_muted(current_participant(conn, identity))
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
             keys = {i.key for i in items_of(store.clusters_of_bloc(conn, bloc.id), store.notes_of_bloc(conn, bloc.id))}
             check_vote(bloc, keys, store.votes_of(conn, participant_id, bloc.id), item, dots)

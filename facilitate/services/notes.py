@@ -6,17 +6,19 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import note_not_found
-from facilitate.model import Bloc, Note
+from facilitate.model import Bloc, Note, Role
 from facilitate.rules import (
     check_can_add_note,
     check_can_change_note,
     check_column,
+    check_not_muted,
     clean_note_text,
 )
 from facilitate.services.common import (
     Base,
     Change,
     Identity,
+    current_participant,
     existing_bloc,
 )
 
@@ -40,11 +42,26 @@ class NoteCases(Base):
                     return existing, None
             bloc = existing_bloc(conn, workshop_id, bloc_id)
             check_can_add_note(identity.viewer, bloc)
+            check_not_muted(current_participant(conn, identity))
             column = check_column(bloc, payload.get("column"))
             seq = store.bump_seq(conn, workshop_id)
+            # In a moderated bloc a participant's note waits for the facilitator.
+            pending = bloc.moderated and identity.viewer.role == Role.PARTICIPANT
             note = store.insert_note(
                 conn,
-                Note(0, workshop_id, bloc.id, author_id, text, column, client_id or None, now, now, seq=seq),
+                Note(
+                    0,
+                    workshop_id,
+                    bloc.id,
+                    author_id,
+                    text,
+                    column,
+                    client_id or None,
+                    now,
+                    now,
+                    seq=seq,
+                    pending=pending,
+                ),
             )
             store.touch_participant(conn, author_id, seq)
         return note, Change(workshop_id, seq, (author_id,))
@@ -53,6 +70,7 @@ class NoteCases(Base):
         text = clean_note_text(payload.get("text"))
         with self.db.transaction() as conn:
             note, bloc = self._changeable_note(conn, identity, payload)
+            check_not_muted(current_participant(conn, identity))
             seq = store.bump_seq(conn, identity.workshop.id)
             store.update_note_text(conn, note.id, text, seq, self.now())
             note.text, note.seq = text, seq

@@ -8,7 +8,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, bad_key, unknown_workshop, workshop_not_found
-from facilitate.model import Account, Bloc, Column, Role, Workshop
+from facilitate.model import Account, Bloc, Column, IdentityMode, Role, Workshop
 from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.rules import (
     CODE_ALPHABET,
@@ -52,6 +52,7 @@ class WorkshopCases(Base):
                 facilitator_name=fields["facilitator_name"],
                 organisation=fields["organisation"],
                 created_at=now,
+                identity=IdentityMode(payload.get("identity", "named")),
             )
             if owner is not None:
                 store.set_owner(conn, workshop.id, owner.id)
@@ -102,6 +103,7 @@ class WorkshopCases(Base):
         facilitator_name: str,
         organisation: str,
         created_at: str,
+        identity: IdentityMode = IdentityMode.NAMED,
     ) -> Workshop:
         """An atelier row with its own id, join code and facilitator key (creation and import)."""
         workshop = Workshop(
@@ -118,6 +120,7 @@ class WorkshopCases(Base):
             meta_seq=1,
             created_at=created_at,
             synthesis_seq=1,
+            identity=identity,
         )
         store.insert_workshop(conn, workshop)
         return workshop
@@ -183,7 +186,8 @@ class WorkshopCases(Base):
                 if known.removed:
                     raise FacilitateError("participant_removed", "L'animation vous a retiré de cet atelier.", 403)
                 return Identity(workshop, Viewer(Role.PARTICIPANT, known.id), known), None
-        name = clean_display_name(auth.get("name"))
+        # An anonymous atelier keeps no name, whatever the phone sends.
+        name = None if workshop.identity == IdentityMode.ANONYMOUS else clean_display_name(auth.get("name"))
         if workshop.locked:
             raise FacilitateError(
                 "workshop_locked", "L'atelier est fermé aux nouvelles arrivées. Parlez-en à l'animation.", 403
