@@ -284,6 +284,33 @@ def join(browser, url, name):
     return page
 
 
+# -- accessibility ------------------------------------------------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+# Rules left, each with its reason. Empty: every rule passes on every screen.
+ALLOWED: dict[str, str] = {}
+
+
+def check_screens(screens: dict, phase: str, folder: str = "whole-atelier") -> None:
+    """Photograph every screen (test-artifacts/FOLDER/, ignored by git) and run axe-core on it."""
+    (ARTIFACTS / folder).mkdir(parents=True, exist_ok=True)
+    problems = []
+    for name, page in screens.items():
+        page.wait_for_timeout(300)  # let the last patch paint
+        page.screenshot(path=ARTIFACTS / folder / f"{phase}-{name}.png", full_page=True)
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => "
+            "({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))})))"
+        )
+        problems += [
+            f"{phase}/{name}: {v['id']} ({v['impact']}) {v['nodes']}" for v in violations if v["id"] not in ALLOWED
+        ]
+    assert not problems, "\n".join(problems)
+
+
 # -- the command line -----------------------------------------------------------------
 
 

@@ -3,39 +3,15 @@ projector, three phones; joining, private writing, reveal, suggested
 grouping, vote, closing, synthesis and the Word download. Every screen at
 every phase is photographed (test-artifacts/whole-atelier/, ignored by git)
 and checked by axe-core (pinned in package.json): zero violations at any
-impact level, except the rules listed in ALLOWED with their reason."""
+impact level, except the rules listed in helpers.ALLOWED with their reason."""
 
 from __future__ import annotations
 
 import re
 
 import docx
-from helpers import PHONE, ROOT, join
+from helpers import AXE, PHONE, check_screens, join
 from playwright.sync_api import expect
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts" / "whole-atelier"
-# Rules left, each with its reason. Empty: every rule passes on every screen.
-ALLOWED: dict[str, str] = {}
-
-
-def check(screens: dict, phase: str) -> None:
-    """Photograph every screen and run axe-core on it."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    problems = []
-    for name, page in screens.items():
-        page.wait_for_timeout(300)  # let the last patch paint
-        page.screenshot(path=ARTIFACTS / f"{phase}-{name}.png", full_page=True)
-        if not page.evaluate("typeof axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => "
-            "({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))})))"
-        )
-        problems += [
-            f"{phase}/{name}: {v['id']} ({v['impact']}) {v['nodes']}" for v in violations if v["id"] not in ALLOWED
-        ]
-    assert not problems, "\n".join(problems)
 
 
 def test_a_whole_atelier_on_five_screens(browser, atelier):
@@ -51,7 +27,7 @@ def test_a_whole_atelier_on_five_screens(browser, atelier):
     first = browser.new_context(**PHONE).new_page()
     first.goto(join_url)
     expect(first.get_by_role("button", name="Participer")).to_be_visible()
-    check({"console": console, "projecteur": projector, "telephone-accueil": first}, "0-accueil")
+    check_screens({"console": console, "projecteur": projector, "telephone-accueil": first}, "0-accueil")
     first.context.close()
 
     phones = {name: join(browser, join_url, name) for name in ("Ana", "Ben", "Chloé")}
@@ -72,11 +48,11 @@ def test_a_whole_atelier_on_five_screens(browser, atelier):
     phones["Ana"].get_by_role("button", name="J'ai terminé").click()
     expect(console.locator(".done-count")).to_have_text("Ont terminé : 1 / 3")
     expect(projector.locator("#private-count")).to_contain_text("6 note(s)")
-    check(screens, "1-ecriture")
+    check_screens(screens, "1-ecriture")
 
     console.get_by_role("button", name="Dévoilement", exact=True).click()
     expect(projector.locator(".wall .note")).to_have_count(4)  # identical notes fold: "Tisseurs de liens (2)"
-    check(screens, "2-devoilement")
+    check_screens(screens, "2-devoilement")
 
     console.get_by_role("button", name="Regroupement", exact=True).click()
     console.get_by_role("button", name="Proposer des regroupements").click()
@@ -84,7 +60,7 @@ def test_a_whole_atelier_on_five_screens(browser, atelier):
     console.get_by_role("button", name="Tout accepter").click()
     expect(console.locator(".cluster")).to_have_count(2)
     expect(projector.locator(".wall .cluster")).to_have_count(2)
-    check(screens, "3-regroupement")
+    check_screens(screens, "3-regroupement")
 
     console.get_by_role("button", name="Vote", exact=True).click()
     for i, phone in enumerate(phones.values()):
@@ -92,14 +68,14 @@ def test_a_whole_atelier_on_five_screens(browser, atelier):
         if i:
             phone.get_by_role("button", name=re.compile("^Ajouter un point à « Réseau")).click()
     expect(console.locator(".vote-count")).to_contain_text("3 / 3 ont voté")
-    check(screens, "4-vote")
+    check_screens(screens, "4-vote")
 
     console.get_by_role("button", name="Clos", exact=True).click()
     expect(projector.locator(".ranking li").first).to_contain_text("3 points")
     expect(console.locator(".retained li").first).to_contain_text(re.compile("[Tt]isseurs"))
     for phone in phones.values():
         expect(phone.locator("#results .ranking li").first).to_contain_text(re.compile("[Tt]isseurs"))
-    check(screens, "5-clos")
+    check_screens(screens, "5-clos")
 
     cluster = console.get_by_role("region", name=re.compile("^Regroupement [Tt]isseurs"))
     cluster.locator("summary").click()
@@ -109,7 +85,7 @@ def test_a_whole_atelier_on_five_screens(browser, atelier):
     expect(volet.get_by_label("Action", exact=True)).to_have_value(re.compile("[Tt]isseurs"))
     volet.get_by_label(re.compile("^Soutien de")).fill("Comité des membres")
     volet.get_by_label(re.compile("^Soutien de")).press("Tab")
-    check({"console": console}, "6-synthese")
+    check_screens({"console": console}, "6-synthese")
 
     console.get_by_text("Télécharger").click()
     with console.expect_download() as download:

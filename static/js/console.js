@@ -7,6 +7,7 @@ import { connectLive } from "./live.js";
 import { facilitatorKey } from "./staff.js";
 import { Board, Phases } from "./console/board.js";
 import { Draw } from "./console/draw.js";
+import { Moderation, waitingCount } from "./console/moderation.js";
 import { Plan, setupBlocForm } from "./console/plan.js";
 import { ShortcutsHelp, setupShortcuts } from "./console/shortcuts.js";
 import { Synthesis } from "./console/synthesis.js";
@@ -21,6 +22,7 @@ const VIEWS = [
   ["board", "Tableau", ({ state, bloc }) => (bloc ? html`<${Board} state=${state} bloc=${bloc} />` : null)],
   ["synthesis", "Synthèse", ({ state }) => html`<${Synthesis} state=${state} />`],
   ["draw", "Tirage au sort", ({ state }) => html`<${Draw} workshop=${state.workshop} />`],
+  ["moderation", "Modération", ({ state, bloc }) => html`<${Moderation} state=${state} bloc=${bloc} />`],
 ];
 
 function Main({ state }) {
@@ -46,7 +48,7 @@ function Main({ state }) {
               app.refresh();
             }}
           >
-            ${t(label)}
+            ${t(label)}${id === "moderation" && waitingCount(state, bloc) ? ` (${waitingCount(state, bloc)})` : ""}
           </button>`,
       )}
       <button

@@ -66,7 +66,8 @@ export class LiveState {
 
   // The bloc's board: its clusters with their notes, then the notes in none.
   board(blocId, column) {
-    const notes = this.notesOf(blocId, column);
+    // A note waiting for the facilitator (moderated bloc) is not on the board yet.
+    const notes = this.notesOf(blocId, column).filter((n) => !n.pending);
     const clusters = [...this.clusters.values()]
       .filter((c) => c.bloc === blocId)
       .map((c) => ({ cluster: c, notes: notes.filter((n) => n.cluster === c.id) }))

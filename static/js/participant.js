@@ -102,10 +102,10 @@ function restoreLastBloc() {
 
 $("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const name = $("name").value.trim();
+  const name = $("name") ? $("name").value.trim() : ""; // an anonymous atelier asks no name
   start({ code, name: name || null });
 });
-$("anonymous").addEventListener("click", () => start({ code, name: null }));
+if ($("anonymous")) $("anonymous").addEventListener("click", () => start({ code, name: null }));
 
 if (localStorage.getItem(tokenKey)) start({ code });
 
@@ -440,6 +440,7 @@ function noteItem(note, { pending = false, own = false } = {}) {
     label ? el("span", { class: "note-column" }, label) : null,
     el("p", { class: "note-text" }, note.text),
     pending ? el("span", { class: "note-state" }, "En attente d'envoi") : null,
+    note.pending ? el("span", { class: "note-state" }, "En attente : l'animation la lira avant de l'afficher") : null,
     own && !pending
       ? el(
           "div",
@@ -458,6 +459,7 @@ function renderGrouping(state, bloc) {
   $("grouping-notes").replaceChildren(
     ...state
       .notesOf(bloc.id)
+      .filter((note) => !note.pending)
       .map((note) =>
         el("li", { class: "note" }, el("p", { class: "note-text" }, note.text), groupPicker(state, bloc, note)),
       ),
@@ -499,8 +501,10 @@ function render(state) {
   // A late note is still welcome while the room groups: the facilitator is offered its group.
   const writable = bloc && bloc.offers.write; // the server's rules (docs/api.md, `offers`)
   const addable = bloc && bloc.offers.add;
-  $("note-form").hidden = !addable;
-  $("closed-hint").hidden = !bloc || addable;
+  const muted = Boolean(myEntry(state).muted); // the server refuses too (docs/api.md, `muted`)
+  $("note-form").hidden = !addable || muted;
+  $("closed-hint").hidden = !bloc || addable || muted;
+  $("muted-hint").hidden = !muted;
   $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
 
   const pending = readOutbox().filter((i) => bloc && i.bloc === bloc.id);

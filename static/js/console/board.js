@@ -23,10 +23,10 @@ function toggle(set, ids, on) {
 
 // One folded note card (identical notes show once with their count).
 class NoteCard extends Pure {
-  render({ ids, text, count, authors, selected }) {
+  render({ ids, text, count, authors, selected, hidden }) {
     const list = ids.split(",").map(Number);
     return html`<li
-      class=${selected ? "note selected" : "note"}
+      class=${`note${selected ? " selected" : ""}${hidden ? " hidden-note" : ""}`}
       draggable="true"
       ondragstart=${(e) => e.dataTransfer.setData("text/plain", JSON.stringify(list))}
     >
@@ -39,6 +39,7 @@ class NoteCard extends Pure {
         />
         <span class="note-text">${text}${count > 1 ? ` (${count})` : ""}</span>
       </label>
+      ${hidden ? html`<span class="badge">${t("masquée")}</span>` : null}
       <span class="note-author">${authors}</span>
     </li>`;
   }
@@ -53,6 +54,7 @@ function noteCard(state, g) {
     count=${ids.length}
     authors=${authorsOf(state, g.notes)}
     selected=${ids.every((id) => ui.selectedNotes.has(id))}
+    hidden=${g.notes.some((n) => n.hidden)}
   />`;
 }
 
@@ -75,7 +77,7 @@ function NoteLists({ state, notes }) {
   const groups = foldIdentical(notes);
   const lists = [];
   for (let i = 0; i < groups.length; i += CHUNK) lists.push(groups.slice(i, i + CHUNK));
-  const mark = (n) => `${n.id}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`;
+  const mark = (n) => `${n.id}.${n.updated_at}.${n.hidden ? 1 : 0}.${ui.selectedNotes.has(n.id) ? 1 : 0}`;
   return lists.map(
     (list) =>
       html`<${Keyed}
@@ -170,7 +172,9 @@ function columnSignature(state, bloc, column) {
     [...ui.selectedClusters].join(","),
     state.synthesis.map((v) => v.title).join(","),
     state.participants.size,
-    notes.map((n) => `${n.id}.${n.cluster}.${n.updated_at}.${ui.selectedNotes.has(n.id) ? 1 : 0}`).join(","),
+    notes
+      .map((n) => `${n.id}.${n.cluster}.${n.updated_at}.${n.hidden ? 1 : 0}.${ui.selectedNotes.has(n.id) ? 1 : 0}`)
+      .join(","),
   ].join("|");
 }
 

@@ -11,6 +11,7 @@ export const SHORTCUTS = [
   ["b", "Voir le tableau", () => show("board")],
   ["s", "Voir la synthèse", () => show("synthesis")],
   ["d", "Voir le tirage au sort", () => show("draw")],
+  ["m", "Voir la modération", () => show("moderation")],
   ["?", "Afficher cette aide", () => document.getElementById("shortcuts-dialog").showModal()],
 ];
 
