@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from facilitate.errors import FacilitateError
 from facilitate.model import Role
@@ -41,6 +41,8 @@ socketio = SocketIO()
 _identities: dict[str, Identity] = {}
 # sid -> the client's address, for the seats a single source may hold (seats.py).
 _addresses: dict[str, str] = {}
+# Which room (the whole room, or a table) each participant connection is in.
+_seats: dict[str, str] = {}
 
 ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
 STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
@@ -59,6 +61,12 @@ def staff_room_of(workshop_id: str) -> str:
 
 def projector_room_of(workshop_id: str) -> str:
     return f"w:{workshop_id}:projector"
+
+
+def seat_room_of(workshop_id: str, table: int | None) -> str:
+    """Where a participant's patches go: the room, or their table's (a table
+    sees only its own notes while a bloc runs by table)."""
+    return room_of(workshop_id) if table is None else f"w:{workshop_id}:t:{table}"
 
 
 def participant_room_of(participant_id: int) -> str:
@@ -84,6 +92,10 @@ def publish(change: Change | None) -> None:
     room_patch = patch(svc, change.workshop_id, ROOM_VIEWER, since)
     if not is_empty(room_patch):
         socketio.emit("change", room_patch, to=room_of(change.workshop_id))
+    for table in range(1, svc.table_count(change.workshop_id) + 1):
+        table_patch = patch(svc, change.workshop_id, Viewer(Role.PARTICIPANT, None, table), since)
+        if not is_empty(table_patch):
+            socketio.emit("change", table_patch, to=seat_room_of(change.workshop_id, table))
     for participant_id in change.participant_ids:
         personal = patch(svc, change.workshop_id, Viewer(Role.PARTICIPANT, participant_id), since)
         if not is_empty(personal):
@@ -170,7 +182,8 @@ def on_connect(auth: Any = None) -> None:
             "%s connecté atelier=%s %s connexion=%s", identity.viewer.role.value, workshop_id, actor(), request.sid
         )
     else:
-        join_room(room_of(workshop_id))
+        _seats[request.sid] = seat_room_of(workshop_id, identity.participant.table if identity.participant else None)
+        join_room(_seats[request.sid])
         join_room(participant_room_of(identity.viewer.participant_id))
     # Rooms are joined before the snapshot is read, so nothing committed in
     # between is missed; a change seen twice is harmless (patches are idempotent).
@@ -184,6 +197,7 @@ def on_connect(auth: Any = None) -> None:
 def on_disconnect(*_: Any) -> None:
     _identities.pop(request.sid, None)
     _addresses.pop(request.sid, None)
+    _seats.pop(request.sid, None)
 
 
 def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any]]], Callable[..., dict[str, Any]]]:
@@ -407,3 +421,61 @@ def on_note_paper(identity: Identity, payload: Any) -> dict[str, Any]:
     notes, change = service().add_paper_notes(identity, payload)
     publish(change)
     return {"notes": [n.id for n in notes]}
+
+
+# -- sub-group tables -------------------------------------------------------------------
+
+
+def _reseat(workshop_id: str) -> None:
+    """Move the connections of participants whose table changed to their new
+    table's room, and give them a fresh snapshot of what that table sees."""
+    tables = service().seats(workshop_id)
+    for sid, identity in list(_identities.items()):
+        if identity.workshop.id != workshop_id or identity.viewer.role != Role.PARTICIPANT:
+            continue
+        wanted = seat_room_of(workshop_id, tables.get(identity.viewer.participant_id or 0))
+        if _seats.get(sid) == wanted:
+            continue
+        leave_room(_seats.get(sid, room_of(workshop_id)), sid=sid, namespace="/")
+        join_room(wanted, sid=sid, namespace="/")
+        _seats[sid] = wanted
+        state = patch(service(), workshop_id, identity.viewer)
+        state["me"] = _me(identity)
+        socketio.emit("state", state, to=sid)
+
+
+@client_event("tables:set")
+def on_tables_set(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"count", "choose"?, "from_draw"?}."""
+    publish(service().set_tables(identity, payload))
+    _reseat(identity.workshop.id)
+    return {}
+
+
+@client_event("table:seat")
+def on_table_seat(identity: Identity, payload: Any) -> dict[str, Any]:
+    """{"table": N | null, "participant"?}: the facilitator seats anyone, a participant themselves (if allowed)."""
+    publish(service().seat(identity, payload))
+    _reseat(identity.workshop.id)
+    return {}
+
+
+@client_event("table:rapporteur")
+def on_table_rapporteur(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"table", "participant"}."""
+    publish(service().set_rapporteur(identity, payload))
+    return {}
+
+
+@client_event("table:group")
+def on_table_group(identity: Identity, payload: Any) -> dict[str, Any]:
+    """A table's rapporteur: {"bloc", "notes": [ids], "label"?}."""
+    publish(service().group_for_table(identity, payload))
+    return {}
+
+
+@client_event("table:rank")
+def on_table_rank(identity: Identity, payload: Any) -> dict[str, Any]:
+    """A table's rapporteur: {"bloc", "clusters": [ids in order]}."""
+    publish(service().rank_table(identity, payload))
+    return {}

@@ -80,6 +80,8 @@ class Bloc:
     vote_stacking: bool = False  # several dots may go on one item
     retained: list[str] | None = None  # the facilitator's fondamentaux; None: automatic
     moderated: bool = False  # "validation avant affichage": participants' notes wait for the facilitator
+    by_table: bool = False  # each table writes on its own board, seen by its table only...
+    plenary: bool = False  # ...until the facilitator brings the tables together
     deleted: bool = False  # removed by the facilitator; its notes are kept
     seq: int = 0
 
@@ -103,6 +105,8 @@ class Workshop:
     synthesis_seq: int = 0  # last change to the volets and actions
     locked: bool = False  # closed to new arrivals (participants already in come back)
     identity: IdentityMode = IdentityMode.NAMED
+    tables: int = 0  # sub-group tables, numbered 1..tables
+    tables_choice: bool = False  # participants pick their table from the list
 
 
 @dataclass
@@ -116,6 +120,8 @@ class Participant:
     seq: int = 0
     removed: bool = False  # by the facilitator: their token no longer opens the atelier
     muted: bool = False  # by the facilitator: may no longer post or vote here
+    table: int | None = None  # the sub-group table they sit at
+    rapporteur: bool = False  # groups and ranks their table's notes
 
 
 class DrawStatus(str, Enum):
@@ -157,6 +163,7 @@ class Note:
     hidden: bool = False  # by the facilitator: staff only, out of votes and exports
     pending: bool = False  # waiting for the facilitator (moderated bloc): staff and author only
     paper: bool = False  # typed in by the animation from a paper sticky note
+    table: int | None = None  # the table it was written at (a bloc run by table)
 
     @property
     def shown(self) -> bool:
@@ -173,6 +180,8 @@ class Cluster:
     column: str | None = None
     deleted: bool = False
     seq: int = 0
+    table: int | None = None  # made by a table's rapporteur
+    rank: int | None = None  # the rapporteur's order among their table's groups (1 first)
 
 
 @dataclass

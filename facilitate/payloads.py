@@ -101,6 +101,8 @@ class BlocSettings(Payload):
     participants_group: Flag = False
     vote_stacking: Flag = False
     moderated: Flag = False
+    by_table: Flag = False
+    plenary: Flag = False
     position: Int = 0
 
 
@@ -261,6 +263,31 @@ class WorkshopIdentity(Payload):
     identity: IdentityName
 
 
+class TablesSet(Payload):
+    count: Int = 0
+    choose: Flag = False
+    from_draw: Flag = False
+
+
+class TableSeat(Payload):
+    table: Int | None
+    participant: Id | None = None
+
+
+class TableRapporteur(Payload):
+    table: Int
+    participant: Id
+
+
+class TableGroup(BlocRef):
+    notes: Annotated[list[Id], Field(max_length=500)]
+    label: Annotated[Text, Field(max_length=500)] | None = None
+
+
+class TableRank(BlocRef):
+    clusters: Annotated[list[Id], Field(max_length=500)]
+
+
 class NotePaper(BlocRef):
     """Paper sticky notes typed in by the animation: one note per line."""
 
@@ -310,6 +337,11 @@ EVENTS: dict[str, type[Payload]] = {
     "note:approve": NoteApprove,
     "note:paper": NotePaper,
     "workshop:identity": WorkshopIdentity,
+    "tables:set": TablesSet,
+    "table:seat": TableSeat,
+    "table:rapporteur": TableRapporteur,
+    "table:group": TableGroup,
+    "table:rank": TableRank,
 }
 
 
@@ -387,6 +419,8 @@ class ArchiveBloc(Payload):
     participants_group: Flag = False
     vote_stacking: Flag = False
     moderated: Flag = False
+    by_table: Flag = False
+    plenary: Flag = False
     retained: Annotated[list[Long], Field(max_length=50)] | None = None
 
 
@@ -395,6 +429,8 @@ class ArchiveCluster(Payload):
     bloc: Ref
     label: Long
     column: Short | None = None
+    table: Annotated[StrictInt, Field(ge=1, le=50)] | None = None
+    rank: Annotated[StrictInt, Field(ge=1, le=MAX_INT)] | None = None
 
 
 class ArchiveNote(Payload):
@@ -407,6 +443,7 @@ class ArchiveNote(Payload):
     created_at: Short | None = None
     updated_at: Short | None = None
     paper: Flag = False
+    table: Annotated[StrictInt, Field(ge=1, le=50)] | None = None
 
 
 class ArchiveVote(Payload):

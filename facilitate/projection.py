@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from facilitate.model import Bloc, Cluster, Draw, DrawStatus, Note, Participant, Role, Volet, Workshop
-from facilitate.rules import Viewer, can_read_note, is_hidden_by_private_writing, participant_offers, shows_names
+from facilitate.rules import (
+    Viewer,
+    can_read_note,
+    is_hidden_by_private_writing,
+    participant_offers,
+    sees_table,
+    shows_names,
+)
 
 
 def draw_json(draw: Draw | None, names: dict[int, str | None]) -> dict[str, Any] | None:
@@ -55,6 +62,8 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
         "volunteering": w.volunteering,
         "locked": w.locked,
         "identity": w.identity.value,
+        "tables": w.tables,
+        "tables_choice": w.tables_choice,
     }
 
 
@@ -73,6 +82,8 @@ def bloc_settings(b: Bloc) -> dict[str, Any]:
         "participants_group": b.participants_group,
         "vote_stacking": b.vote_stacking,
         "moderated": b.moderated,
+        "by_table": b.by_table,
+        "plenary": b.plenary,
     }
 
 
@@ -103,6 +114,7 @@ def note_json(n: Note, viewer: Viewer) -> dict[str, Any]:
         "updated_at": n.updated_at,
         "mine": n.participant_id == viewer.participant_id,
         "paper": n.paper,
+        "table": n.table,
     }
     if viewer.is_staff:
         data["author"] = n.participant_id
@@ -127,6 +139,8 @@ def participant_json(
         "id": p.id,
         "name": p.name if names_shown or viewer.participant_id == p.id else None,
         "muted": p.muted,
+        "table": p.table,
+        "rapporteur": p.rapporteur,
         "notes": {str(b): n for b, n in counts.items()},
         "done": done,
         "volunteer": p.volunteer,
@@ -149,7 +163,7 @@ def synthesis_json(volets: list[Volet]) -> list[dict[str, Any]]:
 
 
 def cluster_json(c: Cluster) -> dict[str, Any]:
-    return {"id": c.id, "bloc": c.bloc_id, "label": c.label, "column": c.column}
+    return {"id": c.id, "bloc": c.bloc_id, "label": c.label, "column": c.column, "table": c.table, "rank": c.rank}
 
 
 def build_patch(
@@ -216,7 +230,13 @@ def build_patch(
         patch["notes"] = visible
     if deleted:
         patch["deleted_notes"] = deleted
-    shown = [c for c in clusters if c.bloc_id in live_blocs and not is_hidden_by_private_writing(live_blocs[c.bloc_id])]
+    shown = [
+        c
+        for c in clusters
+        if c.bloc_id in live_blocs
+        and not is_hidden_by_private_writing(live_blocs[c.bloc_id])
+        and sees_table(viewer, live_blocs[c.bloc_id], c.table)
+    ]
     if any(not c.deleted for c in shown):
         patch["clusters"] = [cluster_json(c) for c in shown if not c.deleted]
     if since > 0 and any(c.deleted for c in shown):

@@ -5,11 +5,12 @@ go through `patch`, so a screen that dropped sees what others saw."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from facilitate import store
 from facilitate.errors import workshop_not_found
-from facilitate.model import Bloc, Phase
+from facilitate.model import Bloc, Phase, Role
 from facilitate.projection import build_patch
 from facilitate.rules import Viewer
 from facilitate.services.common import Base
@@ -24,6 +25,9 @@ def patch(service: Base, workshop_id: str, viewer: Viewer, since: int = 0) -> di
             raise workshop_not_found()
         if since > workshop.seq or since < 0:
             since = 0  # a seq from another life of the database: start afresh
+        if viewer.role == Role.PARTICIPANT and viewer.participant_id is not None:
+            me = store.get_participant(conn, workshop_id, viewer.participant_id)
+            viewer = replace(viewer, table=me.table if me else None)  # where they sit now
         blocs = store.list_blocs(conn, workshop_id, with_deleted=True)
         changed_bloc_ids = [b.id for b in blocs if b.seq > since]
         notes = store.notes_for_patch(conn, workshop_id, since, changed_bloc_ids)

@@ -24,6 +24,7 @@ class Viewer:
 
     role: Role
     participant_id: int | None = None
+    table: int | None = None  # a participant's sub-group table (blocs run by table)
 
     @property
     def is_staff(self) -> bool:
@@ -96,9 +97,31 @@ def can_read_note(viewer: Viewer, note: Note, bloc: Bloc, author_role: Role) -> 
         return False
     if note.pending and not (viewer.is_facilitator or mine):
         return False
+    if not mine and not sees_table(viewer, bloc, note.table):
+        return False
     if not is_hidden_by_private_writing(bloc):
         return True
     return mine or (viewer.is_staff and author_role == Role.FACILITATOR)
+
+
+def sees_table(viewer: Viewer, bloc: Bloc, table: int | None) -> bool:
+    """While a bloc runs by table, a table sees only its own notes and groups
+    (and those of no table, the animation's); the staff see every table."""
+    if not bloc.by_table or bloc.plenary or viewer.is_staff or table is None:
+        return True
+    return table == viewer.table
+
+
+def check_rapporteur(participant: Participant | None, bloc: Bloc, notes: list[Note]) -> int:
+    """A table's rapporteur groups and ranks their table's notes from a phone,
+    while the bloc runs by table; returns the table."""
+    if participant is None or not participant.rapporteur or participant.table is None:
+        raise FacilitateError("forbidden", "Seul le rapporteur ou la rapporteuse d'une table regroupe ses notes.", 403)
+    if not bloc.by_table or bloc.plenary:
+        raise FacilitateError("not_by_table", "Ce bloc ne se fait pas (ou plus) par table.", 409)
+    if any(n.table != participant.table for n in notes):
+        raise FacilitateError("not_your_table", "Ces notes ne sont pas celles de votre table.", 403)
+    return participant.table
 
 
 def shows_names(mode: IdentityMode, viewer: Viewer) -> bool:
@@ -279,7 +302,16 @@ def apply_bloc_settings(bloc: Bloc, payload: dict[str, Any]) -> Bloc:
         if not 1 <= budget <= 20:
             raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
         changes["vote_budget"] = budget
-    for flag in ("private_writing", "fondamentaux", "participants_group", "vote_stacking", "moderated"):
+    flags = (
+        "private_writing",
+        "fondamentaux",
+        "participants_group",
+        "vote_stacking",
+        "moderated",
+        "by_table",
+        "plenary",
+    )
+    for flag in flags:
         if flag in payload:
             changes[flag] = payload[flag]
     return replace(bloc, **changes)

@@ -60,6 +60,8 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         synthesis_seq=row["synthesis_seq"],
         locked=bool(row["locked"]),
         identity=IdentityMode(row["identity"]),
+        tables=row["tables"],
+        tables_choice=bool(row["tables_choice"]),
     )
 
 
@@ -163,6 +165,8 @@ def _bloc(row: sqlite3.Row) -> Bloc:
         deleted=bool(row["deleted"]),
         seq=row["seq"],
         moderated=bool(row["moderated"]),
+        by_table=bool(row["by_table"]),
+        plenary=bool(row["plenary"]),
     )
 
 
@@ -173,8 +177,8 @@ def _columns_json(columns: list[Column]) -> str:
 def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
     cur = conn.execute(
         "INSERT INTO bloc (workshop_id, position, title, kind, prompt, columns, timer_seconds, vote_budget,"
-        " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq, moderated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " private_writing, phase, fondamentaux, participants_group, vote_stacking, retained, seq, moderated,"
+        " by_table, plenary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             b.workshop_id,
             b.position,
@@ -192,6 +196,8 @@ def insert_bloc(conn: sqlite3.Connection, b: Bloc) -> int:
             None if b.retained is None else json.dumps(b.retained, ensure_ascii=False),
             b.seq,
             int(b.moderated),
+            int(b.by_table),
+            int(b.plenary),
         ),
     )
     return int(cur.lastrowid)
@@ -202,7 +208,7 @@ def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
     conn.execute(
         "UPDATE bloc SET position = ?, title = ?, prompt = ?, columns = ?, timer_seconds = ?, vote_budget = ?,"
         " private_writing = ?, fondamentaux = ?, participants_group = ?, vote_stacking = ?, retained = ?,"
-        " deleted = ?, seq = ?, moderated = ? WHERE id = ?",
+        " deleted = ?, seq = ?, moderated = ?, by_table = ?, plenary = ? WHERE id = ?",
         (
             b.position,
             b.title,
@@ -218,6 +224,8 @@ def update_bloc(conn: sqlite3.Connection, b: Bloc) -> None:
             int(b.deleted),
             b.seq,
             int(b.moderated),
+            int(b.by_table),
+            int(b.plenary),
             b.id,
         ),
     )
@@ -262,6 +270,8 @@ def _participant(row: sqlite3.Row) -> Participant:
         seq=row["seq"],
         removed=bool(row["removed"]),
         muted=bool(row["muted"]),
+        table=row["table_no"],
+        rapporteur=bool(row["rapporteur"]),
     )
 
 
@@ -358,6 +368,36 @@ def set_muted(conn: sqlite3.Connection, participant_id: int, muted: bool, seq: i
 
 def set_identity(conn: sqlite3.Connection, workshop_id: str, identity: IdentityMode, seq: int) -> None:
     conn.execute("UPDATE workshop SET identity = ?, meta_seq = ? WHERE id = ?", (identity.value, seq, workshop_id))
+
+
+def set_tables(conn: sqlite3.Connection, workshop_id: str, tables: int, choice: bool, seq: int) -> None:
+    """`tables` tables; seats beyond the last table are cleared."""
+    conn.execute(
+        "UPDATE workshop SET tables = ?, tables_choice = ?, meta_seq = ? WHERE id = ?",
+        (tables, int(choice), seq, workshop_id),
+    )
+    conn.execute(
+        "UPDATE participant SET table_no = NULL, rapporteur = 0, seq = ? WHERE workshop_id = ? AND table_no > ?",
+        (seq, workshop_id, tables),
+    )
+
+
+def seat(conn: sqlite3.Connection, participant_id: int, table: int | None, seq: int) -> None:
+    conn.execute(
+        "UPDATE participant SET table_no = ?, rapporteur = 0, seq = ? WHERE id = ?", (table, seq, participant_id)
+    )
+
+
+def set_rapporteur(conn: sqlite3.Connection, workshop_id: str, table: int, participant_id: int, seq: int) -> None:
+    """One rapporteur per table."""
+    conn.execute(
+        "UPDATE participant SET rapporteur = (id = ?), seq = ? WHERE workshop_id = ? AND table_no = ?",
+        (participant_id, seq, workshop_id, table),
+    )
+
+
+def set_cluster_ranks(conn: sqlite3.Connection, ranks: dict[int, int], seq: int) -> None:
+    conn.executemany("UPDATE cluster SET rank = ?, seq = ? WHERE id = ?", [(r, seq, cid) for cid, r in ranks.items()])
 
 
 def participant_count(conn: sqlite3.Connection, workshop_id: str) -> int:
@@ -465,6 +505,7 @@ def _note(row: sqlite3.Row) -> Note:
         hidden=bool(row["hidden"]),
         pending=bool(row["pending"]),
         paper=bool(row["paper"]),
+        table=row["table_no"],
     )
 
 
@@ -475,7 +516,7 @@ def _notes_with_roles(rows: list[sqlite3.Row]) -> list[tuple[Note, Role]]:
 def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
     cur = conn.execute(
         "INSERT INTO note (workshop_id, bloc_id, participant_id, column_id, text, client_id,"
-        " created_at, updated_at, seq, pending, paper) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at, seq, pending, paper, table_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             note.workshop_id,
             note.bloc_id,
@@ -488,6 +529,7 @@ def insert_note(conn: sqlite3.Connection, note: Note) -> Note:
             note.seq,
             int(note.pending),
             int(note.paper),
+            note.table,
         ),
     )
     note.id = int(cur.lastrowid)
@@ -573,14 +615,22 @@ def update_draw_members(conn: sqlite3.Connection, draw_id: int, members: list[Dr
 
 def _cluster(row: sqlite3.Row) -> Cluster:
     return Cluster(
-        row["id"], row["workshop_id"], row["bloc_id"], row["label"], row["column_id"], bool(row["deleted"]), row["seq"]
+        row["id"],
+        row["workshop_id"],
+        row["bloc_id"],
+        row["label"],
+        row["column_id"],
+        bool(row["deleted"]),
+        row["seq"],
+        table=row["table_no"],
+        rank=row["rank"],
     )
 
 
 def insert_cluster(conn: sqlite3.Connection, c: Cluster) -> int:
     cur = conn.execute(
-        "INSERT INTO cluster (workshop_id, bloc_id, label, column_id, seq) VALUES (?, ?, ?, ?, ?)",
-        (c.workshop_id, c.bloc_id, c.label, c.column, c.seq),
+        "INSERT INTO cluster (workshop_id, bloc_id, label, column_id, seq, table_no) VALUES (?, ?, ?, ?, ?, ?)",
+        (c.workshop_id, c.bloc_id, c.label, c.column, c.seq, c.table),
     )
     return int(cur.lastrowid)
 

@@ -75,7 +75,17 @@ def test_private_notes_reach_only_their_author_and_counts_reach_the_staff():
     staff = patch(STAFF, 5, [private], notes, [alice])
     assert "notes" not in staff
     assert staff["participants"] == [
-        {"id": 10, "name": "Alice", "muted": False, "notes": {"1": 2}, "done": [1], "volunteer": False, "dots": {}}
+        {
+            "id": 10,
+            "name": "Alice",
+            "muted": False,
+            "table": None,
+            "rapporteur": False,
+            "notes": {"1": 2},
+            "done": [1],
+            "volunteer": False,
+            "dots": {},
+        }
     ]
 
 

@@ -15,6 +15,7 @@ from facilitate.services.moderation import ModerationCases
 from facilitate.services.notes import NoteCases
 from facilitate.services.room import RoomCases
 from facilitate.services.synthesis import SynthesisCases
+from facilitate.services.tables import TableCases
 from facilitate.services.workshops import WorkshopCases
 
 __all__ = ["Change", "Identity", "Service", "utc_now"]
@@ -30,6 +31,7 @@ class Service(
     SynthesisCases,
     RoomCases,
     ModerationCases,
+    TableCases,
     HostingCases,
 ):
     """Every use case of facilitate over one database (see common.Base for the fields)."""

@@ -105,6 +105,11 @@ def check_references(data: dict[str, Any]) -> None:
                 raise _refuse("une action de la synthèse désigne un regroupement ou une note absente.")
 
 
+def with_table(text: str, table: int | None) -> str:
+    """A note or group written at a sub-group table keeps it as a tag in the exports."""
+    return text if table is None else f"{text} (table {table})"
+
+
 # One place for every export format.
 EXPORT_FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -168,7 +173,7 @@ class ArchiveCases(WorkshopCases):
 
             def export_note(n: Note) -> ExportNote:
                 return ExportNote(
-                    n.text,
+                    with_table(n.text, n.table),
                     names.get(n.participant_id),
                     labels.get(n.column or ""),  # noqa: B023 (export_note runs within this iteration)
                     n.created_at,
@@ -186,12 +191,12 @@ class ArchiveCases(WorkshopCases):
                     columns=tuple(c.label for c in bloc.columns),
                     clusters=tuple(
                         ExportCluster(
-                            c.label,
+                            with_table(c.label, c.table),
                             tuple(export_note(n) for n in notes if n.cluster == c.id),
                             labels.get(c.column or ""),
                             totals.get(f"c{c.id}", 0),
                         )
-                        for c in clusters
+                        for c in sorted(clusters, key=lambda c: (c.table or 0, c.rank or 0, c.id))
                         if any(n.cluster == c.id for n in notes)
                     ),
                     loose_notes=tuple(export_note(n) for n in notes if n.cluster not in grouped),
@@ -244,7 +249,14 @@ class ArchiveCases(WorkshopCases):
             ],
             "blocs": [{"ref": bloc_ref[b.id], **bloc_settings(b), "retained": b.retained} for b in data["blocs"]],
             "clusters": [
-                {"ref": cluster_ref[c.id], "bloc": bloc_ref[c.bloc_id], "label": c.label, "column": c.column}
+                {
+                    "ref": cluster_ref[c.id],
+                    "bloc": bloc_ref[c.bloc_id],
+                    "label": c.label,
+                    "column": c.column,
+                    "table": c.table,
+                    "rank": c.rank,
+                }
                 for c in all_clusters
             ],
             "notes": [
@@ -258,6 +270,7 @@ class ArchiveCases(WorkshopCases):
                     "created_at": n.created_at,
                     "updated_at": n.updated_at,
                     "paper": n.paper,
+                    "table": n.table,
                 }
                 for n in all_notes
             ],
@@ -336,12 +349,24 @@ class ArchiveCases(WorkshopCases):
                     vote_stacking=b["vote_stacking"],
                     retained=b["retained"],
                     moderated=b["moderated"],
+                    by_table=b["by_table"],
+                    plenary=b["plenary"],
                     seq=1,
                 )
                 blocs[b["ref"]] = store.insert_bloc(conn, bloc)
             clusters = {
                 c["ref"]: store.insert_cluster(
-                    conn, Cluster(0, workshop.id, blocs[c["bloc"]], c["label"], c["column"], seq=1)
+                    conn,
+                    Cluster(
+                        0,
+                        workshop.id,
+                        blocs[c["bloc"]],
+                        c["label"],
+                        c["column"],
+                        seq=1,
+                        table=c["table"],
+                        rank=c["rank"],
+                    ),
                 )
                 for c in archive["clusters"]
             }
@@ -361,6 +386,7 @@ class ArchiveCases(WorkshopCases):
                         n["updated_at"] or now,
                         seq=1,
                         paper=n["paper"],
+                        table=n["table"],
                     ),
                 )
                 if n["cluster"] is not None:

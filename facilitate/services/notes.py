@@ -42,7 +42,8 @@ class NoteCases(Base):
                     return existing, None
             bloc = existing_bloc(conn, workshop_id, bloc_id)
             check_can_add_note(identity.viewer, bloc)
-            check_not_muted(current_participant(conn, identity))
+            author = current_participant(conn, identity)
+            check_not_muted(author)
             column = check_column(bloc, payload.get("column"))
             seq = store.bump_seq(conn, workshop_id)
             # In a moderated bloc a participant's note waits for the facilitator.
@@ -61,6 +62,7 @@ class NoteCases(Base):
                     now,
                     seq=seq,
                     pending=pending,
+                    table=author.table if author and bloc.by_table else None,
                 ),
             )
             store.touch_participant(conn, author_id, seq)
