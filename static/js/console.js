@@ -8,6 +8,7 @@ import { facilitatorKey } from "./staff.js";
 import { Board, Phases } from "./console/board.js";
 import { Draw } from "./console/draw.js";
 import { Moderation, waitingCount } from "./console/moderation.js";
+import { Tables } from "./console/tables.js";
 import { Plan, setupBlocForm } from "./console/plan.js";
 import { ShortcutsHelp, setupShortcuts } from "./console/shortcuts.js";
 import { Synthesis } from "./console/synthesis.js";
@@ -22,6 +23,7 @@ const VIEWS = [
   ["board", "Tableau", ({ state, bloc }) => (bloc ? html`<${Board} state=${state} bloc=${bloc} />` : null)],
   ["synthesis", "Synthèse", ({ state }) => html`<${Synthesis} state=${state} />`],
   ["draw", "Tirage au sort", ({ state }) => html`<${Draw} workshop=${state.workshop} />`],
+  ["tables", "Tables", ({ state, bloc }) => html`<${Tables} state=${state} bloc=${bloc} />`],
   ["moderation", "Modération", ({ state, bloc }) => html`<${Moderation} state=${state} bloc=${bloc} />`],
 ];
 

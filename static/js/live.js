@@ -77,6 +77,23 @@ export class LiveState {
     return { clusters, loose: notes.filter((n) => !grouped.has(n.cluster)) };
   }
 
+  // A bloc run by table: each table's board (its groups in the rapporteur's
+  // order, then its loose notes), for the screens that show every table.
+  tableBoards(blocId) {
+    const notes = this.notesOf(blocId).filter((n) => !n.pending);
+    const count = (this.workshop && this.workshop.tables) || 0;
+    return Array.from({ length: count }, (_, i) => i + 1).map((table) => {
+      const own = notes.filter((n) => n.table === table);
+      const groups = [...this.clusters.values()]
+        .filter((c) => c.bloc === blocId && c.table === table)
+        .sort((a, b) => (a.rank || 0) - (b.rank || 0) || a.id - b.id)
+        .map((c) => ({ cluster: c, notes: own.filter((n) => n.cluster === c.id) }))
+        .filter((g) => g.notes.length);
+      const grouped = new Set(groups.map((g) => g.cluster.id));
+      return { table, count: own.length, groups, loose: own.filter((n) => !grouped.has(n.cluster)) };
+    });
+  }
+
   // Vote items: clusters with notes, then notes in no cluster ("c12", "n34").
   voteItems(blocId) {
     const { clusters, loose } = this.board(blocId);

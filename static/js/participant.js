@@ -452,6 +452,79 @@ function noteItem(note, { pending = false, own = false } = {}) {
   );
 }
 
+// -- sub-group tables -----------------------------------------------------------
+
+async function send(event, payload) {
+  const ack = await request(live.socket, event, payload);
+  if (!ack.ok) showMessage(ack.error.message, "error");
+  return ack.ok;
+}
+
+$("table-choice").addEventListener("change", (e) =>
+  send("table:seat", { table: e.currentTarget.value ? Number(e.currentTarget.value) : null }),
+);
+
+function renderTables(state, bloc) {
+  const w = state.workshop;
+  const me = myEntry(state);
+  $("table-card").hidden = !(w.tables && w.tables_choice);
+  if (!$("table-card").hidden) {
+    const options = [el("option", { value: "" }, "Aucune table")];
+    for (let n = 1; n <= w.tables; n++) options.push(el("option", { value: String(n) }, `Table ${n}`));
+    const select = $("table-choice");
+    if (select.options.length !== options.length) select.replaceChildren(...options);
+    select.value = me.table ? String(me.table) : "";
+  }
+  const reporting = Boolean(me.rapporteur && bloc && bloc.by_table && !bloc.plenary);
+  $("rapporteur-card").hidden = !reporting;
+  if (!reporting) return;
+  const board = state.tableBoards(bloc.id).find((b) => b.table === me.table);
+  if (!board) return;
+  const checked = new Set([...$("rapporteur-notes").querySelectorAll("input:checked")].map((i) => Number(i.value)));
+  $("rapporteur-notes").replaceChildren(
+    ...board.loose.map((note) => {
+      const box = el("input", { type: "checkbox", id: `rap-${note.id}`, value: String(note.id) });
+      box.checked = checked.has(note.id);
+      return el("li", { class: "note choice" }, box, el("label", { for: `rap-${note.id}` }, note.text));
+    }),
+  );
+  const order = board.groups.map((g) => g.cluster.id);
+  $("rapporteur-ranking").replaceChildren(
+    ...board.groups.map((g, i) =>
+      el(
+        "li",
+        {},
+        `${g.cluster.label} (${g.notes.length}) `,
+        i > 0
+          ? el(
+              "button",
+              {
+                type: "button",
+                class: "secondary",
+                "aria-label": `Monter « ${g.cluster.label} »`,
+                onclick: () => {
+                  const moved = [...order];
+                  [moved[i - 1], moved[i]] = [moved[i], moved[i - 1]];
+                  send("table:rank", { bloc: bloc.id, clusters: moved });
+                },
+              },
+              "Monter",
+            )
+          : null,
+      ),
+    ),
+  );
+}
+
+$("rapporteur-group").addEventListener("click", async () => {
+  const bloc = live.state.currentBloc;
+  const notes = [...$("rapporteur-notes").querySelectorAll("input:checked")].map((i) => Number(i.value));
+  if (!bloc || !notes.length) return showMessage("Cochez au moins une note de votre table.", "error");
+  const label = $("rapporteur-label").value.trim();
+  if (await send("table:group", { bloc: bloc.id, notes, ...(label ? { label } : {}) }))
+    $("rapporteur-label").value = "";
+});
+
 function renderGrouping(state, bloc) {
   const allowed = bloc && bloc.offers.group;
   $("grouping-card").hidden = !allowed;
@@ -472,7 +545,11 @@ function render(state) {
   rememberBloc(state);
   $("workshop-title").textContent = w.title;
   const me = state.me || {};
-  $("who").replaceChildren(...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]));
+  const seat = myEntry(state).table;
+  $("who").replaceChildren(
+    ...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]),
+    ...(seat ? [` · Table ${seat}`] : []),
+  );
   const bloc = state.currentBloc;
   $("bloc-title").textContent = bloc ? bloc.title : "En attente du premier bloc";
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
@@ -521,6 +598,7 @@ function render(state) {
   renderDraw(state);
   renderVote(state, bloc);
   renderGrouping(state, bloc);
+  renderTables(state, bloc);
   renderResults(state, bloc);
   const others = bloc ? state.notesOf(bloc.id).filter((n) => !n.mine) : [];
   $("group").hidden = !bloc || isPrivateNow(bloc) || others.length === 0 || bloc.phase === "vote";

@@ -145,6 +145,27 @@ function Stage({ state }) {
         ${retained}
       </div>`;
   }
+  if (bloc.by_table && !bloc.plenary && state.workshop.tables) {
+    // Every table side by side, each with its own board.
+    const tables = state.tableBoards(bloc.id).map((b) => ({
+      label: t("Table {n}", { n: b.table }),
+      count: b.count,
+      items: [
+        ...b.groups.map(
+          (g) =>
+            html`<li key=${`c${g.cluster.id}`} class="cluster">
+              <h3 class="cluster-label">${g.cluster.label} (${g.notes.length})</h3>
+              <ul class="notes">
+                ${noteCards(g.notes)}
+              </ul>
+            </li>`,
+        ),
+        ...noteCards(b.loose),
+      ],
+    }));
+    const signature = `${bloc.id}:${bloc.phase}:tables|${state.notesOf(bloc.id).length}`;
+    return html`${head}<${Wall} columns=${tables} signature=${signature} />`;
+  }
   const byColumn = bloc.columns.length ? bloc.columns : [{ id: undefined, label: "" }];
   const columns = byColumn.map((c) => ({
     label: c.label,
