@@ -19,6 +19,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from flask import current_app, request
@@ -30,7 +31,7 @@ from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty, note_json
 from facilitate.ratelimit import Limits, guarded_guess
 from facilitate.read_model import patch
-from facilitate.rules import Viewer
+from facilitate.rules import Viewer, acting_viewer
 from facilitate.services import Change, Identity, Service
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,16 @@ def revoke_staff(workshop_id: str) -> None:
     key: they must connect again, with the new key."""
     for sid, identity in list(_identities.items()):
         if identity.workshop.id == workshop_id and identity.viewer.is_staff:
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+
+
+def revoke_cofacilitators(workshop_id: str) -> None:
+    """Disconnect the co-animation views of a revoked (or replaced) invitation."""
+    for sid, identity in list(_identities.items()):
+        if identity.workshop.id == workshop_id and identity.viewer.role == Role.COFACILITATOR:
+            message = "L'animation a retiré cette invitation de co-animation."
+            socketio.emit("cofacilitator:revoked", {"message": message}, to=sid)
             _identities.pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
 
@@ -220,8 +231,9 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
                     )
                 )
             try:
-                ack = {"ok": True, **fn(identity, read(shape, args[0] if args else None))}
-                if identity.viewer.role == Role.FACILITATOR and name not in ("sync", "cluster:suggest"):
+                acting = replace(identity, viewer=acting_viewer(identity.viewer, name))  # co-animation's limits
+                ack = {"ok": True, **fn(acting, read(shape, args[0] if args else None))}
+                if identity.viewer.is_facilitator and name not in ("sync", "cluster:suggest"):
                     audit.info("%s atelier=%s connexion=%s", name, identity.workshop.id, request.sid)
                 return ack
             except FacilitateError as error:

@@ -35,6 +35,7 @@ class Phase(str, Enum):
 
 class Role(str, Enum):
     FACILITATOR = "facilitator"
+    COFACILITATOR = "cofacilitator"  # invited by a link: timer, moderation, grouping only
     PROJECTOR = "projector"
     PARTICIPANT = "participant"
 
@@ -107,6 +108,7 @@ class Workshop:
     identity: IdentityMode = IdentityMode.NAMED
     tables: int = 0  # sub-group tables, numbered 1..tables
     tables_choice: bool = False  # participants pick their table from the list
+    cofacilitator_key: str | None = None  # the co-animation invitation's key, None when revoked
 
 
 @dataclass

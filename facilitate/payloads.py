@@ -356,6 +356,7 @@ class Auth(Payload):
     name: Text | None = None
     token: Text | None = None
     facilitator_key: Text | None = None
+    cofacilitator_key: Text | None = None
     role: Text | None = None
 
 

@@ -28,12 +28,35 @@ class Viewer:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.FACILITATOR, Role.PROJECTOR)
+        return self.role in (Role.FACILITATOR, Role.COFACILITATOR, Role.PROJECTOR)
 
     @property
     def is_facilitator(self) -> bool:
         """The animation's own screens (console, co-animation), not the projector."""
-        return self.role == Role.FACILITATOR
+        return self.role in (Role.FACILITATOR, Role.COFACILITATOR)
+
+
+# What a co-facilitator invited by a link may do: run the rhythm and the
+# timer, moderate, group. Not: delete the atelier, change the identity mode,
+# export (names included), edit the plan or the synthesis, draw teams.
+COFACILITATOR_EVENTS = frozenset(
+    {
+        "sync", "bloc:goto", "bloc:phase", "timer",
+        "note:hide", "note:approve", "participant:mute", "note:paper",
+        "cluster:suggest", "cluster:group", "cluster:accept", "cluster:move", "cluster:rename",
+        "cluster:merge", "cluster:ungroup", "cluster:undo",
+    }
+)  # fmt: skip
+
+
+def acting_viewer(viewer: Viewer, event: str) -> Viewer:
+    """The viewer a use case sees: a co-facilitator acts as the facilitator
+    for the events they are allowed, and is refused every other one."""
+    if viewer.role != Role.COFACILITATOR:
+        return viewer
+    if event not in COFACILITATOR_EVENTS:
+        raise FacilitateError("forbidden", "Cette action est réservée à l'animation principale.", 403)
+    return Viewer(Role.FACILITATOR, viewer.participant_id)
 
 
 # Characters that draw nothing although Unicode does not class them as

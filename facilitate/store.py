@@ -62,6 +62,7 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         identity=IdentityMode(row["identity"]),
         tables=row["tables"],
         tables_choice=bool(row["tables_choice"]),
+        cofacilitator_key=row["cofacilitator_key"],
     )
 
 
@@ -368,6 +369,10 @@ def set_muted(conn: sqlite3.Connection, participant_id: int, muted: bool, seq: i
 
 def set_identity(conn: sqlite3.Connection, workshop_id: str, identity: IdentityMode, seq: int) -> None:
     conn.execute("UPDATE workshop SET identity = ?, meta_seq = ? WHERE id = ?", (identity.value, seq, workshop_id))
+
+
+def set_cofacilitator_key(conn: sqlite3.Connection, workshop_id: str, key: str | None) -> None:
+    conn.execute("UPDATE workshop SET cofacilitator_key = ? WHERE id = ?", (key, workshop_id))
 
 
 def set_tables(conn: sqlite3.Connection, workshop_id: str, tables: int, choice: bool, seq: int) -> None:

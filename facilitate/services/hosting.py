@@ -106,6 +106,17 @@ class HostingCases(Base):
             store.set_facilitator_key(conn, workshop_id, key)
         return key
 
+    def invite_cofacilitator(self, workshop_id: str) -> str:
+        """A new co-animation invitation (the previous one stops working)."""
+        key = secrets.token_urlsafe(24)
+        with self.db.transaction() as conn:
+            store.set_cofacilitator_key(conn, workshop_id, key)
+        return key
+
+    def revoke_cofacilitator(self, workshop_id: str) -> None:
+        with self.db.transaction() as conn:
+            store.set_cofacilitator_key(conn, workshop_id, None)
+
     # -- retention (Québec's Law 25) ---------------------------------------------------
 
     def deletion_dates(self, retention_days: int) -> dict[str, datetime]:

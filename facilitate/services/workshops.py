@@ -172,6 +172,13 @@ class WorkshopCases(Base):
             workshop = store.get_workshop_by_code(conn, code)
         if workshop is None:
             raise unknown_workshop()
+        if "cofacilitator_key" in auth:
+            invited = workshop.cofacilitator_key
+            if not invited or not secrets.compare_digest(auth["cofacilitator_key"].encode(), invited.encode()):
+                raise bad_key()
+            with self.db.reading() as conn:
+                me = store.get_facilitator_participant(conn, workshop.id)
+            return Identity(workshop, Viewer(Role.COFACILITATOR, me.id), me), None
         if "facilitator_key" in auth:
             workshop = self.workshop_for_key(workshop.id, auth["facilitator_key"])
             role = Role.PROJECTOR if auth.get("role") == "projector" else Role.FACILITATOR

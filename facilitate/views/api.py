@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from facilitate.accounts import wifi_qr_text
 from facilitate.errors import FacilitateError
-from facilitate.events import announce_deleted, revoke_staff
+from facilitate.events import announce_deleted, revoke_cofacilitators, revoke_staff
 from facilitate.model import Role
 from facilitate.network import qr_svg
 from facilitate.read_model import patch
@@ -152,6 +152,40 @@ def regenerate_key(workshop_id: str) -> Any:
     revoke_staff(workshop_id)
     log_action("nouvelle clé d'animation", workshop_id)
     return jsonify(facilitator_key=key)
+
+
+def _cofacilitator_url(workshop_id: str, key: str) -> str:
+    return f"{current_app.config['BASE_URL']}/w/{workshop_id}/co#key={quote(key)}"
+
+
+@blueprint.post("/workshops/<workshop_id>/cofacilitator")
+def invite_cofacilitator(workshop_id: str) -> Any:
+    """A co-animation invitation (timer, moderation, grouping); a new one
+    revokes the previous one and disconnects its views."""
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    key = service().invite_cofacilitator(workshop.id)
+    revoke_cofacilitators(workshop.id)
+    log_action("invitation de co-animation", workshop.id)
+    return jsonify(url=_cofacilitator_url(workshop.id, key)), 201
+
+
+@blueprint.delete("/workshops/<workshop_id>/cofacilitator")
+def revoke_cofacilitator(workshop_id: str) -> Any:
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    service().revoke_cofacilitator(workshop.id)
+    revoke_cofacilitators(workshop.id)
+    log_action("invitation de co-animation retirée", workshop.id)
+    return jsonify(ok=True)
+
+
+@blueprint.get("/workshops/<workshop_id>/cofacilitator.svg")
+def cofacilitator_qr(workshop_id: str) -> Any:
+    """The invitation as a QR code, for a phone to scan from the console."""
+    workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
+    if not workshop.cofacilitator_key:
+        raise FacilitateError("no_invitation", "Aucune invitation de co-animation en cours.", 404)
+    url = _cofacilitator_url(workshop.id, workshop.cofacilitator_key)
+    return Response(qr_svg(url), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @blueprint.get("/workshops/<workshop_id>/wifi")

@@ -149,6 +149,16 @@ def projector(workshop_id: str) -> Any:
     return _staff_page("projector.html", workshop_id)
 
 
+@blueprint.get("/w/<workshop_id>/co")
+def cofacilitator(workshop_id: str) -> Any:
+    """The co-animation view: its key, in the fragment, is checked at connection."""
+    with service().db.reading() as conn:
+        workshop = store.get_workshop(conn, workshop_id)
+    if workshop is None:
+        abort(404)
+    return render_template("co.html", workshop=workshop)
+
+
 @blueprint.get("/w/<workshop_id>/cartes")
 def join_cards(workshop_id: str) -> Any:
     """Printable join cards for the tables: QR code, address and code, several per page."""

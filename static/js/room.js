@@ -64,5 +64,27 @@ document.getElementById("cofac-regenerate").addEventListener("click", async () =
   }
 });
 
+// The limited invitation: a link and its QR code for a second device.
+const invitation = document.getElementById("cofac-invitation");
+document.getElementById("cofac-invite").addEventListener("click", async () => {
+  try {
+    const { url } = await call("POST", "/cofacilitator");
+    document.getElementById("cofac-invite-link").value = url;
+    const qr = await fetch(`/api/workshops/${workshopId}/cofacilitator.svg`, { headers: headers() });
+    document.getElementById("cofac-invite-qr").src = URL.createObjectURL(await qr.blob());
+    invitation.hidden = false;
+  } catch (error) {
+    wifiMessage.textContent = error.message;
+  }
+});
+document.getElementById("cofac-invite-revoke").addEventListener("click", async () => {
+  try {
+    await call("DELETE", "/cofacilitator");
+    invitation.hidden = true;
+  } catch (error) {
+    wifiMessage.textContent = error.message;
+  }
+});
+
 showLink();
 loadWifi().catch(() => {});

@@ -215,7 +215,7 @@ export function toggleTimer(bloc) {
   return act("timer", { bloc: bloc.id, action: running ? "pause" : "start" });
 }
 
-function TimerControls({ state, bloc }) {
+export function TimerControls({ state, bloc }) {
   const control = (label, action, seconds) =>
     html`<button type="button" onclick=${() => act("timer", { bloc: bloc.id, action, seconds })}>${label}</button>`;
   const running = bloc.timer && bloc.timer.running;

@@ -157,7 +157,7 @@ function Identity({ workshop }) {
   </section>`;
 }
 
-export function Moderation({ state, bloc }) {
+export function Moderation({ state, bloc, co = false }) {
   const notes = bloc ? state.notesOf(bloc.id) : [];
   return html`<section id="moderation" class="moderation" aria-labelledby="moderation-title">
     <h2 id="moderation-title">${t("Modération")}</h2>
@@ -167,7 +167,7 @@ export function Moderation({ state, bloc }) {
           <${Hiding} state=${state} notes=${notes.filter((n) => !n.pending)} />`
       : null}
     <${People} state=${state} />
-    <${Identity} workshop=${state.workshop} />
+    ${co ? null : html`<${Identity} workshop=${state.workshop} />`}
   </section>`;
 }
 
