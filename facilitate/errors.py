@@ -23,6 +23,10 @@ def facilitator_only() -> FacilitateError:
     return FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)
 
 
+def participant_not_found() -> FacilitateError:
+    return FacilitateError("unknown_participant", "Cette personne n'est pas (ou plus) dans l'atelier.", 404)
+
+
 def workshop_not_found() -> FacilitateError:
     return FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
 

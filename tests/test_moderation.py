@@ -221,3 +221,17 @@ def test_creating_an_atelier_with_an_unknown_identity_mode_is_refused(live_serve
         f"{server.url}/api/workshops", json={"template": "raviver-nos-couleurs", "identity": "public"}, timeout=10
     )
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
+
+
+def test_a_hidden_note_takes_no_vote(room):
+    alice = room.phone("Alice")
+    hidden = post(alice, room.bloc, "Masquée avant le vote")
+    shown = post(alice, room.bloc, "Visible au vote")
+    assert room.facilitator.call("note:hide", {"note": hidden["id"], "hidden": True})["ok"]
+    assert room.facilitator.call("bloc:phase", {"bloc": room.bloc["id"], "phase": "vote"})["ok"]
+    refused = alice.call("vote", {"bloc": room.bloc["id"], "item": f"n{hidden['id']}", "dots": 1})
+    assert refused["error"]["code"] == "unknown_item"
+    assert alice.call("vote", {"bloc": room.bloc["id"], "item": f"n{shown['id']}", "dots": 1})["ok"]
+    assert room.facilitator.call("bloc:phase", {"bloc": room.bloc["id"], "phase": "clos"})["ok"]
+    ranking = fetch_state(room.server, room.workshop)["results"][str(room.bloc["id"])]["ranking"]
+    assert [r["label"] for r in ranking] == ["Visible au vote"]

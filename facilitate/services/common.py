@@ -12,8 +12,8 @@ from typing import Any
 
 from facilitate import store
 from facilitate.db import Database
-from facilitate.errors import FacilitateError
-from facilitate.model import Bloc, Participant, Workshop
+from facilitate.errors import FacilitateError, participant_not_found
+from facilitate.model import Bloc, Participant, Role, Workshop
 from facilitate.rules import Viewer
 from facilitate.session_templates import SessionTemplate
 
@@ -95,3 +95,11 @@ def current_participant(conn: Any, identity: Identity) -> Participant | None:
     if identity.viewer.is_staff or identity.viewer.participant_id is None:
         return None
     return store.get_participant(conn, identity.workshop.id, identity.viewer.participant_id)
+
+
+def present_participant(conn: Any, workshop_id: str, participant_id: int) -> Participant:
+    """A participant of the atelier who has not been removed."""
+    participant = store.get_participant(conn, workshop_id, participant_id)
+    if participant is None or participant.role != Role.PARTICIPANT or participant.removed:
+        raise participant_not_found()
+    return participant

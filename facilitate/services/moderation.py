@@ -8,9 +8,9 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, note_not_found
-from facilitate.model import IdentityMode, Note, Role
+from facilitate.model import IdentityMode, Note
 from facilitate.rules import check_column, check_facilitator, check_identity_change, clean_note_text
-from facilitate.services.common import Base, Change, Identity, existing_bloc
+from facilitate.services.common import Base, Change, Identity, existing_bloc, present_participant
 
 # A paste of a whole wall of paper notes, not a book: beyond, split it.
 MAX_PAPER_NOTES = 200
@@ -52,9 +52,7 @@ class ModerationCases(Base):
         board but can no longer post or vote here; their notes stay."""
         check_facilitator(identity.viewer)
         with self.db.transaction() as conn:
-            participant = store.get_participant(conn, identity.workshop.id, payload["participant"])
-            if participant is None or participant.role != Role.PARTICIPANT or participant.removed:
-                raise FacilitateError("unknown_participant", "Cette personne n'est pas (ou plus) dans l'atelier.", 404)
+            participant = present_participant(conn, identity.workshop.id, payload["participant"])
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_muted(conn, participant.id, payload["muted"], seq)
         return Change(identity.workshop.id, seq, (participant.id,))

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from facilitate import store
-from facilitate.errors import FacilitateError
-from facilitate.model import Role
 from facilitate.rules import check_facilitator
-from facilitate.services.common import Base, Change, Identity
+from facilitate.services.common import Base, Change, Identity, present_participant
 
 
 class RoomCases(Base):
@@ -28,9 +26,7 @@ class RoomCases(Base):
         check_facilitator(identity.viewer)
         participant_id = payload["participant"]
         with self.db.transaction() as conn:
-            participant = store.get_participant(conn, identity.workshop.id, participant_id)
-            if participant is None or participant.role != Role.PARTICIPANT or participant.removed:
-                raise FacilitateError("unknown_participant", "Cette personne n'est pas (ou plus) dans l'atelier.", 404)
+            present_participant(conn, identity.workshop.id, participant_id)
             seq = store.bump_seq(conn, identity.workshop.id)
             store.remove_participant(conn, participant_id, seq)
         return Change(identity.workshop.id, seq)

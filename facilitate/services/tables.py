@@ -13,7 +13,7 @@ from facilitate import store
 from facilitate.errors import FacilitateError, cluster_not_in_bloc, note_not_in_bloc
 from facilitate.model import Cluster, DrawStatus, Role
 from facilitate.rules import check_facilitator, check_rapporteur, clean_cluster_label
-from facilitate.services.common import Base, Change, Identity, current_participant, existing_bloc
+from facilitate.services.common import Base, Change, Identity, current_participant, existing_bloc, present_participant
 
 MAX_TABLES = 50
 
@@ -65,13 +65,12 @@ class TableCases(Base):
             workshop = store.get_workshop(conn, workshop_id)
             assert workshop is not None
             if identity.viewer.role == Role.FACILITATOR:
-                participant = store.get_participant(conn, workshop_id, payload.get("participant") or 0)
+                participant_id = payload.get("participant") or 0
             elif workshop.tables_choice and payload.get("participant") in (None, identity.viewer.participant_id):
-                participant = current_participant(conn, identity)
+                participant_id = identity.viewer.participant_id or 0
             else:
                 raise FacilitateError("forbidden", "C'est l'animation qui place les personnes aux tables.", 403)
-            if participant is None or participant.role != Role.PARTICIPANT or participant.removed:
-                raise FacilitateError("unknown_participant", "Cette personne n'est pas (ou plus) dans l'atelier.", 404)
+            participant = present_participant(conn, workshop_id, participant_id)
             table = payload.get("table")
             if table is not None and not 1 <= table <= workshop.tables:
                 raise FacilitateError("unknown_table", f"Choisissez une table de 1 à {workshop.tables}.", 404)
