@@ -284,6 +284,21 @@ def join(browser, url, name):
     return page
 
 
+def console_and_projector_on_a_public_bloc(browser, server, workshop: dict):
+    """The atelier moved to its public bloc, with the console and the projector
+    open in one laptop context: (bloc, laptop, console, projector)."""
+    staff = facilitator_socket(server, workshop)
+    bloc = public_bloc(fetch_state(server, workshop))
+    assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
+    staff.disconnect()
+    laptop = browser.new_context(**LAPTOP)
+    console = laptop.new_page()
+    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    projector = laptop.new_page()
+    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    return bloc, laptop, console, projector
+
+
 # -- accessibility ------------------------------------------------------------------
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

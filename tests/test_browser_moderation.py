@@ -5,21 +5,13 @@ join page of an anonymous atelier. axe-core checks the new screens."""
 from __future__ import annotations
 
 import requests
-from helpers import LAPTOP, PHONE, check_screens, facilitator_socket, fetch_state, join, public_bloc
+from helpers import PHONE, check_screens, console_and_projector_on_a_public_bloc, join
 from playwright.sync_api import expect
 
 
 def test_moderating_a_bloc_from_the_console(browser, atelier):
     server, workshop = atelier
-    staff = facilitator_socket(server, workshop)
-    bloc = public_bloc(fetch_state(server, workshop))
-    assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
-    staff.disconnect()
-    laptop = browser.new_context(**LAPTOP)
-    console = laptop.new_page()
-    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
-    projector = laptop.new_page()
-    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    bloc, laptop, console, projector = console_and_projector_on_a_public_bloc(browser, server, workshop)
     phone = join(browser, workshop["join_url"], "Alice")
 
     console.get_by_role("button", name="Modération").click()

@@ -6,21 +6,13 @@ from a phone, then the plenary that brings the tables together."""
 from __future__ import annotations
 
 import requests
-from helpers import LAPTOP, check_screens, facilitator_socket, fetch_state, join, public_bloc
+from helpers import check_screens, console_and_projector_on_a_public_bloc, join
 from playwright.sync_api import expect
 
 
 def test_three_tables_then_the_plenary(browser, atelier):
     server, workshop = atelier
-    staff = facilitator_socket(server, workshop)
-    bloc = public_bloc(fetch_state(server, workshop))
-    assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
-    staff.disconnect()
-    laptop = browser.new_context(**LAPTOP)
-    console = laptop.new_page()
-    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
-    projector = laptop.new_page()
-    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    bloc, laptop, console, projector = console_and_projector_on_a_public_bloc(browser, server, workshop)
     phones = {name: join(browser, workshop["join_url"], name) for name in ("Ana", "Béa", "Cyr")}
 
     console.get_by_role("button", name="Tables").click()
