@@ -427,6 +427,13 @@ def on_workshop_identity(identity: Identity, payload: Any) -> dict[str, Any]:
     return {}
 
 
+@client_event("workshop:results")
+def on_workshop_results(identity: Identity, payload: Any) -> dict[str, Any]:
+    """Facilitator: {"public"}: the join address shows the results once every bloc is closed."""
+    publish(service().publish_results(identity, payload))
+    return {}
+
+
 @client_event("note:paper")
 def on_note_paper(identity: Identity, payload: Any) -> dict[str, Any]:
     """Facilitator: {"bloc", "column"?, "text"} -> {"ok", "notes": [ids]}, one note per line."""

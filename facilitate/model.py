@@ -109,6 +109,7 @@ class Workshop:
     tables: int = 0  # sub-group tables, numbered 1..tables
     tables_choice: bool = False  # participants pick their table from the list
     cofacilitator_key: str | None = None  # the co-animation invitation's key, None when revoked
+    results_public: bool = False  # the join address shows the results once every bloc is closed
 
 
 @dataclass

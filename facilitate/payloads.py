@@ -259,6 +259,10 @@ class ParticipantMute(ParticipantRef):
 IdentityName = Literal["named", "pseudonym", "anonymous"]
 
 
+class WorkshopResults(Payload):
+    public: Flag
+
+
 class WorkshopIdentity(Payload):
     identity: IdentityName
 
@@ -337,6 +341,7 @@ EVENTS: dict[str, type[Payload]] = {
     "note:approve": NoteApprove,
     "note:paper": NotePaper,
     "workshop:identity": WorkshopIdentity,
+    "workshop:results": WorkshopResults,
     "tables:set": TablesSet,
     "table:seat": TableSeat,
     "table:rapporteur": TableRapporteur,

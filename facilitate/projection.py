@@ -64,6 +64,7 @@ def workshop_json(w: Workshop, join_url: str) -> dict[str, Any]:
         "identity": w.identity.value,
         "tables": w.tables,
         "tables_choice": w.tables_choice,
+        "results_public": w.results_public,
     }
 
 

@@ -105,6 +105,12 @@ def check_column(bloc: Bloc, column: object) -> str | None:
     return str(column)
 
 
+def is_closed(blocs: list[Bloc]) -> bool:
+    """An atelier is over when every bloc of its plan is closed."""
+    live = [b for b in blocs if not b.deleted]
+    return bool(live) and all(b.phase == Phase.CLOS for b in live)
+
+
 def is_hidden_by_private_writing(bloc: Bloc) -> bool:
     return bloc.private_writing and bloc.phase == Phase.ECRITURE
 

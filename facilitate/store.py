@@ -63,6 +63,7 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         tables=row["tables"],
         tables_choice=bool(row["tables_choice"]),
         cofacilitator_key=row["cofacilitator_key"],
+        results_public=bool(row["results_public"]),
     )
 
 
@@ -369,6 +370,10 @@ def set_muted(conn: sqlite3.Connection, participant_id: int, muted: bool, seq: i
 
 def set_identity(conn: sqlite3.Connection, workshop_id: str, identity: IdentityMode, seq: int) -> None:
     conn.execute("UPDATE workshop SET identity = ?, meta_seq = ? WHERE id = ?", (identity.value, seq, workshop_id))
+
+
+def set_results_public(conn: sqlite3.Connection, workshop_id: str, public: bool, seq: int) -> None:
+    conn.execute("UPDATE workshop SET results_public = ?, meta_seq = ? WHERE id = ?", (int(public), seq, workshop_id))
 
 
 def set_cofacilitator_key(conn: sqlite3.Connection, workshop_id: str, key: str | None) -> None:

@@ -26,6 +26,7 @@ from facilitate.export.document import (
 from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, IdentityMode, Note, Phase, Role, Workshop
 from facilitate.payloads import read_archive
 from facilitate.projection import bloc_settings, workshop_details
+from facilitate.rules import is_closed
 from facilitate.services.workshops import WorkshopCases
 from facilitate.voting import items_of, ranking, retained
 
@@ -438,3 +439,12 @@ class ArchiveCases(WorkshopCases):
         from facilitate.export.csv import render_csv
 
         return render_csv(document).encode("utf-8-sig")  # the BOM lets Excel read the accents
+
+    def public_results(self, workshop: Workshop) -> ExportWorkshop | None:
+        """The synthesis and the rankings for the join address, when the
+        facilitator chose to publish them and every bloc is closed."""
+        if not workshop.results_public:
+            return None
+        with self.db.reading() as conn:
+            closed = is_closed(store.list_blocs(conn, workshop.id))
+        return self.export_document(workshop.id) if closed else None

@@ -1,4 +1,5 @@
-"""The room: closing an atelier to new arrivals, removing a participant."""
+"""The room: closing an atelier to new arrivals, removing a participant,
+publishing the results at the join address."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ class RoomCases(Base):
         with self.db.transaction() as conn:
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_locked(conn, identity.workshop.id, locked, seq)
+        return Change(identity.workshop.id, seq)
+
+    def publish_results(self, identity: Identity, payload: dict[str, Any]) -> Change:
+        """Facilitator: {"public"}: the join address shows the results once the atelier is closed."""
+        check_facilitator(identity.viewer)
+        with self.db.transaction() as conn:
+            seq = store.bump_seq(conn, identity.workshop.id)
+            store.set_results_public(conn, identity.workshop.id, payload["public"], seq)
         return Change(identity.workshop.id, seq)
 
     def remove_participant(self, identity: Identity, payload: dict[str, Any]) -> Change:

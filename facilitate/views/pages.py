@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from facilitate import store
 from facilitate.errors import FacilitateError, unknown_workshop
+from facilitate.export.document import ranking
 from facilitate.network import qr_svg
 from facilitate.ratelimit import guarded_guess
 from facilitate.views import (
@@ -90,6 +91,9 @@ def participant(code: str) -> Any:
         workshop = _workshop_by_code(code)
     except FacilitateError as refusal:
         return render_template("join.html", code=code, error=refusal.message), refusal.status
+    results = service().public_results(workshop)
+    if results is not None:
+        return render_template("results.html", workshop=workshop, document=results, ranking=ranking)
     return render_template("participant.html", workshop=workshop)
 
 

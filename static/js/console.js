@@ -86,6 +86,7 @@ function draw() {
   $("join-url").textContent = w.join_url;
   $("join-code").textContent = w.code;
   renderLock(w);
+  renderResultsToggle(w);
   render(html`<${Plan} state=${state} />`, $("plan"));
   render(html`<${Main} state=${state} />`, $("main"));
 }
@@ -106,6 +107,15 @@ function renderLock(w) {
   $("lock-workshop").textContent = w.locked ? t("Rouvrir aux arrivées") : t("Fermer aux arrivées");
   $("lock-workshop").setAttribute("aria-pressed", w.locked ? "true" : "false");
   $("lock-workshop").onclick = () => act("workshop:lock", { locked: !w.locked });
+}
+
+// The results at the join address, once every bloc is closed: the facilitator's choice.
+function renderResultsToggle(w) {
+  $("publish-results").textContent = w.results_public
+    ? t("Retirer les résultats publiés")
+    : t("Publier les résultats à l'adresse de l'atelier (une fois tous les blocs clos)");
+  $("publish-results").setAttribute("aria-pressed", w.results_public ? "true" : "false");
+  $("publish-results").onclick = () => act("workshop:results", { public: !w.results_public });
 }
 
 async function download(fmt) {
