@@ -9,7 +9,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 SERVE_ARGS ?=
 
-.PHONY: serve test lint browser-libs system-test-deps
+.PHONY: serve test lint screenshots browser-libs system-test-deps
 
 serve: browser-libs $(PY)
 	$(PY) -m pip install --quiet .
@@ -17,6 +17,11 @@ serve: browser-libs $(PY)
 
 test: browser-libs $(PY) system-test-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's and the guide's pictures, made from `facilitate demo` (docs/screenshots.py).
+screenshots: browser-libs $(PY) system-test-deps
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) docs/screenshots.py docs/images
 
 # The guards: ruff (lint and format) on Python, mypy --strict on the pure core
 # (pyproject's [tool.mypy]), ESLint and Prettier (package.json) on static/js.
