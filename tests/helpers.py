@@ -243,7 +243,9 @@ def notes_in_two_groups(staff, bloc: dict, column: str, texts: list[str]) -> lis
 
 
 def launch_chromium(playwright, *extra_args: str):
-    """Debian's Chromium, quiet: no sandbox (containers), GPU, sync or update checks."""
+    """Debian's Chromium, quiet: no sandbox (containers), GPU, sync or update checks.
+    Its browsers ask for Québec French first (Chromium's default is en-US, which
+    the language negotiation would follow); a context with locale="en-CA" asks for English."""
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
         args=[
@@ -253,6 +255,7 @@ def launch_chromium(playwright, *extra_args: str):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--accept-lang=fr-CA,fr",
             *extra_args,
         ],
     )
