@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from facilitate.errors import FacilitateError, bloc_untitled, facilitator_only
+from facilitate.i18n import _
 from facilitate.model import Bloc, BlocKind, Column, Note, Phase, Role
 
 MAX_NOTE_LENGTH = 500
@@ -44,11 +45,15 @@ def is_blank(text: str) -> bool:
 def clean_note_text(text: str) -> str:
     cleaned = text.strip()
     if is_blank(cleaned):
-        raise FacilitateError("note_empty", "La note est vide : écrivez quelques mots avant d'envoyer.")
+        raise FacilitateError("note_empty", _("La note est vide : écrivez quelques mots avant d'envoyer."))
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise FacilitateError(
             "note_too_long",
-            f"La note compte {len(cleaned)} caractères ; le maximum est {MAX_NOTE_LENGTH}. Raccourcissez-la.",
+            _(
+                "La note compte {length} caractères ; le maximum est {maximum}. Raccourcissez-la.",
+                length=len(cleaned),
+                maximum=MAX_NOTE_LENGTH,
+            ),
         )
     return cleaned
 
@@ -59,7 +64,7 @@ def clean_display_name(name: str | None) -> str | None:
         return None
     cleaned = " ".join(name.split())
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise FacilitateError("name_too_long", f"Le nom dépasse {MAX_NAME_LENGTH} caractères.")
+        raise FacilitateError("name_too_long", _("Le nom dépasse {maximum} caractères.", maximum=MAX_NAME_LENGTH))
     return None if is_blank(cleaned) else cleaned
 
 
@@ -67,12 +72,12 @@ def check_column(bloc: Bloc, column: object) -> str | None:
     """Columns and questions blocs need a valid column; brainstorm blocs take none."""
     if not bloc.columns:
         if column not in (None, ""):
-            raise FacilitateError("unknown_column", "Ce bloc n'a pas de colonnes.")
+            raise FacilitateError("unknown_column", _("Ce bloc n'a pas de colonnes."))
         return None
     if column in (None, ""):
         return bloc.columns[0].id
     if not any(c.id == column for c in bloc.columns):
-        raise FacilitateError("unknown_column", "Cette colonne ou question n'existe pas dans ce bloc.")
+        raise FacilitateError("unknown_column", _("Cette colonne ou question n'existe pas dans ce bloc."))
     return str(column)
 
 
@@ -115,9 +120,11 @@ def participant_offers(bloc: Bloc) -> Offers:
 
 def check_can_write(viewer: Viewer, bloc: Bloc) -> None:
     if viewer.role == Role.PROJECTOR:
-        raise FacilitateError("forbidden", "Le projecteur ne peut pas écrire de notes.", 403)
+        raise FacilitateError("forbidden", _("Le projecteur ne peut pas écrire de notes."), 403)
     if viewer.role == Role.PARTICIPANT and not participant_offers(bloc)["write"]:
-        raise FacilitateError("writing_closed", f"L'écriture est terminée pour le bloc « {bloc.title} ».", 409)
+        raise FacilitateError(
+            "writing_closed", _("L'écriture est terminée pour le bloc « {title} ».", title=bloc.title), 409
+        )
 
 
 def check_can_add_note(viewer: Viewer, bloc: Bloc) -> None:
@@ -132,7 +139,7 @@ def check_can_change_note(viewer: Viewer, note: Note, bloc: Bloc) -> None:
     if viewer.role == Role.FACILITATOR:
         return
     if viewer.participant_id != note.participant_id:
-        raise FacilitateError("not_your_note", "Vous ne pouvez modifier que vos propres notes.", 403)
+        raise FacilitateError("not_your_note", _("Vous ne pouvez modifier que vos propres notes."), 403)
     check_can_write(viewer, bloc)
 
 
@@ -142,13 +149,13 @@ def check_can_group(viewer: Viewer, bloc: Bloc) -> None:
         return
     if viewer.role == Role.PARTICIPANT and participant_offers(bloc)["group"]:
         return
-    raise FacilitateError("forbidden", "Le regroupement est réservé à l'animation pour ce bloc.", 403)
+    raise FacilitateError("forbidden", _("Le regroupement est réservé à l'animation pour ce bloc."), 403)
 
 
 def clean_cluster_label(label: str) -> str:
     cleaned = " ".join(label.split())
     if is_blank(cleaned):
-        raise FacilitateError("label_empty", "Donnez un nom au regroupement.")
+        raise FacilitateError("label_empty", _("Donnez un nom au regroupement."))
     return cleaned[:MAX_NOTE_LENGTH]
 
 
@@ -159,9 +166,12 @@ def clean_synthesis_text(payload: dict[str, str | None], name: str, *, required:
     """A volet title, an action or its soutien: trimmed text, 1000 characters at most."""
     value = (payload.get(name) or "").strip()
     if required and is_blank(value):
-        raise FacilitateError("text_empty", "Ce texte ne peut pas être vide.")
+        raise FacilitateError("text_empty", _("Ce texte ne peut pas être vide."))
     if len(value) > MAX_SYNTHESIS_TEXT:
-        raise FacilitateError("text_too_long", f"Ce texte dépasse {MAX_SYNTHESIS_TEXT} caractères.")
+        raise FacilitateError(
+            "text_too_long",
+            _("Ce texte dépasse {maximum} caractères.", maximum=MAX_SYNTHESIS_TEXT),
+        )
     return value
 
 
@@ -184,7 +194,7 @@ def _text(payload: dict[str, Any], name: str, limit: int, *, required: bool) -> 
     if required and is_blank(value):
         raise bloc_untitled()
     if len(value) > limit:
-        raise FacilitateError("bloc_invalid", f"« {name} » dépasse {limit} caractères.")
+        raise FacilitateError("bloc_invalid", _("« {name} » dépasse {limit} caractères.", name=name, limit=limit))
     return value
 
 
@@ -193,11 +203,15 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
     an existing id keep their notes; new labels get new ids."""
     if kind == BlocKind.BRAINSTORM:
         if raw not in (None, []):
-            raise FacilitateError("bloc_invalid", "Un bloc de remue-méninges n'a ni colonnes ni questions.")
+            raise FacilitateError("bloc_invalid", _("Un bloc de remue-méninges n'a ni colonnes ni questions."))
         return []
     if raw is None or len(raw) > MAX_COLUMNS:
         raise FacilitateError(
-            "bad_request", f"Requête invalide : « columns » est une liste de {MAX_COLUMNS} éléments au plus."
+            "bad_request",
+            _(
+                "Requête invalide : « columns » est une liste de {maximum} éléments au plus.",
+                maximum=MAX_COLUMNS,
+            ),
         )
     known = {c.id for c in current}
     taken = set(known)
@@ -207,7 +221,7 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
             entry = {"label": entry}
         label = " ".join(entry["label"].split())
         if not label or len(label) > 200:
-            raise FacilitateError("bloc_invalid", "Chaque colonne ou question a un libellé de 1 à 200 caractères.")
+            raise FacilitateError("bloc_invalid", _("Chaque colonne ou question a un libellé de 1 à 200 caractères."))
         column_id = entry.get("id")
         if column_id not in known or any(c.id == column_id for c in columns):
             column_id = next(f"c{i}" for i in range(1, 1000) if f"c{i}" not in taken)
@@ -216,7 +230,7 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
     minimum = 2 if kind == BlocKind.COLUMNS else 1
     if len(columns) < minimum:
         what = "au moins deux colonnes" if kind == BlocKind.COLUMNS else "au moins une question"
-        raise FacilitateError("bloc_invalid", f"Ce bloc doit garder {what}.")
+        raise FacilitateError("bloc_invalid", _("Ce bloc doit garder {what}.", what=what))
     return columns
 
 
@@ -232,12 +246,12 @@ def apply_bloc_settings(bloc: Bloc, payload: dict[str, Any]) -> Bloc:
     if "timer_seconds" in payload:
         timer = payload["timer_seconds"]
         if timer is not None and not 0 < timer <= MAX_TIMER_SECONDS:
-            raise FacilitateError("bloc_invalid", "La minuterie va de 1 seconde à 4 heures (ou aucune).")
+            raise FacilitateError("bloc_invalid", _("La minuterie va de 1 seconde à 4 heures (ou aucune)."))
         changes["timer_seconds"] = timer
     if "vote_budget" in payload:
         budget = payload["vote_budget"]
         if not 1 <= budget <= 20:
-            raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
+            raise FacilitateError("bloc_invalid", _("Le nombre de votes par personne va de 1 à 20."))
         changes["vote_budget"] = budget
     for flag in ("private_writing", "fondamentaux", "participants_group", "vote_stacking"):
         if flag in payload:

@@ -6,6 +6,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError
+from facilitate.i18n import _
 from facilitate.model import Role
 from facilitate.rules import check_facilitator
 from facilitate.services.common import Base, Change, Identity
@@ -30,7 +31,9 @@ class RoomCases(Base):
         with self.db.transaction() as conn:
             participant = store.get_participant(conn, identity.workshop.id, participant_id)
             if participant is None or participant.role != Role.PARTICIPANT or participant.removed:
-                raise FacilitateError("unknown_participant", "Cette personne n'est pas (ou plus) dans l'atelier.", 404)
+                raise FacilitateError(
+                    "unknown_participant", _("Cette personne n'est pas (ou plus) dans l'atelier."), 404
+                )
             seq = store.bump_seq(conn, identity.workshop.id)
             store.remove_participant(conn, participant_id, seq)
         return Change(identity.workshop.id, seq)
