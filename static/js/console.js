@@ -10,7 +10,7 @@ import { Draw } from "./console/draw.js";
 import { Plan, setupBlocForm } from "./console/plan.js";
 import { ShortcutsHelp, setupShortcuts } from "./console/shortcuts.js";
 import { Synthesis } from "./console/synthesis.js";
-import { act, app, html, showMessage, staffFetch, t, ui } from "./console/ui.js";
+import { N_, act, app, html, showMessage, staffFetch, t, ui } from "./console/ui.js";
 
 const root = document.getElementById("app");
 const $ = (id) => document.getElementById(id);
@@ -18,9 +18,9 @@ app.workshopId = root.dataset.workshop;
 app.key = facilitatorKey(app.workshopId);
 
 const VIEWS = [
-  ["board", "Tableau", ({ state, bloc }) => (bloc ? html`<${Board} state=${state} bloc=${bloc} />` : null)],
-  ["synthesis", "Synthèse", ({ state }) => html`<${Synthesis} state=${state} />`],
-  ["draw", "Tirage au sort", ({ state }) => html`<${Draw} workshop=${state.workshop} />`],
+  ["board", N_("Tableau"), ({ state, bloc }) => (bloc ? html`<${Board} state=${state} bloc=${bloc} />` : null)],
+  ["synthesis", N_("Synthèse"), ({ state }) => html`<${Synthesis} state=${state} />`],
+  ["draw", N_("Tirage au sort"), ({ state }) => html`<${Draw} workshop=${state.workshop} />`],
 ];
 
 function Main({ state }) {
