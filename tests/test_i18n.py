@@ -1,0 +1,122 @@
+"""English beside French: every extracted string has its English translation,
+the language follows the browser then the switch's cookie, and server
+messages (HTTP and Socket.IO) come in the asker's language."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import requests
+import socketio
+from babel.messages.pofile import read_po
+
+from facilitate import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+PYBABEL = Path(sys.executable).with_name("pybabel")
+ENGLISH = {"Accept-Language": "en-CA,en;q=0.9"}
+
+
+def extracted(tmp_path: Path) -> set[str]:
+    """The message ids `make i18n` finds in Python, templates and JavaScript."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [str(PYBABEL), "extract", "-F", "babel.cfg", "-k", "_", "-k", "t", "-k", "N_", "-o", str(pot), "."],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as source:
+        return {m.id for m in read_po(source) if m.id}
+
+
+def test_every_extracted_string_is_translated_in_english(tmp_path):
+    with i18n.po_path("en").open("rb") as source:
+        catalog = {m.id: m for m in read_po(source, locale="en") if m.id}
+    missing = sorted(msgid for msgid in extracted(tmp_path) if msgid not in catalog)
+    untranslated = sorted(m.id for m in catalog.values() if not m.string or m.fuzzy)
+    assert not missing, "run `make i18n`, then translate in messages.po: " + " | ".join(missing)
+    assert not untranslated, "translate in facilitate/translations/en/LC_MESSAGES/messages.po: " + " | ".join(
+        untranslated
+    )
+    placeholders = re.compile(r"\{\w+\}")
+    for message in catalog.values():
+        assert set(placeholders.findall(message.id)) == set(placeholders.findall(message.string)), message.id
+
+
+def test_the_javascript_extractor_finds_t_and_n_calls_but_not_comments(tmp_path):
+    source = tmp_path / "x.js"
+    source.write_text(
+        '// t("Dans un commentaire")\nconst a = t("Bonjour « {name} »", { name });\n'
+        'const L = [N_("Écriture")];\nhtml`<b>${t("Dans \\"htm\\"")}</b>`;\n',
+        encoding="utf-8",
+    )
+    with source.open("rb") as js:
+        found = [(line, message) for line, _f, message, _c in i18n.extract_js(js, (), (), {})]
+    assert found == [(2, "Bonjour « {name} »"), (3, "Écriture"), (4, 'Dans "htm"')]
+
+
+def test_pages_follow_the_browser_then_the_switch(http):
+    french = http.get("/").get_data(as_text=True)
+    assert '<html lang="fr-CA">' in french and "Nouvel atelier" in french and 'hreflang="en">English' in french
+    english = http.get("/", headers=ENGLISH).get_data(as_text=True)
+    assert '<html lang="en">' in english and "New workshop" in english and "Nouvel atelier" not in english
+    assert 'hreflang="fr">Français' in english
+
+    switched = http.get("/langue/fr?suivant=/j", headers=ENGLISH)
+    assert switched.status_code == 303 and switched.headers["Location"] == "/j"
+    assert "langue=fr" in switched.headers["Set-Cookie"] and "Max-Age=31536000" in switched.headers["Set-Cookie"]
+    # The cookie wins over the browser's English.
+    assert "Rejoindre un atelier" in http.get("/j", headers=ENGLISH).get_data(as_text=True)
+    http.get("/langue/en?suivant=/")
+    assert "Join a workshop" in http.get("/j").get_data(as_text=True)
+
+
+def test_the_switch_goes_back_only_to_our_own_pages(http):
+    for elsewhere in ("https://example.org/", "//example.org/x", "javascript:alert(1)"):
+        response = http.get("/langue/en", query_string={"suivant": elsewhere})
+        assert response.headers["Location"] == "/"
+    assert "Set-Cookie" not in http.get("/langue/klingon?suivant=/").headers
+
+
+def test_english_pages_carry_the_javascript_catalog(http, workshop):
+    page = http.get(f"/w/{workshop['id']}/console", headers=ENGLISH).get_data(as_text=True)
+    assert 'id="i18n-catalog"' in page and '"Phase suivante": "Next phase"' in page
+    assert "Open the projector" in page and "Ouvrir le projecteur" not in page
+    assert 'id="i18n-catalog"' not in http.get(f"/w/{workshop['id']}/console").get_data(as_text=True)
+
+
+def test_error_pages_and_api_errors_in_english(http):
+    page = http.get("/nulle-part", headers=ENGLISH)
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    refused = http.get("/api/workshops/inconnu", headers=ENGLISH).get_json()
+    assert refused["error"] == {"code": "unknown_workshop", "message": "Workshop not found."}
+    assert http.get("/api/workshops/inconnu").get_json()["error"]["message"] == "Atelier introuvable."
+
+
+def test_socket_refusals_come_in_the_connections_language(atelier):
+    server, workshop = atelier
+    answers = {}
+    for lang, headers in (("fr", {}), ("en", ENGLISH)):
+        client = socketio.Client(reconnection=False)
+        client.connect(
+            server.url, auth={"code": workshop["code"]}, headers=headers, transports=["websocket"], wait_timeout=10
+        )
+        state = requests.get(
+            f"{server.url}/api/workshops/{workshop['id']}",
+            headers={"X-Facilitator-Key": workshop["facilitator_key"]},
+            timeout=10,
+        ).json()
+        answers[lang] = client.call(
+            "note:add", {"bloc": state["blocs"][0]["id"], "text": "  ", "client_id": str(uuid.uuid4())}, timeout=10
+        )
+        client.disconnect()
+    assert answers["fr"]["error"]["message"].startswith("La note est vide")
+    assert answers["en"]["error"] == {
+        "code": answers["fr"]["error"]["code"],
+        "message": "The note is empty: write a few words before sending.",
+    }
