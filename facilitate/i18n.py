@@ -129,6 +129,7 @@ def setup(app: Any) -> None:
         return {
             "lang": lang,
             "html_lang": "fr-CA" if lang == "fr" else lang,
+            "languages": list(NAMES.items()),
             "other_languages": [(code, NAMES[code]) for code in LANGUAGES if code != lang],
             "js_catalog": js[lang],
         }

@@ -92,6 +92,7 @@ class Workshop:
     volunteering: bool = False  # participants may volunteer for the team draw
     synthesis_seq: int = 0  # last change to the volets and actions
     locked: bool = False  # closed to new arrivals (participants already in come back)
+    language: str = "fr"  # its exports' fixed words: "fr" or "en" (facilitate.i18n.LANGUAGES)
 
 
 @dataclass

@@ -298,6 +298,7 @@ class WorkshopCreate(Payload):
     date: Annotated[Text, Field(max_length=200)] | None = None
     facilitator_name: Annotated[Text, Field(max_length=200)] | None = None
     organisation: Annotated[Text, Field(max_length=200)] | None = None
+    language: Literal["fr", "en"] | None = None
 
 
 class TemplateSave(Payload):
@@ -322,6 +323,7 @@ class ArchiveWorkshop(Payload):
     template: Short | None = None
     created_at: Short | None = None
     current_bloc: Ref | None = None
+    language: Literal["fr", "en"] = "fr"
 
 
 class ArchiveParticipant(Payload):

@@ -58,14 +58,15 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         volunteering=bool(row["volunteering"]),
         synthesis_seq=row["synthesis_seq"],
         locked=bool(row["locked"]),
+        language=row["language"],
     )
 
 
 def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
     conn.execute(
         "INSERT INTO workshop (id, code, title, event, date, facilitator_name, organisation,"
-        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at, language)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.id,
             w.code,
@@ -81,6 +82,7 @@ def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
             w.meta_seq,
             w.synthesis_seq,
             w.created_at,
+            w.language,
         ),
     )
 

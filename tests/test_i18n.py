@@ -120,3 +120,24 @@ def test_socket_refusals_come_in_the_connections_language(atelier):
         "code": answers["fr"]["error"]["code"],
         "message": "The note is empty: write a few words before sending.",
     }
+
+
+def test_an_atelier_has_a_language_from_the_request_or_chosen(http):
+    def create(headers=None, **fields):
+        answer = http.post("/api/workshops", json={"template": "raviver-nos-couleurs", **fields}, headers=headers)
+        assert answer.status_code == 201, answer.get_json()
+        created = answer.get_json()
+        state = http.get(f"/api/workshops/{created['id']}", headers={"X-Facilitator-Key": created["facilitator_key"]})
+        return state.get_json()["workshop"]["language"]
+
+    assert create() == "fr"
+    assert create(ENGLISH) == "en"
+    assert create(ENGLISH, language="fr") == "fr"
+    assert create(language="en") == "en"
+    refused = http.post("/api/workshops", json={"template": "raviver-nos-couleurs", "language": "de"})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"
+
+
+def test_the_home_page_offers_the_atelier_language_preselected(http):
+    page = http.get("/", headers=ENGLISH).get_data(as_text=True)
+    assert '<option value="en" lang="en" selected>English</option>' in page

@@ -306,6 +306,7 @@ class ArchiveCases(WorkshopCases):
                 facilitator_name=meta["facilitator_name"],
                 organisation=meta["organisation"],
                 created_at=meta["created_at"] or now,
+                language=meta["language"],
             )
             people = archive["participants"]
             if not any(p["role"] == "facilitator" for p in people):

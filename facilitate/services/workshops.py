@@ -8,7 +8,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, bad_key, unknown_workshop, workshop_not_found
-from facilitate.i18n import _
+from facilitate.i18n import _, current_language
 from facilitate.model import Account, Bloc, Column, Role, Workshop
 from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.rules import (
@@ -56,6 +56,8 @@ class WorkshopCases(Base):
                 facilitator_name=fields["facilitator_name"],
                 organisation=fields["organisation"],
                 created_at=now,
+                # Unless chosen, the language the facilitator is using.
+                language=payload.get("language") or current_language(),
             )
             if owner is not None:
                 store.set_owner(conn, workshop.id, owner.id)
@@ -106,6 +108,7 @@ class WorkshopCases(Base):
         facilitator_name: str,
         organisation: str,
         created_at: str,
+        language: str,
     ) -> Workshop:
         """An atelier row with its own id, join code and facilitator key (creation and import)."""
         workshop = Workshop(
@@ -121,6 +124,7 @@ class WorkshopCases(Base):
             seq=1,
             meta_seq=1,
             created_at=created_at,
+            language=language,
             synthesis_seq=1,
         )
         store.insert_workshop(conn, workshop)
