@@ -35,7 +35,7 @@ lint: browser-libs $(PY)
 # that add strings merge without conflicts.
 I18N_POT := $(shell mktemp -u /tmp/facilitate-XXXXXX.pot)
 i18n: $(PY)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k t -k N_ --no-location --sort-output --no-wrap \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k t -k N_ -k translate:2 -k tr --no-location --sort-output --no-wrap \
 		--project facilitate -o $(I18N_POT) . 2>/dev/null
 	$(VENV)/bin/pybabel update -i $(I18N_POT) -d facilitate/translations --no-wrap --ignore-obsolete --omit-header
 	@rm -f $(I18N_POT)

@@ -91,6 +91,11 @@ def translate(lang: str, msgid: str, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+def N_(msgid: str) -> str:
+    """Marks a message id for `make i18n` that is translated later (a constant)."""
+    return msgid
+
+
 def _(msgid: str, **params: Any) -> str:
     """The message in the current language (see the module's docstring)."""
     return translate(current_language(), msgid, **params)

@@ -4,12 +4,15 @@ messages (HTTP and Socket.IO) come in the asker's language."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+import docx
 import requests
 import socketio
 from babel.messages.pofile import read_po
@@ -22,10 +25,28 @@ ENGLISH = {"Accept-Language": "en-CA,en;q=0.9"}
 
 
 def extracted(tmp_path: Path) -> set[str]:
-    """The message ids `make i18n` finds in Python, templates and JavaScript."""
+    """The message ids `make i18n` finds in Python, templates and JavaScript (its keywords)."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(PYBABEL), "extract", "-F", "babel.cfg", "-k", "_", "-k", "t", "-k", "N_", "-o", str(pot), "."],
+        [
+            str(PYBABEL),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "t",
+            "-k",
+            "N_",
+            "-k",
+            "translate:2",
+            "-k",
+            "tr",
+            "-o",
+            str(pot),
+            ".",
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -141,3 +162,43 @@ def test_an_atelier_has_a_language_from_the_request_or_chosen(http):
 def test_the_home_page_offers_the_atelier_language_preselected(http):
     page = http.get("/", headers=ENGLISH).get_data(as_text=True)
     assert '<option value="en" lang="en" selected>English</option>' in page
+
+
+def english_demo(http):
+    """The demo atelier (seed 001's synthesis, votes, fondamentaux) as an English atelier."""
+    from facilitate.demo import demo_archive
+
+    archive = demo_archive()
+    archive["workshop"]["language"] = "en"
+    created = http.post("/api/workshops/import", json=archive)
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()
+
+
+def test_an_english_ateliers_exports_have_english_fixed_words(http):
+    demo = english_demo(http)
+    key = {"X-Facilitator-Key": demo["facilitator_key"]}
+    document = docx.Document(io.BytesIO(http.get(f"/api/workshops/{demo['id']}/export.docx", headers=key).data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0].startswith("Discussion workshop: ")
+    assert "Synthesis: 4 main sections" in headings and "Notes in detail" in headings
+    assert any(h.startswith("Block 1 – ") for h in headings) and "Vote results" in headings
+    assert not [h for h in headings if h.startswith(("Bloc ", "Synthèse", "Détails", "Résultats", "Atelier d"))]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Facilitated by Sonia Racine — Communagir" in text and "May 20, 2016" in text
+    header_rows = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Actions", "Support"] in header_rows and any(row[:2] == ["Rank", "Item"] for row in header_rows)
+    assert "".join(r.text for r in document.sections[0].footer.paragraphs[0].runs).startswith("Page 1 of ")
+    assert document.core_properties.language == "en-CA"
+
+    markdown = http.get(f"/api/workshops/{demo['id']}/export.md", headers=key).get_data(as_text=True)
+    assert "## Notes in detail" in markdown and "| Actions | Support |" in markdown
+    assert "Détails des notes" not in markdown and " :" not in markdown.split("\n")[2]
+
+    raw = http.get(f"/api/workshops/{demo['id']}/export.csv", headers=key).data
+    header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert header == ["Block no.", "Block", "Column or question", "Grouping", "Votes", "Group's votes", "Author",
+                      "Time", "Text"]  # fmt: skip
+
+    archive = http.get(f"/api/workshops/{demo['id']}/export.json", headers=key).get_json()
+    assert archive["workshop"]["language"] == "en"

@@ -215,6 +215,7 @@ class ArchiveCases(WorkshopCases):
                 for v in data["synthesis"]
             ),
             blocs=tuple(blocs),
+            language=w.language,
         )
 
     def export_archive(self, workshop_id: str) -> dict[str, Any]:
