@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +78,12 @@ def request_language() -> str:
 
 
 def current_language() -> str:
-    from flask import has_request_context
+    # The commands never import Flask (tests/test_cli_workshops.py): without it, no request.
+    flask = sys.modules.get("flask")
+    if flask is None or not flask.has_request_context():
+        return cli_language()
     from flask_babel import get_locale
 
-    if not has_request_context():
-        return cli_language()
     locale = get_locale()  # Flask-Babel asks request_language once per request
     return locale.language if locale else DEFAULT
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import subprocess
 import sys
@@ -202,3 +203,24 @@ def test_an_english_ateliers_exports_have_english_fixed_words(http):
 
     archive = http.get(f"/api/workshops/{demo['id']}/export.json", headers=key).get_json()
     assert archive["workshop"]["language"] == "en"
+
+
+def run_cli(*args: str, lang: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = lang
+    return subprocess.run(
+        [sys.executable, "-m", "facilitate", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_command_line_speaks_the_locales_language(tmp_path):
+    data = str(tmp_path / "data")
+    english = run_cli("export", "inconnu", "--data", data, lang="en_CA.UTF-8")
+    assert english.returncode == 1 and english.stderr.strip() == "Error: No workshop “inconnu”: see `facilitate list`."
+    french = run_cli("export", "inconnu", "--data", data, lang="C.UTF-8")
+    assert french.stderr.strip() == "Erreur : Aucun atelier « inconnu » : voyez `facilitate list`."
+
+    listed = run_cli("templates", lang="en_CA.UTF-8")
+    assert "raviver-nos-couleurs" in listed.stdout and " blocks)" in listed.stdout and "blocs)" not in listed.stdout
+    helped = run_cli("--help", lang="en_US.UTF-8").stdout
+    assert "Exports a workshop as Word (docx), Markdown, CSV or JSON." in helped and "Exporte" not in helped
