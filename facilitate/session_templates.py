@@ -34,7 +34,8 @@ DEFAULT_VOTE_BUDGET = 5
 VOTE_BUDGET_MIN = 1
 VOTE_BUDGET_MAX = 20
 
-TOP_KEYS: tuple[str, ...] = ("title", "description", "event", "volets", "vote_budget", "blocs")
+TOP_KEYS: tuple[str, ...] = ("title", "description", "event", "language", "volets", "vote_budget", "blocs")
+TEMPLATE_LANGUAGES: tuple[str, ...] = ("fr", "en")  # facilitate.i18n.LANGUAGES
 BLOC_KEYS: tuple[str, ...] = (
     "id",
     "title",
@@ -90,6 +91,7 @@ class SessionTemplate:
     event: str
     volets: tuple[str, ...]
     blocs: tuple[BlocTemplate, ...]
+    language: str = "fr"  # the language its texts are written in; a template stays in it
 
     def summary(self) -> dict[str, Any]:
         """JSON-able overview for GET /api/templates."""
@@ -98,6 +100,7 @@ class SessionTemplate:
             "title": self.title,
             "description": self.description,
             "event": self.event,
+            "language": self.language,
             "volets": list(self.volets),
             "blocs": [{"id": b.id, "title": b.title, "kind": b.kind.value} for b in self.blocs],
         }
@@ -403,6 +406,9 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
     title = check.text(data, "title", "", "", required=True, example="Titre de l'atelier")
     description = check.text(data, "description", "", "", required=False, example="Une phrase sur l'atelier")
     event = check.text(data, "event", "", "", required=False, example="Nom de l'événement")
+    language = check.text(data, "language", "", "", required=False, example="fr") or "fr"
+    if language not in TEMPLATE_LANGUAGES:
+        check.fail("language", f"langue « {language} » inconnue", 'écrivez language = "fr" ou language = "en"')
     volets = DEFAULT_VOLETS
     if "volets" in data:
         volets = check.text_list(
@@ -458,6 +464,7 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
         event=event,
         volets=volets,
         blocs=tuple(blocs),
+        language=language,
     )
 
 
@@ -691,6 +698,8 @@ def template_to_toml(template: SessionTemplate) -> str:
         document["description"] = template.description
     if template.event:
         document["event"] = template.event
+    if template.language != "fr":
+        document["language"] = template.language
     document["volets"] = list(template.volets)
     blocs: list[dict[str, Any]] = []
     for bloc in template.blocs:

@@ -224,3 +224,23 @@ def test_the_command_line_speaks_the_locales_language(tmp_path):
     assert "raviver-nos-couleurs" in listed.stdout and " blocks)" in listed.stdout and "blocs)" not in listed.stdout
     helped = run_cli("--help", lang="en_US.UTF-8").stdout
     assert "Exports a workshop as Word (docx), Markdown, CSV or JSON." in helped and "Exporte" not in helped
+
+
+def test_templates_stay_in_their_own_language(tmp_path):
+    from facilitate.session_templates import TemplateError, load_templates, parse_template
+
+    bundled = {t.id: t for t in load_templates(ROOT / "session_templates")[0]}
+    assert bundled["raviver-nos-couleurs"].language == "fr"
+    english = bundled["rekindle-our-colours"]
+    assert english.language == "en" and english.summary()["language"] == "en"
+    assert [b.kind for b in english.blocs] == [b.kind for b in bundled["raviver-nos-couleurs"].blocs]
+    valid = run_cli("templates", "validate", str(ROOT / "session_templates" / "rekindle-our-colours.toml"), lang="C")
+    assert valid.returncode == 0, valid.stderr
+    try:
+        parse_template(
+            'title = "x"\nlanguage = "de"\n[[blocs]]\nid="a"\ntitle="a"\nkind="brainstorm"\nprompt="p"', "x", "x"
+        )
+    except TemplateError as error:
+        assert "language" in str(error)
+    else:
+        raise AssertionError("language = 'de' accepted")
