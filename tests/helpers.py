@@ -273,13 +273,15 @@ def drag(page, source, target):
     page.mouse.up()
 
 
-def join(browser, url, name):
-    context = browser.new_context(**PHONE)
+def join(browser, url, name, lang="fr"):
+    """A phone that joins under `name`; lang="en": a phone asking for English."""
+    english = lang == "en"
+    context = browser.new_context(**PHONE, **({"locale": "en-CA"} if english else {}))
     page = context.new_page()
     page.goto(url)
-    page.get_by_label("Votre prénom (facultatif)").fill(name)
-    page.get_by_role("button", name="Participer").click()
-    expect(page.locator("#who")).to_have_text(f"Vous : {name}")
+    page.get_by_label("Your first name (optional)" if english else "Votre prénom (facultatif)").fill(name)
+    page.get_by_role("button", name="Join" if english else "Participer").click()
+    expect(page.locator("#who")).to_have_text(f"You: {name}" if english else f"Vous : {name}")
     return page
 
 
