@@ -97,7 +97,7 @@ WORDS = {
 FRENCH_SAMPLE = re.compile(
     r"\b(Dévoilement|Regroupement|Écriture|Clos|Participer|Envoyer la note|J'ai terminé|Télécharger|Synthèse|"
     r"Tableau|Déroulement|Minuterie|En ligne|Hors ligne|Scannez|Phase suivante|ont voté|Aller au contenu|"
-    r"Votre note|Rester anonyme|Mes notes|Résultats|Tirage au sort)\b"
+    r"Votre note|Rester anonyme|Mes notes|Résultats|Tirage au sort|Points restants)\b"
 )
 
 

@@ -257,7 +257,10 @@ function renderVote(state, bloc) {
   );
   const used = Object.values(mine).reduce((a, b) => a + b, 0);
   const perItem = bloc.offers.dots_per_item;
-  $("dots-left").textContent = `Points restants : ${bloc.vote_budget - used} sur ${bloc.vote_budget}`;
+  $("dots-left").textContent = t("Points restants : {left} sur {budget}", {
+    left: bloc.vote_budget - used,
+    budget: bloc.vote_budget,
+  });
   $("vote-items").replaceChildren(
     ...state.voteItems(bloc.id).map((item) => {
       const dots = mine[item.key] || 0;
