@@ -244,3 +244,13 @@ def test_templates_stay_in_their_own_language(tmp_path):
         assert "language" in str(error)
     else:
         raise AssertionError("language = 'de' accepted")
+
+
+def test_template_checks_speak_english_too(tmp_path):
+    broken = tmp_path / "atelier.toml"
+    broken.write_text('titre = "T"\n', encoding="utf-8")
+    english = run_cli("templates", "validate", str(broken), lang="en_CA.UTF-8")
+    assert english.returncode == 1
+    assert "unknown key “titre”" in english.stderr and "Fix: replace “titre” with “title”" in english.stderr
+    french = run_cli("templates", "validate", str(broken), lang="C.UTF-8")
+    assert "clé inconnue « titre »" in french.stderr and "Correctif : remplacez" in french.stderr
