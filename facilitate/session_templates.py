@@ -762,7 +762,9 @@ _SAVED_HEADER = """\
 """
 
 
-def plan_to_template(title: str, description: str, event: str, volets: list[str], blocs: list[Bloc]) -> SessionTemplate:
+def plan_to_template(
+    title: str, description: str, event: str, volets: list[str], blocs: list[Bloc], language: str = "fr"
+) -> SessionTemplate:
     """An atelier's current plan as a template ("Enregistrer comme modèle"):
     bloc ids are slugs of the titles that cannot collide."""
     return SessionTemplate(
@@ -785,6 +787,7 @@ def plan_to_template(title: str, description: str, event: str, volets: list[str]
             )
             for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)
         ),
+        language=language,  # the atelier's: its texts were written in it
     )
 
 

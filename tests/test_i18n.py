@@ -254,3 +254,11 @@ def test_template_checks_speak_english_too(tmp_path):
     assert "unknown key “titre”" in english.stderr and "Fix: replace “titre” with “title”" in english.stderr
     french = run_cli("templates", "validate", str(broken), lang="C.UTF-8")
     assert "clé inconnue « titre »" in french.stderr and "Correctif : remplacez" in french.stderr
+
+
+def test_an_english_atelier_saved_as_a_template_stays_english(http):
+    created = http.post("/api/workshops", json={"template": "rekindle-our-colours", "language": "en"}).get_json()
+    key = {"X-Facilitator-Key": created["facilitator_key"]}
+    saved = http.post(f"/api/workshops/{created['id']}/template", json={"title": "Rekindle, 2026"}, headers=key)
+    assert saved.status_code == 201, saved.get_json()
+    assert saved.get_json()["language"] == "en"

@@ -233,7 +233,12 @@ class FlowCases(Base):
             volets = store.synthesis(conn, workshop_id)
         title = (payload.get("title") or workshop.title).strip()
         template = plan_to_template(
-            title, payload.get("description") or "", workshop.event, [v.title for v in volets], blocs
+            title,
+            payload.get("description") or "",
+            workshop.event,
+            [v.title for v in volets],
+            blocs,
+            workshop.language,
         )
         if template.id in self.templates:
             raise template_exists(template.id)
