@@ -1,5 +1,6 @@
 """One error type for every refused action: a stable code for programs, a
-French message fit to show a participant, and the HTTP status it maps to."""
+message fit to show a participant (from the catalogs, in the asker's language:
+facilitate.i18n), and the HTTP status it maps to."""
 
 from __future__ import annotations
 

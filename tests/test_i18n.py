@@ -17,6 +17,8 @@ import docx
 import requests
 import socketio
 from babel.messages.pofile import read_po
+from helpers import PHONE
+from playwright.sync_api import expect
 
 from facilitate import i18n
 
@@ -262,3 +264,21 @@ def test_an_english_atelier_saved_as_a_template_stays_english(http):
     saved = http.post(f"/api/workshops/{created['id']}/template", json={"title": "Rekindle, 2026"}, headers=key)
     assert saved.status_code == 201, saved.get_json()
     assert saved.get_json()["language"] == "en"
+
+
+def test_the_switch_on_a_phone_changes_the_language_and_keeps_it(browser, atelier):
+    server, workshop = atelier
+    phone = browser.new_context(**PHONE).new_page()  # the browser asks for French (helpers.launch_chromium)
+    phone.goto(f"{server.url}/j/{workshop['code']}")
+    expect(phone.get_by_role("button", name="Participer")).to_be_visible()
+    phone.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
+    expect(phone.get_by_role("button", name="Join")).to_be_visible()
+    assert phone.url == f"{server.url}/j/{workshop['code']}"
+    phone.reload()
+    phone.get_by_label("Your first name (optional)").fill("Ana")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#who")).to_have_text("You: Ana")
+    expect(phone.locator("#status")).to_have_text("Online")
+    phone.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    expect(phone.locator("#who")).to_have_text("Vous : Ana")  # the same participant, back in French
+    phone.context.close()
