@@ -9,7 +9,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 SERVE_ARGS ?=
 
-.PHONY: serve test lint screenshots browser-libs system-test-deps
+.PHONY: serve test lint i18n screenshots browser-libs system-test-deps
 
 serve: browser-libs $(PY)
 	$(PY) -m pip install --quiet .
@@ -32,6 +32,18 @@ lint: browser-libs $(PY)
 	$(VENV)/bin/mypy
 	npx --no-install eslint static/js
 	npx --no-install prettier --check static/js
+
+# Interface strings: extract them from Python, templates and JavaScript (babel.cfg)
+# and merge them into every catalog; then translate what is new or fuzzy in
+# facilitate/translations/<lang>/LC_MESSAGES/messages.po (tests/test_i18n.py
+# lists what is missing). Sorted, without line numbers: parallel branches
+# that add strings merge without conflicts.
+I18N_POT := $(shell mktemp -u /tmp/facilitate-XXXXXX.pot)
+i18n: $(PY)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k t -k N_ -k translate:2 -k tr --no-location --sort-output --no-wrap \
+		--project facilitate -o $(I18N_POT) . 2>/dev/null
+	$(VENV)/bin/pybabel update -i $(I18N_POT) -d facilitate/translations --no-wrap --ignore-obsolete --omit-header
+	@rm -f $(I18N_POT)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from flask import Flask
 
-    from facilitate import events
+    from facilitate import events, i18n
     from facilitate.config import defaults, is_hosted
     from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["BASE_URL"] = base_url = public_base_url(settings["HOST"], settings["PORT"], settings["PUBLIC_URL"])
     app.extensions["facilitate"] = service
     data_dir = Path(settings["DATA_DIR"])
+    i18n.setup(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.extensions["facilitate_limits"] = Limits.from_settings(settings)

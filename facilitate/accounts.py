@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from facilitate.errors import FacilitateError
+from facilitate.i18n import _
 
 MIN_PASSWORD_LENGTH = 12
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -15,7 +16,7 @@ WIFI_SECURITIES = ("WPA", "WEP", "nopass")
 
 def clean_email(email: object) -> str:
     if not isinstance(email, str) or not _EMAIL.match(email.strip()) or len(email) > 200:
-        raise FacilitateError("bad_email", f"Adresse courriel invalide : {email!r}.")
+        raise FacilitateError("bad_email", _("Adresse courriel invalide : {email}.", email=repr(email)))
     return email.strip().lower()
 
 
@@ -23,11 +24,14 @@ def check_password(password: object) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise FacilitateError(
             "weak_password",
-            f"Mot de passe trop court : il faut au moins {MIN_PASSWORD_LENGTH} caractères "
-            "(une phrase de quelques mots fait l'affaire).",
+            _(
+                "Mot de passe trop court : il faut au moins {minimum} caractères "
+                "(une phrase de quelques mots fait l'affaire).",
+                minimum=MIN_PASSWORD_LENGTH,
+            ),
         )
     if len(password) > 1000:
-        raise FacilitateError("weak_password", "Mot de passe trop long (1000 caractères au plus).")
+        raise FacilitateError("weak_password", _("Mot de passe trop long (1000 caractères au plus)."))
     return password
 
 
@@ -46,22 +50,24 @@ def wifi_qr_text(ssid: str, password: str, security: str) -> str:
 def clean_wifi(payload: object) -> tuple[str, str, str] | None:
     """{"ssid", "password"?, "security"?} -> (ssid, password, security); an empty ssid clears it."""
     if not isinstance(payload, dict):
-        raise FacilitateError("bad_request", "Requête invalide : un objet JSON est attendu.")
+        raise FacilitateError("bad_request", _("Requête invalide : un objet JSON est attendu."))
     ssid, password, security = (
         payload.get("ssid") or "",
         payload.get("password") or "",
         payload.get("security") or "WPA",
     )
     if not all(isinstance(v, str) for v in (ssid, password, security)):
-        raise FacilitateError("bad_request", "Requête invalide : le nom et le mot de passe du réseau sont des textes.")
+        raise FacilitateError(
+            "bad_request", _("Requête invalide : le nom et le mot de passe du réseau sont des textes.")
+        )
     if not ssid.strip():
         return None
     if len(ssid) > 32:
-        raise FacilitateError("wifi_invalid", "Le nom d'un réseau Wi-Fi a 32 caractères au plus.")
+        raise FacilitateError("wifi_invalid", _("Le nom d'un réseau Wi-Fi a 32 caractères au plus."))
     if security not in WIFI_SECURITIES:
-        raise FacilitateError("wifi_invalid", "Sécurité du réseau : WPA, WEP ou nopass (réseau ouvert).")
+        raise FacilitateError("wifi_invalid", _("Sécurité du réseau : WPA, WEP ou nopass (réseau ouvert)."))
     if security == "WPA" and not 8 <= len(password) <= 63:
-        raise FacilitateError("wifi_invalid", "Un mot de passe WPA a de 8 à 63 caractères.")
+        raise FacilitateError("wifi_invalid", _("Un mot de passe WPA a de 8 à 63 caractères."))
     return ssid, password if security != "nopass" else "", security
 
 

@@ -1,7 +1,10 @@
 """One error type for every refused action: a stable code for programs, a
-French message fit to show a participant, and the HTTP status it maps to."""
+message fit to show a participant (from the catalogs, in the asker's language:
+facilitate.i18n), and the HTTP status it maps to."""
 
 from __future__ import annotations
+
+from facilitate.i18n import _
 
 
 class FacilitateError(Exception):
@@ -16,72 +19,76 @@ class FacilitateError(Exception):
 
 
 def bad_request(detail: str) -> FacilitateError:
-    return FacilitateError("bad_request", f"Requête invalide : {detail}")
+    return FacilitateError("bad_request", _("Requête invalide : {detail}", detail=detail))
 
 
 def facilitator_only() -> FacilitateError:
-    return FacilitateError("forbidden", "Cette action est réservée à l'animation.", 403)
+    return FacilitateError("forbidden", _("Cette action est réservée à l'animation."), 403)
 
 
 def participant_not_found() -> FacilitateError:
-    return FacilitateError("unknown_participant", "Cette personne n'est pas (ou plus) dans l'atelier.", 404)
+    return FacilitateError("unknown_participant", _("Cette personne n'est pas (ou plus) dans l'atelier."), 404)
 
 
 def workshop_not_found() -> FacilitateError:
-    return FacilitateError("unknown_workshop", "Atelier introuvable.", 404)
+    return FacilitateError("unknown_workshop", _("Atelier introuvable."), 404)
 
 
 def note_not_found() -> FacilitateError:
-    return FacilitateError("unknown_note", "Cette note n'existe pas ou a été supprimée.", 404)
+    return FacilitateError("unknown_note", _("Cette note n'existe pas ou a été supprimée."), 404)
 
 
 def note_not_in_bloc() -> FacilitateError:
-    return FacilitateError("unknown_note", "Une de ces notes n'existe pas dans ce bloc.", 404)
+    return FacilitateError("unknown_note", _("Une de ces notes n'existe pas dans ce bloc."), 404)
 
 
 def cluster_not_found() -> FacilitateError:
-    return FacilitateError("unknown_cluster", "Ce regroupement n'existe pas (ou plus).", 404)
+    return FacilitateError("unknown_cluster", _("Ce regroupement n'existe pas (ou plus)."), 404)
 
 
 def cluster_not_in_bloc() -> FacilitateError:
-    return FacilitateError("unknown_cluster", "Ce regroupement n'existe pas dans ce bloc.", 404)
+    return FacilitateError("unknown_cluster", _("Ce regroupement n'existe pas dans ce bloc."), 404)
 
 
 def action_not_found() -> FacilitateError:
-    return FacilitateError("unknown_action", "Cette action n'existe pas.", 404)
+    return FacilitateError("unknown_action", _("Cette action n'existe pas."), 404)
 
 
 def bloc_untitled() -> FacilitateError:
-    return FacilitateError("bloc_invalid", "Donnez un titre au bloc.")
+    return FacilitateError("bloc_invalid", _("Donnez un titre au bloc."))
 
 
 def bad_key() -> FacilitateError:
-    return FacilitateError("bad_key", "Clé d'animation absente ou invalide.", 403)
+    return FacilitateError("bad_key", _("Clé d'animation absente ou invalide."), 403)
 
 
 def unknown_workshop() -> FacilitateError:
     return FacilitateError(
         "unknown_workshop",
-        "Aucun atelier ne correspond à ce code. Vérifiez le code affiché à l'écran.",
+        _("Aucun atelier ne correspond à ce code. Vérifiez le code affiché à l'écran."),
         404,
     )
 
 
 def too_many_attempts() -> FacilitateError:
     return FacilitateError(
-        "too_many_attempts", "Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer.", 429
+        "too_many_attempts",
+        _("Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer."),
+        429,
     )
 
 
 def too_many_passwords() -> FacilitateError:
     return FacilitateError(
         "too_many_attempts",
-        "Trop de mots de passe erronés depuis cet appareil : attendez une minute avant de réessayer.",
+        _("Trop de mots de passe erronés depuis cet appareil : attendez une minute avant de réessayer."),
         429,
     )
 
 
 def template_exists(template_id: str) -> FacilitateError:
     return FacilitateError(
-        "template_exists", f"Un modèle « {template_id} » existe déjà : choisissez un autre titre.", 409
+        "template_exists",
+        _("Un modèle « {template_id} » existe déjà : choisissez un autre titre.", template_id=template_id),
+        409,
     )

@@ -26,6 +26,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from facilitate.errors import FacilitateError
+from facilitate.i18n import _
 from facilitate.model import Role
 from facilitate.payloads import EVENTS, read
 from facilitate.projection import is_empty, note_json
@@ -126,7 +127,7 @@ def revoke_cofacilitators(workshop_id: str) -> None:
     """Disconnect the co-animation views of a revoked (or replaced) invitation."""
     for sid, identity in list(_identities.items()):
         if identity.workshop.id == workshop_id and identity.viewer.role == Role.COFACILITATOR:
-            message = "L'animation a retiré cette invitation de co-animation."
+            message = _("L'animation a retiré cette invitation de co-animation.")
             socketio.emit("cofacilitator:revoked", {"message": message}, to=sid)
             _identities.pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
@@ -223,11 +224,11 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
         def handler(*args: Any) -> dict[str, Any]:
             identity = _identities.get(request.sid)
             if identity is None:
-                return _error_ack(FacilitateError("not_connected", "Connexion non reconnue : rechargez la page."))
+                return _error_ack(FacilitateError("not_connected", _("Connexion non reconnue : rechargez la page.")))
             if not identity.viewer.is_staff and not _within_limits(identity, name):
                 return _error_ack(
                     FacilitateError(
-                        "rate_limited", "Vous envoyez trop vite : attendez quelques secondes, puis réessayez.", 429
+                        "rate_limited", _("Vous envoyez trop vite : attendez quelques secondes, puis réessayez."), 429
                     )
                 )
             try:
@@ -240,7 +241,7 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
                 return _error_ack(error)
             except Exception:
                 log.exception("event %s failed", name)
-                return _error_ack(FacilitateError("internal", "Erreur interne du serveur : réessayez."))
+                return _error_ack(FacilitateError("internal", _("Erreur interne du serveur : réessayez.")))
 
         socketio.on_event(name, handler)
         return handler

@@ -110,6 +110,7 @@ class Workshop:
     tables_choice: bool = False  # participants pick their table from the list
     cofacilitator_key: str | None = None  # the co-animation invitation's key, None when revoked
     results_public: bool = False  # the join address shows the results once every bloc is closed
+    language: str = "fr"  # its exports' fixed words: "fr" or "en" (facilitate.i18n.LANGUAGES)
 
 
 @dataclass

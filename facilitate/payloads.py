@@ -373,6 +373,7 @@ class WorkshopCreate(Payload):
     facilitator_name: Annotated[Text, Field(max_length=200)] | None = None
     organisation: Annotated[Text, Field(max_length=200)] | None = None
     identity: IdentityName = "named"
+    language: Literal["fr", "en"] | None = None
 
 
 class TemplateSave(Payload):
@@ -398,6 +399,7 @@ class ArchiveWorkshop(Payload):
     created_at: Short | None = None
     current_bloc: Ref | None = None
     identity: IdentityName = "named"
+    language: Literal["fr", "en"] = "fr"
 
 
 class ArchiveParticipant(Payload):

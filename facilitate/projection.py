@@ -49,6 +49,7 @@ def workshop_details(w: Workshop) -> dict[str, Any]:
         "facilitator_name": w.facilitator_name,
         "organisation": w.organisation,
         "template": w.template_id,
+        "language": w.language,
     }
 
 

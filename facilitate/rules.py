@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from facilitate.errors import FacilitateError, bloc_untitled, facilitator_only
+from facilitate.i18n import _
 from facilitate.model import Bloc, BlocKind, Column, IdentityMode, Note, Participant, Phase, Role
 
 MAX_NOTE_LENGTH = 500
@@ -55,7 +56,7 @@ def acting_viewer(viewer: Viewer, event: str) -> Viewer:
     if viewer.role != Role.COFACILITATOR:
         return viewer
     if event not in COFACILITATOR_EVENTS:
-        raise FacilitateError("forbidden", "Cette action est réservée à l'animation principale.", 403)
+        raise FacilitateError("forbidden", _("Cette action est réservée à l'animation principale."), 403)
     return Viewer(Role.FACILITATOR, viewer.participant_id)
 
 
@@ -73,11 +74,15 @@ def is_blank(text: str) -> bool:
 def clean_note_text(text: str) -> str:
     cleaned = text.strip()
     if is_blank(cleaned):
-        raise FacilitateError("note_empty", "La note est vide : écrivez quelques mots avant d'envoyer.")
+        raise FacilitateError("note_empty", _("La note est vide : écrivez quelques mots avant d'envoyer."))
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise FacilitateError(
             "note_too_long",
-            f"La note compte {len(cleaned)} caractères ; le maximum est {MAX_NOTE_LENGTH}. Raccourcissez-la.",
+            _(
+                "La note compte {length} caractères ; le maximum est {maximum}. Raccourcissez-la.",
+                length=len(cleaned),
+                maximum=MAX_NOTE_LENGTH,
+            ),
         )
     return cleaned
 
@@ -88,7 +93,7 @@ def clean_display_name(name: str | None) -> str | None:
         return None
     cleaned = " ".join(name.split())
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise FacilitateError("name_too_long", f"Le nom dépasse {MAX_NAME_LENGTH} caractères.")
+        raise FacilitateError("name_too_long", _("Le nom dépasse {maximum} caractères.", maximum=MAX_NAME_LENGTH))
     return None if is_blank(cleaned) else cleaned
 
 
@@ -96,12 +101,12 @@ def check_column(bloc: Bloc, column: object) -> str | None:
     """Columns and questions blocs need a valid column; brainstorm blocs take none."""
     if not bloc.columns:
         if column not in (None, ""):
-            raise FacilitateError("unknown_column", "Ce bloc n'a pas de colonnes.")
+            raise FacilitateError("unknown_column", _("Ce bloc n'a pas de colonnes."))
         return None
     if column in (None, ""):
         return bloc.columns[0].id
     if not any(c.id == column for c in bloc.columns):
-        raise FacilitateError("unknown_column", "Cette colonne ou question n'existe pas dans ce bloc.")
+        raise FacilitateError("unknown_column", _("Cette colonne ou question n'existe pas dans ce bloc."))
     return str(column)
 
 
@@ -145,11 +150,13 @@ def check_rapporteur(participant: Participant | None, bloc: Bloc, notes: list[No
     """A table's rapporteur groups and ranks their table's notes from a phone,
     while the bloc runs by table; returns the table."""
     if participant is None or not participant.rapporteur or participant.table is None:
-        raise FacilitateError("forbidden", "Seul le rapporteur ou la rapporteuse d'une table regroupe ses notes.", 403)
+        raise FacilitateError(
+            "forbidden", _("Seul le rapporteur ou la rapporteuse d'une table regroupe ses notes."), 403
+        )
     if not bloc.by_table or bloc.plenary:
-        raise FacilitateError("not_by_table", "Ce bloc ne se fait pas (ou plus) par table.", 409)
+        raise FacilitateError("not_by_table", _("Ce bloc ne se fait pas (ou plus) par table."), 409)
     if any(n.table != participant.table for n in notes):
-        raise FacilitateError("not_your_table", "Ces notes ne sont pas celles de votre table.", 403)
+        raise FacilitateError("not_your_table", _("Ces notes ne sont pas celles de votre table."), 403)
     return participant.table
 
 
@@ -170,7 +177,7 @@ def check_identity_change(current: IdentityMode, wanted: IdentityMode, participa
     if weaker and participants_joined:
         raise FacilitateError(
             "identity_locked",
-            "Des personnes ont rejoint l'atelier sous ce mode : on peut le rendre plus discret, jamais moins.",
+            _("Des personnes ont rejoint l'atelier sous ce mode : on peut le rendre plus discret, jamais moins."),
             409,
         )
 
@@ -178,7 +185,7 @@ def check_identity_change(current: IdentityMode, wanted: IdentityMode, participa
 def check_not_muted(participant: Participant | None) -> None:
     if participant is not None and participant.muted:
         raise FacilitateError(
-            "muted", "L'animation a suspendu vos envois dans cet atelier : vous pouvez encore lire le tableau.", 403
+            "muted", _("L'animation a suspendu vos envois dans cet atelier : vous pouvez encore lire le tableau."), 403
         )
 
 
@@ -207,9 +214,11 @@ def participant_offers(bloc: Bloc) -> Offers:
 
 def check_can_write(viewer: Viewer, bloc: Bloc) -> None:
     if viewer.role == Role.PROJECTOR:
-        raise FacilitateError("forbidden", "Le projecteur ne peut pas écrire de notes.", 403)
+        raise FacilitateError("forbidden", _("Le projecteur ne peut pas écrire de notes."), 403)
     if viewer.role == Role.PARTICIPANT and not participant_offers(bloc)["write"]:
-        raise FacilitateError("writing_closed", f"L'écriture est terminée pour le bloc « {bloc.title} ».", 409)
+        raise FacilitateError(
+            "writing_closed", _("L'écriture est terminée pour le bloc « {title} ».", title=bloc.title), 409
+        )
 
 
 def check_can_add_note(viewer: Viewer, bloc: Bloc) -> None:
@@ -224,7 +233,7 @@ def check_can_change_note(viewer: Viewer, note: Note, bloc: Bloc) -> None:
     if viewer.role == Role.FACILITATOR:
         return
     if viewer.participant_id != note.participant_id:
-        raise FacilitateError("not_your_note", "Vous ne pouvez modifier que vos propres notes.", 403)
+        raise FacilitateError("not_your_note", _("Vous ne pouvez modifier que vos propres notes."), 403)
     check_can_write(viewer, bloc)
 
 
@@ -234,13 +243,13 @@ def check_can_group(viewer: Viewer, bloc: Bloc) -> None:
         return
     if viewer.role == Role.PARTICIPANT and participant_offers(bloc)["group"]:
         return
-    raise FacilitateError("forbidden", "Le regroupement est réservé à l'animation pour ce bloc.", 403)
+    raise FacilitateError("forbidden", _("Le regroupement est réservé à l'animation pour ce bloc."), 403)
 
 
 def clean_cluster_label(label: str) -> str:
     cleaned = " ".join(label.split())
     if is_blank(cleaned):
-        raise FacilitateError("label_empty", "Donnez un nom au regroupement.")
+        raise FacilitateError("label_empty", _("Donnez un nom au regroupement."))
     return cleaned[:MAX_NOTE_LENGTH]
 
 
@@ -251,9 +260,12 @@ def clean_synthesis_text(payload: dict[str, str | None], name: str, *, required:
     """A volet title, an action or its soutien: trimmed text, 1000 characters at most."""
     value = (payload.get(name) or "").strip()
     if required and is_blank(value):
-        raise FacilitateError("text_empty", "Ce texte ne peut pas être vide.")
+        raise FacilitateError("text_empty", _("Ce texte ne peut pas être vide."))
     if len(value) > MAX_SYNTHESIS_TEXT:
-        raise FacilitateError("text_too_long", f"Ce texte dépasse {MAX_SYNTHESIS_TEXT} caractères.")
+        raise FacilitateError(
+            "text_too_long",
+            _("Ce texte dépasse {maximum} caractères.", maximum=MAX_SYNTHESIS_TEXT),
+        )
     return value
 
 
@@ -276,7 +288,7 @@ def _text(payload: dict[str, Any], name: str, limit: int, *, required: bool) -> 
     if required and is_blank(value):
         raise bloc_untitled()
     if len(value) > limit:
-        raise FacilitateError("bloc_invalid", f"« {name} » dépasse {limit} caractères.")
+        raise FacilitateError("bloc_invalid", _("« {name} » dépasse {limit} caractères.", name=name, limit=limit))
     return value
 
 
@@ -285,11 +297,15 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
     an existing id keep their notes; new labels get new ids."""
     if kind == BlocKind.BRAINSTORM:
         if raw not in (None, []):
-            raise FacilitateError("bloc_invalid", "Un bloc de remue-méninges n'a ni colonnes ni questions.")
+            raise FacilitateError("bloc_invalid", _("Un bloc de remue-méninges n'a ni colonnes ni questions."))
         return []
     if raw is None or len(raw) > MAX_COLUMNS:
         raise FacilitateError(
-            "bad_request", f"Requête invalide : « columns » est une liste de {MAX_COLUMNS} éléments au plus."
+            "bad_request",
+            _(
+                "Requête invalide : « columns » est une liste de {maximum} éléments au plus.",
+                maximum=MAX_COLUMNS,
+            ),
         )
     known = {c.id for c in current}
     taken = set(known)
@@ -299,7 +315,7 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
             entry = {"label": entry}
         label = " ".join(entry["label"].split())
         if not label or len(label) > 200:
-            raise FacilitateError("bloc_invalid", "Chaque colonne ou question a un libellé de 1 à 200 caractères.")
+            raise FacilitateError("bloc_invalid", _("Chaque colonne ou question a un libellé de 1 à 200 caractères."))
         column_id = entry.get("id")
         if column_id not in known or any(c.id == column_id for c in columns):
             column_id = next(f"c{i}" for i in range(1, 1000) if f"c{i}" not in taken)
@@ -308,7 +324,7 @@ def clean_columns(kind: BlocKind, raw: list[str | dict[str, Any]] | None, curren
     minimum = 2 if kind == BlocKind.COLUMNS else 1
     if len(columns) < minimum:
         what = "au moins deux colonnes" if kind == BlocKind.COLUMNS else "au moins une question"
-        raise FacilitateError("bloc_invalid", f"Ce bloc doit garder {what}.")
+        raise FacilitateError("bloc_invalid", _("Ce bloc doit garder {what}.", what=what))
     return columns
 
 
@@ -324,12 +340,12 @@ def apply_bloc_settings(bloc: Bloc, payload: dict[str, Any]) -> Bloc:
     if "timer_seconds" in payload:
         timer = payload["timer_seconds"]
         if timer is not None and not 0 < timer <= MAX_TIMER_SECONDS:
-            raise FacilitateError("bloc_invalid", "La minuterie va de 1 seconde à 4 heures (ou aucune).")
+            raise FacilitateError("bloc_invalid", _("La minuterie va de 1 seconde à 4 heures (ou aucune)."))
         changes["timer_seconds"] = timer
     if "vote_budget" in payload:
         budget = payload["vote_budget"]
         if not 1 <= budget <= 20:
-            raise FacilitateError("bloc_invalid", "Le nombre de votes par personne va de 1 à 20.")
+            raise FacilitateError("bloc_invalid", _("Le nombre de votes par personne va de 1 à 20."))
         changes["vote_budget"] = budget
     flags = (
         "private_writing",

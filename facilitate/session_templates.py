@@ -27,6 +27,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 import tomli_w
 
 from facilitate.countdown import MAX_TIMER_SECONDS
+from facilitate.i18n import N_, _
 from facilitate.model import Bloc, BlocKind
 
 DEFAULT_VOLETS: tuple[str, ...] = ("Communications", "Impacts", "Reconnaissance", "Membres")
@@ -34,7 +35,8 @@ DEFAULT_VOTE_BUDGET = 5
 VOTE_BUDGET_MIN = 1
 VOTE_BUDGET_MAX = 20
 
-TOP_KEYS: tuple[str, ...] = ("title", "description", "event", "volets", "vote_budget", "blocs")
+TOP_KEYS: tuple[str, ...] = ("title", "description", "event", "language", "volets", "vote_budget", "blocs")
+TEMPLATE_LANGUAGES: tuple[str, ...] = ("fr", "en")  # facilitate.i18n.LANGUAGES
 BLOC_KEYS: tuple[str, ...] = (
     "id",
     "title",
@@ -90,6 +92,7 @@ class SessionTemplate:
     event: str
     volets: tuple[str, ...]
     blocs: tuple[BlocTemplate, ...]
+    language: str = "fr"  # the language its texts are written in; a template stays in it
 
     def summary(self) -> dict[str, Any]:
         """JSON-able overview for GET /api/templates."""
@@ -98,6 +101,7 @@ class SessionTemplate:
             "title": self.title,
             "description": self.description,
             "event": self.event,
+            "language": self.language,
             "volets": list(self.volets),
             "blocs": [{"id": b.id, "title": b.title, "kind": b.kind.value} for b in self.blocs],
         }
@@ -123,7 +127,9 @@ class TemplateError(Exception):
     def __str__(self) -> str:
         where = f"{self.place} (« {self.label} »)" if self.label else self.place
         problem = self.problem.rstrip(". ")
-        line = f"{self.file}, {where} : {problem}. Correctif : {self.fix}"
+        line = _(
+            "{file}, {where} : {problem}. Correctif : {fix}", file=self.file, where=where, problem=problem, fix=self.fix
+        )
         # One line, always: a multi-line title or value must not break log lines.
         return line.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
@@ -159,17 +165,17 @@ def unique_slugs(titles: list[str], fallback: str = "bloc") -> list[str]:
 
 # TOML's types as a template's author would say them (bool before int: a bool is an int).
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (
-    (bool, "un booléen (true/false)"),
-    (int, "un nombre entier"),
-    (float, "un nombre décimal"),
-    (str, "un texte"),
-    (list, "une liste"),
-    (dict, "une table"),
+    (bool, N_("un booléen (true/false)")),
+    (int, N_("un nombre entier")),
+    (float, N_("un nombre décimal")),
+    (str, N_("un texte")),
+    (list, N_("une liste")),
+    (dict, N_("une table")),
 )
 
 
 def _type_name(value: object) -> str:
-    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), "une date")  # the only other type
+    return _(next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), N_("une date")))  # the only other
 
 
 def _show(value: object) -> str:
@@ -201,38 +207,59 @@ class _Checker:
             known_list = ", ".join(known)
             if key in other and prefix:
                 # TOML puts every key written after a [[blocs]] header into that bloc.
-                fix = (
-                    f"« {key} » se place en haut du fichier, avant le premier [[blocs]] : "
-                    f"déplacez la ligne {key} = ... plus haut"
+                fix = _(
+                    "« {key} » se place en haut du fichier, avant le premier [[blocs]] : "
+                    "déplacez la ligne {key} = ... plus haut",
+                    key=key,
                 )
             elif key in other:
-                fix = f"« {key} » est une clé de bloc : placez la ligne sous un [[blocs]]"
+                fix = _("« {key} » est une clé de bloc : placez la ligne sous un [[blocs]]", key=key)
             else:
                 guess = _suggest(key, known)
                 fix = (
-                    f"remplacez « {key} » par « {guess} » (clés reconnues : {known_list})"
+                    _(
+                        "remplacez « {key} » par « {guess} » (clés reconnues : {known_list})",
+                        key=key,
+                        guess=guess,
+                        known_list=known_list,
+                    )
                     if guess
-                    else f"corrigez ou retirez cette ligne (clés reconnues : {known_list})"
+                    else _("corrigez ou retirez cette ligne (clés reconnues : {known_list})", known_list=known_list)
                 )
-            self.fail(place, f"clé inconnue « {key} »", fix, label)
+            self.fail(place, _("clé inconnue « {key} »", key=key), fix, label)
 
     def text(self, table: dict[str, Any], key: str, prefix: str, label: str, *, required: bool, example: str) -> str:
         place = f"{prefix}.{key}" if prefix else key
         if key not in table:
             if required:
-                self.fail(place, f"la clé « {key} » est obligatoire", f'ajoutez la ligne {key} = "{example}"', label)
+                self.fail(
+                    place,
+                    _("la clé « {key} » est obligatoire", key=key),
+                    _('ajoutez la ligne {key} = "{example}"', key=key, example=example),
+                    label,
+                )
             return ""
         value = table[key]
         if not isinstance(value, str):
             self.fail(
                 place,
-                f"{key} doit être un texte, pas {_type_name(value)} ({_show(value)})",
-                f'mettez la valeur entre guillemets droits : {key} = "{example}"',
+                _(
+                    "{key} doit être un texte, pas {type} ({shown})",
+                    key=key,
+                    type=_type_name(value),
+                    shown=_show(value),
+                ),
+                _('mettez la valeur entre guillemets droits : {key} = "{example}"', key=key, example=example),
                 label,
             )
         value = value.strip()
         if required and not value:
-            self.fail(place, f"{key} est vide", f'écrivez un texte : {key} = "{example}"', label)
+            self.fail(
+                place,
+                _("{key} est vide", key=key),
+                _('écrivez un texte : {key} = "{example}"', key=key, example=example),
+                label,
+            )
         return value
 
     def text_list(
@@ -251,8 +278,13 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(
                 place,
-                f"{key} doit être une liste de textes, pas {_type_name(value)} ({_show(value)})",
-                f"écrivez-la entre crochets : {key} = {example}",
+                _(
+                    "{key} doit être une liste de textes, pas {type} ({shown})",
+                    key=key,
+                    type=_type_name(value),
+                    shown=_show(value),
+                ),
+                _("écrivez-la entre crochets : {key} = {example}", key=key, example=example),
                 label,
             )
         items: list[str] = []
@@ -260,24 +292,35 @@ class _Checker:
             if not isinstance(item, str):
                 self.fail(
                     place,
-                    f"l'élément {number} de {key} doit être un texte, pas {_type_name(item)} ({_show(item)})",
-                    f"mettez chaque élément entre guillemets droits : {key} = {example}",
+                    _(
+                        "l'élément {number} de {key} doit être un texte, pas {type} ({shown})",
+                        number=number,
+                        key=key,
+                        type=_type_name(item),
+                        shown=_show(item),
+                    ),
+                    _("mettez chaque élément entre guillemets droits : {key} = {example}", key=key, example=example),
                     label,
                 )
             item = item.strip()
             if not item:
-                self.fail(place, f"l'élément {number} de {key} est vide", "retirez-le ou écrivez un texte", label)
+                self.fail(
+                    place,
+                    _("l'élément {number} de {key} est vide", number=number, key=key),
+                    _("retirez-le ou écrivez un texte"),
+                    label,
+                )
             if item in items:
                 self.fail(
                     place,
-                    f"« {item} » apparaît deux fois dans {key}",
-                    "retirez le doublon ou distinguez les deux libellés",
+                    _("« {item} » apparaît deux fois dans {key}", item=item, key=key),
+                    _("retirez le doublon ou distinguez les deux libellés"),
                     label,
                 )
             items.append(item)
         if len(items) < minimum:
-            nth = "une première" if not items else "une deuxième"
-            self.fail(place, too_few, f"ajoutez {nth} valeur à {key} = [...]", label)
+            nth = _("une première") if not items else _("une deuxième")
+            self.fail(place, too_few, _("ajoutez {nth} valeur à {key} = [...]", nth=nth, key=key), label)
         return tuple(items)
 
     def integer(
@@ -297,10 +340,27 @@ class _Checker:
         value = table[key]
         # bool is an int in Python; `timer = true` is a mistake, not 1 second.
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(place, f"{key} doit être un nombre entier, pas {_type_name(value)} ({_show(value)})", fix, label)
+            self.fail(
+                place,
+                _(
+                    "{key} doit être un nombre entier, pas {type} ({shown})",
+                    key=key,
+                    type=_type_name(value),
+                    shown=_show(value),
+                ),
+                fix,
+                label,
+            )
         if value < low or (high is not None and value > high):
-            bounds = f"entre {low} et {high}" if high is not None else f"au moins {low}"
-            self.fail(place, f"{key} = {value} est hors limites : il doit être {bounds}", fix, label)
+            bounds = (
+                _("entre {low} et {high}", low=low, high=high) if high is not None else _("au moins {low}", low=low)
+            )
+            self.fail(
+                place,
+                _("{key} = {value} est hors limites : il doit être {bounds}", key=key, value=value, bounds=bounds),
+                fix,
+                label,
+            )
         return value
 
     def boolean(self, table: dict[str, Any], key: str, prefix: str, label: str) -> bool:
@@ -309,8 +369,13 @@ class _Checker:
         if not isinstance(value, bool):
             self.fail(
                 place,
-                f"{key} doit valoir true ou false, pas {_type_name(value)} ({_show(value)})",
-                f"écrivez {key} = true ou {key} = false (en minuscules, sans guillemets)",
+                _(
+                    "{key} doit valoir true ou false, pas {type} ({shown})",
+                    key=key,
+                    type=_type_name(value),
+                    shown=_show(value),
+                ),
+                _("écrivez {key} = true ou {key} = false (en minuscules, sans guillemets)", key=key),
                 label,
             )
         return value
@@ -324,31 +389,37 @@ _TOML_HINTS: tuple[tuple[str, str, str], ...] = (
     # (start of tomllib's message, problème, correctif)
     (
         "Invalid value",
-        "valeur illisible",
-        'mettez le texte entre guillemets droits "...", les nombres sans guillemets, true/false en minuscules',
+        N_("valeur illisible"),
+        N_('mettez le texte entre guillemets droits "...", les nombres sans guillemets, true/false en minuscules'),
     ),
     (
         "Cannot overwrite a value",
-        "une clé est définie deux fois",
-        "gardez une seule ligne pour cette clé dans la même section",
+        N_("une clé est définie deux fois"),
+        N_("gardez une seule ligne pour cette clé dans la même section"),
     ),
-    ("Cannot declare", "une section est déclarée deux fois", "fusionnez les deux sections"),
-    ("Unterminated string", "un texte n'est pas fermé", 'fermez le texte avec un guillemet droit "'),
+    ("Cannot declare", N_("une section est déclarée deux fois"), N_("fusionnez les deux sections")),
+    ("Unterminated string", N_("un texte n'est pas fermé"), N_('fermez le texte avec un guillemet droit "')),
     (
         "Illegal character",
-        "caractère interdit dans un texte (souvent un texte non fermé)",
-        'fermez le texte avec un guillemet droit " sur la même ligne, ou utilisez """ ... """ pour plusieurs lignes',
+        N_("caractère interdit dans un texte (souvent un texte non fermé)"),
+        N_(
+            'fermez le texte avec un guillemet droit " sur la même ligne, ou utilisez """ ... """ pour plusieurs lignes'
+        ),
     ),
-    ("Unclosed array", "une liste n'est pas fermée", "fermez la liste avec ] et séparez les éléments par des virgules"),
+    (
+        "Unclosed array",
+        N_("une liste n'est pas fermée"),
+        N_("fermez la liste avec ] et séparez les éléments par des virgules"),
+    ),
     (
         "Expected '=' after a key",
-        "il manque le signe = après la clé",
-        'écrivez clé = valeur, par exemple title = "Mon atelier"',
+        N_("il manque le signe = après la clé"),
+        N_('écrivez clé = valeur, par exemple title = "Mon atelier"'),
     ),
     (
         "Invalid statement",
-        "ligne incomprise",
-        "chaque ligne doit être clé = valeur, un en-tête [[blocs]] ou un commentaire commençant par #",
+        N_("ligne incomprise"),
+        N_("chaque ligne doit être clé = valeur, un en-tête [[blocs]] ou un commentaire commençant par #"),
     ),
 )
 
@@ -363,20 +434,20 @@ def _syntax_error(error: tomllib.TOMLDecodeError, text: str, file: str) -> Templ
     lines = text.splitlines()
     content = lines[line - 1] if 0 < line <= len(lines) else ""
     original = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
-    problem, fix = "syntaxe TOML invalide", "vérifiez les guillemets, les crochets et les virgules de cette ligne"
+    problem, fix = _("syntaxe TOML invalide"), _("vérifiez les guillemets, les crochets et les virgules de cette ligne")
     for start, hint_problem, hint_fix in _TOML_HINTS:
         if original.startswith(start):
-            problem, fix = hint_problem, hint_fix
+            problem, fix = _(hint_problem), _(hint_fix)
             break
     if any(mark in content for mark in "«»“”„"):
         # Word processors turn " into typographic quotes, which TOML does not accept.
-        problem = "guillemets typographiques (« » ou “ ”) autour d'une valeur"
-        fix = 'remplacez-les par des guillemets droits "..."; les « » restent permis à l\'intérieur du texte'
+        problem = _("guillemets typographiques (« » ou “ ”) autour d'une valeur")
+        fix = _('remplacez-les par des guillemets droits "..."; les « » restent permis à l\'intérieur du texte')
     shown = content.strip()
     if shown:
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        problem = f"{problem} dans « {shown} »"
-    return TemplateError(file, f"ligne {line}", f"{problem} ({original})", fix)
+        problem = _("{problem} dans « {shown} »", problem=problem, shown=shown)
+    return TemplateError(file, _("ligne {line}", line=line), f"{problem} ({original})", fix)
 
 
 def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
@@ -384,9 +455,9 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
     check = _Checker(source)
     if not _TEMPLATE_ID.fullmatch(template_id):
         check.fail(
-            "nom du fichier",
-            f"l'identifiant « {template_id} » doit être en minuscules, chiffres et tirets",
-            f"renommez le fichier en {slugify(template_id)}.toml",
+            _("nom du fichier"),
+            _("l'identifiant « {template_id} » doit être en minuscules, chiffres et tirets", template_id=template_id),
+            _("renommez le fichier en {slug}.toml", slug=slugify(template_id)),
         )
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))
@@ -395,14 +466,21 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
     except RecursionError:  # tomllib recurses once per nested table or array
         check.fail(
             "structure",
-            "tableaux ou listes imbriqués trop profondément",
-            "un gabarit n'a que [[blocs]] et des listes simples",
+            _("tableaux ou listes imbriqués trop profondément"),
+            _("un gabarit n'a que [[blocs]] et des listes simples"),
         )
 
     check.unknown_keys(data, TOP_KEYS, "", "", BLOC_KEYS)
-    title = check.text(data, "title", "", "", required=True, example="Titre de l'atelier")
-    description = check.text(data, "description", "", "", required=False, example="Une phrase sur l'atelier")
-    event = check.text(data, "event", "", "", required=False, example="Nom de l'événement")
+    title = check.text(data, "title", "", "", required=True, example=_("Titre de l'atelier"))
+    description = check.text(data, "description", "", "", required=False, example=_("Une phrase sur l'atelier"))
+    event = check.text(data, "event", "", "", required=False, example=_("Nom de l'événement"))
+    language = check.text(data, "language", "", "", required=False, example="fr") or "fr"
+    if language not in TEMPLATE_LANGUAGES:
+        check.fail(
+            "language",
+            _("langue « {language} » inconnue", language=language),
+            _('écrivez language = "fr" ou language = "en"'),
+        )
     volets = DEFAULT_VOLETS
     if "volets" in data:
         volets = check.text_list(
@@ -411,10 +489,14 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
             "",
             "",
             minimum=1,
-            too_few="il faut au moins un volet",
+            too_few=_("il faut au moins un volet"),
             example='["Communications", "Impacts"]',
         )
-    budget_fix = f"écrivez un nombre de {VOTE_BUDGET_MIN} à {VOTE_BUDGET_MAX}, par exemple vote_budget = 5"
+    budget_fix = _(
+        "écrivez un nombre de {VOTE_BUDGET_MIN} à {VOTE_BUDGET_MAX}, par exemple vote_budget = 5",
+        VOTE_BUDGET_MIN=VOTE_BUDGET_MIN,
+        VOTE_BUDGET_MAX=VOTE_BUDGET_MAX,
+    )
     default_budget = check.integer(
         data, "vote_budget", "", "", low=VOTE_BUDGET_MIN, high=VOTE_BUDGET_MAX, fix=budget_fix
     )
@@ -422,20 +504,26 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
         default_budget = DEFAULT_VOTE_BUDGET
 
     raw_blocs = data.get("blocs")
-    first_bloc_fix = 'ajoutez un bloc : [[blocs]] puis id = "...", title = "...", kind = "brainstorm", prompt = "..."'
+    first_bloc_fix = _(
+        'ajoutez un bloc : [[blocs]] puis id = "...", title = "...", kind = "brainstorm", prompt = "..."'
+    )
     if raw_blocs is None:
-        check.fail("blocs", "le gabarit n'a aucun bloc", first_bloc_fix)
+        check.fail("blocs", _("le gabarit n'a aucun bloc"), first_bloc_fix)
     if isinstance(raw_blocs, dict):
         # `[blocs]` (one bracket) declares a single table, not a list of blocs.
         check.fail(
-            "blocs", "les blocs doivent être déclarés avec [[blocs]] (deux crochets)", "remplacez [blocs] par [[blocs]]"
+            "blocs",
+            _("les blocs doivent être déclarés avec [[blocs]] (deux crochets)"),
+            _("remplacez [blocs] par [[blocs]]"),
         )
     if not isinstance(raw_blocs, list) or not all(isinstance(b, dict) for b in raw_blocs):
         check.fail(
-            "blocs", f"blocs doit être une suite de sections [[blocs]], pas {_type_name(raw_blocs)}", first_bloc_fix
+            "blocs",
+            _("blocs doit être une suite de sections [[blocs]], pas {type}", type=_type_name(raw_blocs)),
+            first_bloc_fix,
         )
     if not raw_blocs:
-        check.fail("blocs", "le gabarit n'a aucun bloc", first_bloc_fix)
+        check.fail("blocs", _("le gabarit n'a aucun bloc"), first_bloc_fix)
 
     blocs: list[BlocTemplate] = []
     seen: dict[str, int] = {}
@@ -444,8 +532,16 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
         if bloc.id in seen:
             check.fail(
                 f"blocs[{number}].id",
-                f"l'identifiant « {bloc.id} » est déjà utilisé par blocs[{seen[bloc.id]}]",
-                f'donnez à ce bloc un id unique, par exemple id = "{bloc.id}-{number}"',
+                _(
+                    "l'identifiant « {bloc_id} » est déjà utilisé par blocs[{other}]",
+                    bloc_id=bloc.id,
+                    other=seen[bloc.id],
+                ),
+                _(
+                    'donnez à ce bloc un id unique, par exemple id = "{bloc_id}-{number}"',
+                    bloc_id=bloc.id,
+                    number=number,
+                ),
                 bloc.title,
             )
         seen[bloc.id] = number
@@ -458,6 +554,7 @@ def parse_template(text: str, template_id: str, source: str) -> SessionTemplate:
         event=event,
         volets=volets,
         blocs=tuple(blocs),
+        language=language,
     )
 
 
@@ -473,13 +570,16 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
     )
     check.unknown_keys(raw, BLOC_KEYS, prefix, label, TOP_KEYS)
 
-    title = check.text(raw, "title", prefix, label, required=True, example="Titre du bloc")
+    title = check.text(raw, "title", prefix, label, required=True, example=_("Titre du bloc"))
     bloc_id = check.text(raw, "id", prefix, label, required=True, example=slugify(title, f"bloc-{number}"))
     if not _BLOC_ID.fullmatch(bloc_id):
         check.fail(
             f"{prefix}.id",
-            f"l'identifiant « {bloc_id} » doit être en minuscules, chiffres et tirets (sans accents ni espaces)",
-            f'écrivez par exemple id = "{slugify(bloc_id, f"bloc-{number}")}"',
+            _(
+                "l'identifiant « {bloc_id} » doit être en minuscules, chiffres et tirets (sans accents ni espaces)",
+                bloc_id=bloc_id,
+            ),
+            _('écrivez par exemple id = "{slug}"', slug=slugify(bloc_id, f"bloc-{number}")),
             label,
         )
 
@@ -491,10 +591,10 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         guess = _KIND_HINTS.get(kind_name.lower()) or _suggest(kind_name, KINDS)
         check.fail(
             f"{prefix}.kind",
-            f"type de bloc inconnu « {kind_name} »",
-            f'écrivez kind = "{guess}" (types reconnus : {kinds})'
+            _("type de bloc inconnu « {kind_name} »", kind_name=kind_name),
+            _('écrivez kind = "{guess}" (types reconnus : {kinds})', guess=guess, kinds=kinds)
             if guess
-            else f"choisissez parmi les types reconnus : {kinds}",
+            else _("choisissez parmi les types reconnus : {kinds}", kinds=kinds),
             label,
         )
 
@@ -504,7 +604,7 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         prefix,
         label,
         required=kind is not BlocKind.QUESTIONS,
-        example="La consigne affichée aux participants",
+        example=_("La consigne affichée aux participants"),
     )
 
     # The one list a bloc may have depends on its kind; the other is a mistake.
@@ -514,8 +614,13 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
             right_kind = "columns" if key == "columns" else "questions"
             check.fail(
                 f"{prefix}.{key}",
-                f"{key} n'est permis que dans un bloc « {right_kind} », pas dans un bloc « {kind.value} »",
-                f'retirez la ligne {key} = [...] ou mettez kind = "{right_kind}"',
+                _(
+                    "{key} n'est permis que dans un bloc « {right_kind} », pas dans un bloc « {kind_value} »",
+                    key=key,
+                    right_kind=right_kind,
+                    kind_value=kind.value,
+                ),
+                _('retirez la ligne {key} = [...] ou mettez kind = "{right_kind}"', key=key, right_kind=right_kind),
                 label,
             )
     columns: tuple[str, ...] = ()
@@ -523,8 +628,8 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         if "columns" not in raw:
             check.fail(
                 f"{prefix}.columns",
-                "un bloc « columns » doit avoir au moins deux colonnes",
-                'ajoutez columns = ["Première colonne", "Deuxième colonne"]',
+                _("un bloc « columns » doit avoir au moins deux colonnes"),
+                _('ajoutez columns = ["Première colonne", "Deuxième colonne"]'),
                 label,
             )
         columns = check.text_list(
@@ -533,15 +638,15 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
             prefix,
             label,
             minimum=2,
-            too_few="un bloc « columns » doit avoir au moins deux colonnes",
+            too_few=_("un bloc « columns » doit avoir au moins deux colonnes"),
             example='["Première colonne", "Deuxième colonne"]',
         )
     elif kind is BlocKind.QUESTIONS:
         if "questions" not in raw:
             check.fail(
                 f"{prefix}.questions",
-                "un bloc « questions » doit avoir au moins une question",
-                'ajoutez questions = ["Première question?", "Deuxième question?"]',
+                _("un bloc « questions » doit avoir au moins une question"),
+                _('ajoutez questions = ["Première question?", "Deuxième question?"]'),
                 label,
             )
         columns = check.text_list(
@@ -550,7 +655,7 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
             prefix,
             label,
             minimum=1,
-            too_few="un bloc « questions » doit avoir au moins une question",
+            too_few=_("un bloc « questions » doit avoir au moins une question"),
             example='["Première question?", "Deuxième question?"]',
         )
 
@@ -561,7 +666,7 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         label,
         low=1,
         high=MAX_TIMER_SECONDS,
-        fix="écrivez une durée en secondes (4 heures au plus), par exemple timer = 600 pour 10 minutes",
+        fix=_("écrivez une durée en secondes (4 heures au plus), par exemple timer = 600 pour 10 minutes"),
     )
     budget = check.integer(
         raw,
@@ -570,7 +675,11 @@ def _parse_bloc(check: _Checker, raw: dict[str, Any], number: int, default_budge
         label,
         low=VOTE_BUDGET_MIN,
         high=VOTE_BUDGET_MAX,
-        fix=f"écrivez un nombre de {VOTE_BUDGET_MIN} à {VOTE_BUDGET_MAX}, par exemple vote_budget = 5",
+        fix=_(
+            "écrivez un nombre de {VOTE_BUDGET_MIN} à {VOTE_BUDGET_MAX}, par exemple vote_budget = 5",
+            VOTE_BUDGET_MIN=VOTE_BUDGET_MIN,
+            VOTE_BUDGET_MAX=VOTE_BUDGET_MAX,
+        ),
     )
     return BlocTemplate(
         id=bloc_id,
@@ -599,8 +708,8 @@ def load_template(path: Path) -> SessionTemplate:
         raise TemplateError(
             source,
             "fichier",
-            f"lecture impossible ({reason})",
-            "vérifiez le chemin du fichier et ses droits de lecture",
+            _("lecture impossible ({reason})", reason=reason),
+            _("vérifiez le chemin du fichier et ses droits de lecture"),
         ) from None
     try:
         # utf-8-sig: Windows Notepad may prepend a byte order mark.
@@ -609,9 +718,9 @@ def load_template(path: Path) -> SessionTemplate:
         line = data[: error.start].count(b"\n") + 1
         raise TemplateError(
             source,
-            f"ligne {line}",
-            "le fichier n'est pas encodé en UTF-8 (accents illisibles)",
-            "enregistrez-le en UTF-8 dans votre éditeur (Enregistrer sous… > Encodage : UTF-8)",
+            _("ligne {line}", line=line),
+            _("le fichier n'est pas encodé en UTF-8 (accents illisibles)"),
+            _("enregistrez-le en UTF-8 dans votre éditeur (Enregistrer sous… > Encodage : UTF-8)"),
         ) from None
     return parse_template(text, path.stem, source)
 
@@ -624,8 +733,8 @@ def load_templates(directory: Path) -> tuple[list[SessionTemplate], list[Templat
             TemplateError(
                 str(directory),
                 "dossier",
-                "dossier de gabarits introuvable",
-                "vérifiez le chemin (--dir ou FACILITATE_TEMPLATES)",
+                _("dossier de gabarits introuvable"),
+                _("vérifiez le chemin (--dir ou FACILITATE_TEMPLATES)"),
             )
         ]
     templates: list[SessionTemplate] = []
@@ -653,7 +762,9 @@ _SAVED_HEADER = """\
 """
 
 
-def plan_to_template(title: str, description: str, event: str, volets: list[str], blocs: list[Bloc]) -> SessionTemplate:
+def plan_to_template(
+    title: str, description: str, event: str, volets: list[str], blocs: list[Bloc], language: str = "fr"
+) -> SessionTemplate:
     """An atelier's current plan as a template ("Enregistrer comme modèle"):
     bloc ids are slugs of the titles that cannot collide."""
     return SessionTemplate(
@@ -676,6 +787,7 @@ def plan_to_template(title: str, description: str, event: str, volets: list[str]
             )
             for bloc_id, b in zip(unique_slugs([b.title for b in blocs]), blocs)
         ),
+        language=language,  # the atelier's: its texts were written in it
     )
 
 
@@ -691,6 +803,8 @@ def template_to_toml(template: SessionTemplate) -> str:
         document["description"] = template.description
     if template.event:
         document["event"] = template.event
+    if template.language != "fr":
+        document["language"] = template.language
     document["volets"] = list(template.volets)
     blocs: list[dict[str, Any]] = []
     for bloc in template.blocs:

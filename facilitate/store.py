@@ -64,14 +64,15 @@ def _workshop(row: sqlite3.Row) -> Workshop:
         tables_choice=bool(row["tables_choice"]),
         cofacilitator_key=row["cofacilitator_key"],
         results_public=bool(row["results_public"]),
+        language=row["language"],
     )
 
 
 def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
     conn.execute(
         "INSERT INTO workshop (id, code, title, event, date, facilitator_name, organisation,"
-        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at, identity)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " template_id, facilitator_key, current_bloc, seq, meta_seq, synthesis_seq, created_at, identity, language)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             w.id,
             w.code,
@@ -88,6 +89,7 @@ def insert_workshop(conn: sqlite3.Connection, w: Workshop) -> None:
             w.synthesis_seq,
             w.created_at,
             w.identity.value,
+            w.language,
         ),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facilitate.errors import FacilitateError
+from facilitate.i18n import _
 from facilitate.model import Bloc, Cluster, Note
 from facilitate.rules import participant_offers
 
@@ -39,22 +40,28 @@ def check_vote(bloc: Bloc, item_keys: set[str], mine: dict[str, int], item: str,
     """May this participant put `dots` dots on `item` (replacing what they had there)?"""
     offers = participant_offers(bloc)
     if not offers["vote"]:
-        raise FacilitateError("vote_closed", "Le vote n'est pas ouvert pour ce bloc.", 409)
+        raise FacilitateError("vote_closed", _("Le vote n'est pas ouvert pour ce bloc."), 409)
     if item not in item_keys:
-        raise FacilitateError("unknown_item", "Cet élément n'existe pas dans ce bloc.", 404)
+        raise FacilitateError("unknown_item", _("Cet élément n'existe pas dans ce bloc."), 404)
     if dots < 0:
-        raise FacilitateError("bad_request", "Requête invalide : « dots » ne peut pas être négatif.")
+        raise FacilitateError("bad_request", _("Requête invalide : « dots » ne peut pas être négatif."))
     limit = offers["dots_per_item"]
     if dots > limit:
         raise FacilitateError(
             "item_limit",
-            "Un seul point par élément." if limit == 1 else f"Au plus {limit} points sur un même élément.",
+            _("Un seul point par élément.")
+            if limit == 1
+            else _("Au plus {limit} points sur un même élément.", limit=limit),
             409,
         )
     used = sum(n for key, n in mine.items() if key != item and key in item_keys) + dots
     if used > bloc.vote_budget:
         left = bloc.vote_budget - (used - dots)
-        raise FacilitateError("over_budget", f"Vous n'avez plus que {left} point(s) sur {bloc.vote_budget}.", 409)
+        raise FacilitateError(
+            "over_budget",
+            _("Vous n'avez plus que {left} point(s) sur {budget}.", left=left, budget=bloc.vote_budget),
+            409,
+        )
 
 
 def ranking(items: list[Item], totals: dict[str, int]) -> list[dict[str, object]]:

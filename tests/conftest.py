@@ -3,6 +3,7 @@ the real server in a subprocess for live tests."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from playwright.sync_api import sync_playwright
 from facilitate import create_app
 from facilitate.config import DEFAULT_ASYNC_MODE
 from facilitate.events import socketio
+
+# The command line speaks the locale's language (facilitate.i18n.cli_language):
+# the tests, and the servers and commands they start, speak French unless a
+# test asks for English, whatever the machine's LANG.
+os.environ["LANGUAGE"] = "fr"
 
 
 @pytest.fixture

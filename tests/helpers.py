@@ -5,6 +5,7 @@ conftest.py; test modules import helpers from here, never from each other."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -247,7 +248,9 @@ def notes_in_two_groups(staff, bloc: dict, column: str, texts: list[str]) -> lis
 
 
 def launch_chromium(playwright, *extra_args: str):
-    """Debian's Chromium, quiet: no sandbox (containers), GPU, sync or update checks."""
+    """Debian's Chromium, quiet: no sandbox (containers), GPU, sync or update checks.
+    Its browsers ask for Québec French first (Chromium's default is en-US, which
+    the language negotiation would follow); a context with locale="en-CA" asks for English."""
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
         args=[
@@ -257,6 +260,7 @@ def launch_chromium(playwright, *extra_args: str):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--accept-lang=fr-CA,fr",
             *extra_args,
         ],
     )
@@ -274,13 +278,15 @@ def drag(page, source, target):
     page.mouse.up()
 
 
-def join(browser, url, name):
-    context = browser.new_context(**PHONE)
+def join(browser, url, name, lang="fr"):
+    """A phone that joins under `name`; lang="en": a phone asking for English."""
+    english = lang == "en"
+    context = browser.new_context(**PHONE, **({"locale": "en-CA"} if english else {}))
     page = context.new_page()
     page.goto(url)
-    page.get_by_label("Votre prénom (facultatif)").fill(name)
-    page.get_by_role("button", name="Participer").click()
-    expect(page.locator("#who")).to_have_text(f"Vous : {name}")
+    page.get_by_label("Your first name (optional)" if english else "Votre prénom (facultatif)").fill(name)
+    page.get_by_role("button", name="Join" if english else "Participer").click()
+    expect(page.locator("#who")).to_have_text(f"You: {name}" if english else f"Vous : {name}")
     return page
 
 
@@ -307,13 +313,30 @@ ARTIFACTS = ROOT / "test-artifacts"
 ALLOWED: dict[str, str] = {}
 
 
-def check_screens(screens: dict, phase: str, folder: str = "whole-atelier") -> None:
-    """Photograph every screen (test-artifacts/FOLDER/, ignored by git) and run axe-core on it."""
+# A sample of the French interface that an English screen must not show.
+FRENCH_SAMPLE = re.compile(
+    r"\b(Dévoilement|Regroupement|Écriture|Clos|Participer|Envoyer la note|J'ai terminé|Télécharger|Synthèse|"
+    r"Tableau|Déroulement|Minuterie|En ligne|Hors ligne|Scannez|Phase suivante|ont voté|Aller au contenu|"
+    r"Votre note|Rester anonyme|Mes notes|Résultats|Tirage au sort|Points restants)\b"
+)
+
+
+def check_screens(screens: dict, phase: str, folder: str = "whole-atelier", lang: str = "fr") -> None:
+    """Photograph every screen (test-artifacts/FOLDER/, ignored by git) and run
+    axe-core on it; in English, look for words of the French interface."""
     (ARTIFACTS / folder).mkdir(parents=True, exist_ok=True)
     problems = []
     for name, page in screens.items():
         page.wait_for_timeout(300)  # let the last patch paint
-        page.screenshot(path=ARTIFACTS / folder / f"{phase}-{name}.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / folder / f"{lang}-{phase}-{name}.png", full_page=True)
+        if lang == "en":
+            shown = page.locator("body").inner_text() + " " + page.title()
+            labels = page.evaluate(
+                "[...document.querySelectorAll('[aria-label],[placeholder],[title],[alt]')].map((e) => "
+                "[e.getAttribute('aria-label'), e.getAttribute('placeholder'), e.getAttribute('title'), "
+                "e.getAttribute('alt')].filter(Boolean).join(' ')).join(' ')"
+            )
+            problems += [f"{phase}/{name}: French « {m} »" for m in sorted(set(FRENCH_SAMPLE.findall(shown + labels)))]
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
         violations = page.evaluate(

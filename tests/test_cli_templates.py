@@ -20,7 +20,13 @@ kind = "brainstorm"
 prompt = "Nos fiertés"
 """
 BROKEN = VALID.replace('kind = "brainstorm"', 'kind = "colonnes"')
-BUNDLED_IDS = ["cooperation-territoire", "mutualisation", "partenariats-municipaux", "raviver-nos-couleurs"]
+BUNDLED_IDS = [
+    "cooperation-territoire",
+    "mutualisation",
+    "partenariats-municipaux",
+    "raviver-nos-couleurs",
+    "rekindle-our-colours",
+]
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ def test_the_wheel_serves_pages_templates_and_the_socketio_client(tmp_path):
         "facilitate/static/js/console/board.js",
         "facilitate/session_templates/raviver-nos-couleurs.toml",
         "facilitate/migrations/0001_initial.sql",
+        "facilitate/translations/en/LC_MESSAGES/messages.po",  # read at startup: no .mo to build
     ]:
         assert expected in names
 
@@ -57,6 +58,8 @@ def test_the_wheel_serves_pages_templates_and_the_socketio_client(tmp_path):
         created = requests.post(f"{server.url}/api/workshops", json={"template": "mutualisation"}, timeout=5).json()
         page = requests.get(f"{server.url}/j/{created['code']}", timeout=5)
         assert page.ok and "participant.js" in page.text
+        english = requests.get(f"{server.url}/j/{created['code']}", headers={"Accept-Language": "en"}, timeout=5)
+        assert "Your first name (optional)" in english.text and '"Envoyer la note": "Send the note"' in english.text
         # The default data folder is the per-user one, here under the fake HOME.
         assert (tmp_path / "home" / ".local" / "share" / "facilitate" / "facilitate.sqlite3").exists()
     finally:

@@ -34,7 +34,7 @@ def test_the_join_address_shows_the_results_only_when_published_and_closed(brows
         page = browser.new_context(**PHONE).new_page()
         page.goto(join)
         expect(page.locator("h1")).to_have_text(workshop["title"])
-        expect(page.locator(".ranking")).to_contain_text("Mutualiser les achats — 1 point")
+        expect(page.locator(".ranking")).to_contain_text("Mutualiser les achats — 1 point(s)")
         expect(page.locator("body")).to_contain_text("Un groupe d'achat — Soutien : RQDS")
         expect(page.locator("body")).not_to_contain_text("Zoé")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360

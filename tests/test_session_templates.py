@@ -63,6 +63,7 @@ def test_bundled_folder_loads_without_errors() -> None:
         "mutualisation",
         "partenariats-municipaux",
         "raviver-nos-couleurs",
+        "rekindle-our-colours",
     ]
 
 
@@ -129,7 +130,8 @@ def test_cooperation_territoire_covers_seed_003() -> None:
 @pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.toml")), ids=lambda p: p.stem)
 def test_bundled_files_are_commented_for_facilitators(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Gabarit d'atelier")
+    # In the template's own language.
+    assert text.startswith("# Workshop template" if load_template(path).language == "en" else "# Gabarit d'atelier")
     assert "facilitate templates validate" in text
     assert len(load_template(path).volets) >= 2
 
@@ -285,7 +287,7 @@ ERRORS = [
         'titre = "T"\n' + BLOC,
         "titre",
         ["clé inconnue", "titre"],
-        ["« title »", "title, description, event, volets, vote_budget, blocs"],
+        ["« title »", "title, description, event, language, volets, vote_budget, blocs"],
     ),
     (
         "template key written after [[blocs]]",

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from facilitate.i18n import _
+
 COMMANDS = {
     "serve": "facilitate.cli.serve:serve",
     "templates": "facilitate.cli.templates:templates",
@@ -32,7 +34,7 @@ data_option = click.option(
     "data_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur).",
+    help=_("Dossier des données (défaut : FACILITATE_DATA ou le dossier de l'utilisateur)."),
 )
 
 
@@ -40,7 +42,7 @@ class CliError(click.ClickException):
     """A refused command: "Erreur : ..." on stderr (click's own prefix is English), exit 1."""
 
     def show(self, file: object = None) -> None:
-        click.echo(f"Erreur : {self.format_message()}", err=True)
+        click.echo(_("Erreur : {message}", message=self.format_message()), err=True)
 
 
 class FacilitateGroup(click.Group):
@@ -60,6 +62,6 @@ class FacilitateGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=FacilitateGroup)
+@click.group(cls=FacilitateGroup, help=_("facilitate : ateliers d'intelligence collective sur un portable."))
 def main() -> None:
-    """facilitate : ateliers d'intelligence collective sur un portable."""
+    pass

@@ -11,6 +11,7 @@ import click
 
 from facilitate.cli import CliError, data_option
 from facilitate.config import ASYNC_MODES, DEFAULT_ASYNC_MODE
+from facilitate.i18n import _
 
 
 def _monkey_patch(mode: str) -> None:
@@ -26,39 +27,39 @@ def _monkey_patch(mode: str) -> None:
         monkey.patch_all()
 
 
-@click.command()
-@click.option("--host", default=None, help="Interface d'écoute (défaut : 0.0.0.0, toutes).")
-@click.option("--port", type=int, default=None, help="Port (défaut : 5000).")
+@click.command(help=_("Lance le serveur de l'atelier."))
+@click.option("--host", default=None, help=_("Interface d'écoute (défaut : 0.0.0.0, toutes)."))
+@click.option("--port", type=int, default=None, help=_("Port (défaut : 5000)."))
 @data_option
 @click.option(
     "--templates",
     "templates_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Dossier des modèles de séance (défaut : les modèles fournis).",
+    help=_("Dossier des modèles de séance (défaut : les modèles fournis)."),
 )
 @click.option(
     "--async-mode",
     type=click.Choice(ASYNC_MODES),
     default=None,
-    help="Moteur réseau (défaut : gevent ; eventlet fonctionne aussi).",
+    help=_("Moteur réseau (défaut : gevent ; eventlet fonctionne aussi)."),
 )
 @click.option(
     "--public-url",
     default=None,
-    help="Adresse annoncée aux téléphones (défaut : détectée) ; https://… active le mode hébergé.",
+    help=_("Adresse annoncée aux téléphones (défaut : détectée) ; https://… active le mode hébergé."),
 )
 @click.option(
     "--trusted-proxies",
     type=click.IntRange(0, 10),
     default=None,
-    help="Nombre de serveurs mandataires (Caddy, nginx) dont on croit les en-têtes X-Forwarded-* (défaut : 0).",
+    help=_("Nombre de serveurs mandataires (Caddy, nginx) dont on croit les en-têtes X-Forwarded-* (défaut : 0)."),
 )
 @click.option(
     "--retention-days",
     type=click.IntRange(0),
     default=None,
-    help="Supprime les ateliers sans activité depuis N jours (défaut : 0, jamais).",
+    help=_("Supprime les ateliers sans activité depuis N jours (défaut : 0, jamais)."),
 )
 def serve(
     host: str | None,
@@ -70,7 +71,6 @@ def serve(
     trusted_proxies: int | None,
     retention_days: int | None,
 ) -> None:
-    """Lance le serveur de l'atelier."""
     mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
     _monkey_patch(mode)
 
@@ -97,49 +97,65 @@ def serve(
     app, lock = open_app(settings, lock=True)  # `lock` stays open (held) while serving
     base_url = app.config["BASE_URL"]
     for problem in app.config["TEMPLATE_PROBLEMS"]:
-        click.echo(f"Modèle ignoré : {problem}", err=True)
+        click.echo(_("Modèle ignoré : {problem}", problem=problem), err=True)
     if not (bundled_path("static") / "vendor" / "socket.io.min.js").is_file():
         click.echo(
-            "Attention : la bibliothèque du navigateur static/vendor/socket.io.min.js manque, les pages des "
-            "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
-            "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
-            "avant « pip install . ».",
+            _(
+                "Attention : la bibliothèque du navigateur static/vendor/socket.io.min.js manque, les pages des "
+                "téléphones et de la console ne fonctionneront pas. Installez avec « make serve » (qui passe "
+                "par npm), ou copiez node_modules/socket.io-client/dist/socket.io.min.js dans static/vendor/ "
+                "avant « pip install . »."
+            ),
             err=True,
         )
     try:
         serve_forever = _bind(app, settings["HOST"], settings["PORT"], mode)
     except OSError as error:
         raise CliError(
-            f"impossible d'écouter sur {settings['HOST']}:{settings['PORT']} ({error.strerror or error}). "
-            "Le port est peut-être déjà pris : choisissez-en un autre avec --port."
+            _(
+                "impossible d'écouter sur {host}:{port} ({reason}). "
+                "Le port est peut-être déjà pris : choisissez-en un autre avec --port.",
+                host=settings["HOST"],
+                port=settings["PORT"],
+                reason=error.strerror or error,
+            )
         ) from None
     if is_hosted(settings):
         # Who did what to which atelier, for the administrator (journald under systemd).
         logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
         logging.getLogger("facilitate.audit").setLevel(logging.INFO)
-        click.echo(f"Mode hébergé : {base_url}/  ·  animation : {base_url}/connexion")
+        click.echo(_("Mode hébergé : {base_url}/  ·  animation : {base_url}/connexion", base_url=base_url))
         if not app.extensions["facilitate"].list_accounts():
             click.echo(
-                "Aucun compte d'animation : créez-en un avec « facilitate users add COURRIEL --admin ».", err=True
+                _("Aucun compte d'animation : créez-en un avec « facilitate users add COURRIEL --admin »."), err=True
             )
     else:
         click.echo(qr_terminal(f"{base_url}/"))
-        click.echo(f"Participants (téléphones, même réseau Wi-Fi) : {base_url}/")
-        click.echo(f"Animation (sur ce portable) : http://127.0.0.1:{settings['PORT']}/")
+        click.echo(_("Participants (téléphones, même réseau Wi-Fi) : {base_url}/", base_url=base_url))
+        click.echo(_("Animation (sur ce portable) : http://127.0.0.1:{port}/", port=settings["PORT"]))
     if settings["RETENTION_DAYS"]:
         click.echo(
-            f"Conservation : les ateliers sans activité depuis {settings['RETENTION_DAYS']} jours sont supprimés."
+            _(
+                "Conservation : les ateliers sans activité depuis {retention_days} jours sont supprimés.",
+                retention_days=settings["RETENTION_DAYS"],
+            )
         )
         socketio.start_background_task(retention_loop, app)
-    click.echo(f"Données : {Path(settings['DATA_DIR']).resolve()}  ·  moteur : {mode}")
+    click.echo(_("Données : {data_dir}  ·  moteur : {mode}", data_dir=Path(settings["DATA_DIR"]).resolve(), mode=mode))
     if is_hosted(settings):
         from facilitate.backups import BACKUP_DIRNAME, run_daily
         from facilitate.db import DB_FILENAME
 
         data = Path(settings["DATA_DIR"])
         socketio.start_background_task(run_daily, data / DB_FILENAME, data / BACKUP_DIRNAME, settings["BACKUPS_KEPT"])
-        click.echo(f"Sauvegarde quotidienne : {(data / BACKUP_DIRNAME).resolve()} ({settings['BACKUPS_KEPT']} gardées)")
-    click.echo("Ctrl-C pour arrêter.", nl=True)
+        click.echo(
+            _(
+                "Sauvegarde quotidienne : {data} ({backups_kept} gardées)",
+                data=(data / BACKUP_DIRNAME).resolve(),
+                backups_kept=settings["BACKUPS_KEPT"],
+            )
+        )
+    click.echo(_("Ctrl-C pour arrêter."), nl=True)
     serve_forever()
 
 

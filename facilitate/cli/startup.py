@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from facilitate.cli import CliError
+from facilitate.i18n import _
 
 
 def open_app(settings: dict[str, Any], lock: bool = False) -> tuple[Any, IO[str] | None]:
@@ -43,11 +44,19 @@ def _opening(settings: dict[str, Any], build: Callable[[], Any], lock: bool) -> 
         raise CliError(str(error)) from None
     except (OSError, sqlite3.OperationalError) as error:
         raise CliError(
-            f"impossible d'écrire dans le dossier de données {folder} ({error}). "
-            "Vérifiez ses droits et l'espace disque, ou choisissez un autre dossier avec --data."
+            _(
+                "impossible d'écrire dans le dossier de données {folder} ({error}). "
+                "Vérifiez ses droits et l'espace disque, ou choisissez un autre dossier avec --data.",
+                folder=folder,
+                error=error,
+            )
         ) from None
     except sqlite3.DatabaseError as error:
         raise CliError(
-            f"la base {folder / DB_FILENAME} est illisible ({error}) : elle est peut-être endommagée. "
-            "Restaurez une sauvegarde (voir « Sauvegardes » dans le README) ou choisissez un autre dossier avec --data."
+            _(
+                "la base {database} est illisible ({error}) : elle est peut-être endommagée. Restaurez une "
+                "sauvegarde (voir « Sauvegardes » dans le README) ou choisissez un autre dossier avec --data.",
+                database=folder / DB_FILENAME,
+                error=error,
+            )
         ) from None

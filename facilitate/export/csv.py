@@ -28,20 +28,29 @@ from __future__ import annotations
 import csv
 import io
 
-from facilitate.export.document import ExportCluster, ExportNote, ExportWorkshop, column_groups, without_controls
+from facilitate.export.document import (
+    ExportCluster,
+    ExportNote,
+    ExportWorkshop,
+    column_groups,
+    without_controls,
+    wording,
+)
+from facilitate.i18n import N_
 
 __all__ = ["HEADER", "neutralise", "render_csv"]
 
+# The header's words, in the atelier's language when written.
 HEADER = (
-    "N° bloc",
-    "Bloc",
-    "Colonne ou question",
-    "Regroupement",
-    "Votes",
-    "Votes du regroupement",
-    "Auteur",
-    "Heure",
-    "Texte",
+    N_("N° bloc"),
+    N_("Bloc"),
+    N_("Colonne ou question"),
+    N_("Regroupement"),
+    N_("Votes"),
+    N_("Votes du regroupement"),
+    N_("Auteur"),
+    N_("Heure"),
+    N_("Texte"),
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -59,9 +68,10 @@ def render_csv(doc: ExportWorkshop, *, delimiter: str = ";") -> str:
     """The notes of every bloc, one row each, header first."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
+    tr = wording(doc)
+    writer.writerow([tr(word) for word in HEADER])
     for bloc in doc.blocs:
-        for group in column_groups(bloc):
+        for group in column_groups(bloc, doc.language):
             rows: list[tuple[ExportNote, ExportCluster | None]] = [
                 (note, cluster) for cluster in group.clusters for note in cluster.notes
             ]

@@ -43,10 +43,13 @@ Québec French spacing before ``: ; ! ?`` and inside « ».
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date as _date
 
+from facilitate.i18n import N_, translate
 from facilitate.model import BlocKind
 
 __all__ = [
@@ -68,6 +71,8 @@ __all__ = [
     "dots",
     "event_line",
     "format_date_fr",
+    "typography",
+    "wording",
     "french_typography",
     "ranking",
     "synthesis_heading",
@@ -174,6 +179,7 @@ class ExportWorkshop:
     organisation: str = ""
     volets: tuple[ExportVolet, ...] = ()
     blocs: tuple[ExportBloc, ...] = ()
+    language: str = "fr"  # the fixed words' language (facilitate.i18n.LANGUAGES)
 
     def __post_init__(self) -> None:
         _freeze(self)
@@ -269,57 +275,80 @@ MONTHS_FR = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
 
-NOTES_HEADING = "Détails des notes"
-VOTE_HEADING = "Résultats du vote"
-FONDAMENTAUX_HEADING = "Grands fondamentaux retenus (qui reviennent le plus souvent)"
-NO_NOTES = "Aucune note."
-NO_ACTIONS = "Aucune action retenue."
-NO_VOTES = "Aucun vote."
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+# Fixed words, translated by the renderers into the atelier's language (wording(doc)).
+NOTES_HEADING = N_("Détails des notes")
+VOTE_HEADING = N_("Résultats du vote")
+FONDAMENTAUX_HEADING = N_("Grands fondamentaux retenus (qui reviennent le plus souvent)")
+NO_NOTES = N_("Aucune note.")
+NO_ACTIONS = N_("Aucune action retenue.")
+NO_VOTES = N_("Aucun vote.")
 
 
-def format_date_fr(value: str) -> str:
-    """ "2016-05-20" -> "20 mai 2016" ("1er" for the first); other text as is."""
+def wording(doc: ExportWorkshop) -> Callable[..., str]:
+    """tr(msgid, **params): a fixed word in the atelier's language."""
+    return functools.partial(translate, doc.language)
+
+
+def typography(doc: ExportWorkshop) -> Callable[[str], str]:
+    """French spacing in a French atelier's export; English keeps the text as typed."""
+    return french_typography if doc.language == "fr" else _as_typed
+
+
+def _as_typed(text: str) -> str:
+    return text
+
+
+def format_date_fr(value: str, language: str = "fr") -> str:
+    """ "2016-05-20" -> "20 mai 2016" ("1er" for the first), in English
+    "May 20, 2016"; other text as is."""
     try:
         d = _date.fromisoformat(value.strip()[:10]) if len(value.strip()) == 10 else None
     except ValueError:
         d = None
     if d is None:
         return value.strip()
+    if language != "fr":
+        return f"{MONTHS_EN[d.month - 1]} {d.day}, {d.year}"
     day = "1er" if d.day == 1 else str(d.day)
     return f"{day} {MONTHS_FR[d.month - 1]} {d.year}"
 
 
 def event_line(doc: ExportWorkshop) -> str:
     """ "Activité printanière du RQDS — 20 mai 2016" (either part may be missing)."""
-    return " — ".join(p for p in (doc.event.strip(), format_date_fr(doc.date)) if p)
+    return " — ".join(p for p in (doc.event.strip(), format_date_fr(doc.date, doc.language)) if p)
 
 
 def title_line(doc: ExportWorkshop) -> str:
-    return f"Atelier d'échanges : {doc.title.strip()}"
+    return translate(doc.language, "Atelier d'échanges : {title}", title=doc.title.strip())
 
 
 def byline(doc: ExportWorkshop) -> str:
     """ "Animé par Sonia Racine — Communagir", or "" when nobody is named."""
-    name, org = doc.facilitator_name.strip(), doc.organisation.strip()
-    if name and org:
-        return f"Animé par {name} — {org}"
-    if name:
-        return f"Animé par {name}"
-    return f"Animé par {org}" if org else ""
+    who = " — ".join(p for p in (doc.facilitator_name.strip(), doc.organisation.strip()) if p)
+    return translate(doc.language, "Animé par {who}", who=who) if who else ""
 
 
 def synthesis_heading(doc: ExportWorkshop) -> str:
     n = len(doc.volets)
-    return f"Synthèse : {n} grand volet" if n == 1 else f"Synthèse : {n} grands volets"
+    if n == 1:
+        return translate(doc.language, "Synthèse : {n} grand volet", n=n)
+    return translate(doc.language, "Synthèse : {n} grands volets", n=n)
 
 
-def volet_heading(number: int, title: str) -> str:
+def volet_heading(number: int, title: str, language: str = "fr") -> str:
     """(1, "Communications") -> "1- Volet communications".
 
     A title already starting with "Volet" is kept; an acronym ("RQDS") keeps
-    its capitals.
+    its capitals. In English: "1- Communications".
     """
     title = title.strip()
+    if language != "fr":
+        return translate(language, "{number}- Volet {title}", number=number, title=title)
     if title.lower().startswith("volet"):
         return f"{number}- {title}"
     first = title.split(" ", 1)[0]
@@ -328,8 +357,8 @@ def volet_heading(number: int, title: str) -> str:
     return f"{number}- Volet {title}"
 
 
-def bloc_heading(bloc: ExportBloc) -> str:
-    return f"Bloc {bloc.number} – {bloc.title.strip()}"
+def bloc_heading(bloc: ExportBloc, language: str = "fr") -> str:
+    return translate(language, "Bloc {number} – {title}", number=bloc.number, title=bloc.title.strip())
 
 
 def cluster_heading(cluster: ExportCluster) -> str:
@@ -356,7 +385,7 @@ class ColumnGroup:
         return not self.clusters and not self.notes
 
 
-def column_groups(bloc: ExportBloc) -> tuple[ColumnGroup, ...]:
+def column_groups(bloc: ExportBloc, language: str = "fr") -> tuple[ColumnGroup, ...]:
     """Clusters and loose notes split by column/question, in the bloc's order.
 
     A brainstorm bloc gives one group labelled "". Anything whose column is not
@@ -376,7 +405,10 @@ def column_groups(bloc: ExportBloc) -> tuple[ColumnGroup, ...]:
         notes[n.column if n.column in notes else None].append(n)
     groups = [ColumnGroup(label, tuple(clusters[label]), tuple(notes[label])) for label in labels]
     if clusters[None] or notes[None]:
-        other = "Sans colonne" if bloc.kind is BlocKind.COLUMNS else "Autres notes"
+        if bloc.kind is BlocKind.COLUMNS:
+            other = translate(language, "Sans colonne")
+        else:
+            other = translate(language, "Autres notes")
         groups.append(ColumnGroup(other, tuple(clusters[None]), tuple(notes[None])))
     return tuple(groups)
 

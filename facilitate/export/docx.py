@@ -25,6 +25,7 @@ participant, goes through :func:`french_typography`. Authors are not shown.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from docx import Document
@@ -54,33 +55,33 @@ from facilitate.export.document import (
     column_groups,
     dots,
     event_line,
-    french_typography,
     ranking,
     synthesis_heading,
     title_line,
+    typography,
     volet_heading,
     without_controls,
+    wording,
 )
 from facilitate.model import BlocKind
 
-__all__ = ["render_docx", "LANGUAGE"]
+__all__ = ["render_docx", "LANGUAGE", "LANGUAGES"]
 
 LANGUAGE = "fr-CA"
+LANGUAGES = {"fr": LANGUAGE, "en": "en-CA"}  # the atelier's language -> Word's proofing language
 TABLE_STYLE = "Table Grid"
 BULLET = "List Bullet"
 SUB_BULLET = "List Bullet 2"
 HEADER_FILL = "DCE6F2"  # a light blue behind table header rows
 
 
-def _t(text: str) -> str:
-    """Text as written into the document: XML-safe, French spacing."""
-    return french_typography(without_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
-
-
 class _Writer:
     """Builds one document; paragraph styles are resolved once, not per note."""
 
-    def __init__(self) -> None:
+    def __init__(self, export: ExportWorkshop) -> None:
+        self.language = export.language
+        self.tr = wording(export)
+        self.typography = typography(export)
         self.doc = Document()
         # Setting Paragraph.style looks the style up by name each time
         # (milliseconds); write the resolved style id into w:pStyle instead.
@@ -91,6 +92,10 @@ class _Writer:
         # A new document from python-docx's template always has its page size and margins.
         assert section.page_width and section.left_margin and section.right_margin
         self.width = Emu(section.page_width - section.left_margin - section.right_margin)
+
+    def _t(self, text: str) -> str:
+        """Text as written into the document: XML-safe, French spacing in French."""
+        return self.typography(without_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
 
     # -- paragraphs ---------------------------------------------------------
 
@@ -108,7 +113,7 @@ class _Writer:
         if style is not None:
             p._p.style = self.style_id[style]
         if text:
-            text = _t(text)
+            text = self._t(text)
             if "\n" in text or "\t" in text:
                 run = p.add_run(text)  # python-docx turns these into w:br / w:tab
             else:
@@ -156,7 +161,7 @@ class _Writer:
         self.title_block(doc)
         if doc.volets:
             self.synthesis(doc)
-        self.heading(NOTES_HEADING, 1)
+        self.heading(self.tr(NOTES_HEADING), 1)
         for bloc in doc.blocs:
             self.bloc(bloc)
         out = io.BytesIO()
@@ -164,15 +169,16 @@ class _Writer:
         return out.getvalue()
 
     def setup(self, doc: ExportWorkshop) -> None:
-        _set_language(self.doc, LANGUAGE)
+        tag = LANGUAGES.get(doc.language, LANGUAGE)
+        _set_language(self.doc, tag)
         props = self.doc.core_properties
-        props.title = _t(title_line(doc))[:255]
-        props.subject = _t(doc.event)[:255]
-        props.author = _t(doc.facilitator_name)[:255]
+        props.title = self._t(title_line(doc))[:255]
+        props.subject = self._t(doc.event)[:255]
+        props.author = self._t(doc.facilitator_name)[:255]
         props.last_modified_by = props.author
-        props.language = LANGUAGE
-        props.comments = "Synthèse produite par facilitate"
-        _page_number_footer(self.doc)
+        props.language = tag
+        props.comments = self.tr("Synthèse produite par facilitate")
+        _page_number_footer(self.doc, self.tr("Page {page} de {pages}"))
 
     def title_block(self, doc: ExportWorkshop) -> None:
         line = event_line(doc)
@@ -186,39 +192,40 @@ class _Writer:
     def synthesis(self, doc: ExportWorkshop) -> None:
         self.heading(synthesis_heading(doc), 1)
         for number, volet in enumerate(doc.volets, start=1):
-            self.heading(volet_heading(number, volet.title), 2)
+            self.heading(volet_heading(number, volet.title, self.language), 2)
             if not volet.actions:
-                self.para(self.doc, NO_ACTIONS, italic=True)
+                self.para(self.doc, self.tr(NO_ACTIONS), italic=True)
                 continue
-            table = self.table(["Actions", "Soutien"], len(volet.actions), widths=[0.6, 0.4])
+            header = [self.tr("Actions"), self.tr("Soutien")]
+            table = self.table(header, len(volet.actions), widths=[0.6, 0.4])
             for row, action in zip(table.rows[1:], volet.actions):
                 left, right = row.cells
                 self.para(left, action.text, reuse=left.paragraphs[0])
                 self.para(right, action.soutien, reuse=right.paragraphs[0])
 
     def bloc(self, bloc: ExportBloc) -> None:
-        self.heading(bloc_heading(bloc), 2)
+        self.heading(bloc_heading(bloc, self.language), 2)
         if bloc.prompt.strip():
             self.para(self.doc, bloc.prompt.strip(), italic=True)
         if bloc.note_count == 0:
-            self.para(self.doc, NO_NOTES, italic=True)
+            self.para(self.doc, self.tr(NO_NOTES), italic=True)
         elif bloc.kind is BlocKind.COLUMNS:
-            groups = column_groups(bloc)
+            groups = column_groups(bloc, self.language)
             table = self.table([g.label for g in groups], 1)
             for cell, group in zip(table.rows[1].cells, groups):
                 self.group(cell, group, first=cell.paragraphs[0])
         elif bloc.kind is BlocKind.QUESTIONS:
-            for group in column_groups(bloc):
+            for group in column_groups(bloc, self.language):
                 self.heading(group.label, 3)
                 if group.empty:
-                    self.para(self.doc, NO_NOTES, italic=True)
+                    self.para(self.doc, self.tr(NO_NOTES), italic=True)
                 self.group(self.doc, group)
         else:
-            self.group(self.doc, column_groups(bloc)[0])
+            self.group(self.doc, column_groups(bloc, self.language)[0])
         if bloc.voted:
             self.votes(bloc)
         if bloc.fondamentaux:
-            self.heading(FONDAMENTAUX_HEADING, 3)
+            self.heading(self.tr(FONDAMENTAUX_HEADING), 3)
             for item in bloc.fondamentaux:
                 self.para(self.doc, item, BULLET)
 
@@ -237,18 +244,18 @@ class _Writer:
             add(note.text, BULLET)
 
     def votes(self, bloc: ExportBloc) -> None:
-        self.heading(VOTE_HEADING, 3)
+        self.heading(self.tr(VOTE_HEADING), 3)
         ranked = ranking(bloc)
         if not ranked:
-            self.para(self.doc, NO_VOTES, italic=True)
+            self.para(self.doc, self.tr(NO_VOTES), italic=True)
             return
         with_column = bloc.kind is not BlocKind.BRAINSTORM
-        header = ["Rang", "Élément"]
+        header = [self.tr("Rang"), self.tr("Élément")]
         widths = [0.1, 0.6]
         if with_column:
-            header.append("Question" if bloc.kind is BlocKind.QUESTIONS else "Colonne")
+            header.append(self.tr("Question") if bloc.kind is BlocKind.QUESTIONS else self.tr("Colonne"))
             widths = [0.1, 0.45, 0.25]
-        header.append("Pastilles")
+        header.append(self.tr("Pastilles"))
         widths.append(1 - sum(widths))
         table = self.table(header, len(ranked), widths=widths)
         for row, item in zip(table.rows[1:], ranked):
@@ -263,7 +270,7 @@ class _Writer:
 
 def render_docx(doc: ExportWorkshop) -> bytes:
     """The synthesis as a .docx file's bytes."""
-    return _Writer().render(doc)
+    return _Writer(doc).render(doc)
 
 
 # --------------------------------------------------------------------------
@@ -285,10 +292,11 @@ def _set_language(document: DocxDocument, tag: str) -> None:
     for theme_lang in settings.iter(qn("w:themeFontLang")):
         theme_lang.set(qn("w:val"), tag)
     # Let Word check the spelling again (the template claims it is "clean"),
-    # and use French decimal and list separators.
+    # and use French decimal and list separators in French.
     for proof in list(settings.iter(qn("w:proofState"))):
         proof.getparent().remove(proof)
-    for name, value in (("w:decimalSymbol", ","), ("w:listSeparator", ";")):
+    separators = (("w:decimalSymbol", ","), ("w:listSeparator", ";")) if tag.startswith("fr") else ()
+    for name, value in separators:
         for element in settings.iter(qn(name)):
             element.set(qn("w:val"), value)
 
@@ -316,14 +324,17 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     run_with(end)
 
 
-def _page_number_footer(document: DocxDocument) -> None:
+def _page_number_footer(document: DocxDocument, wording: str) -> None:
+    """wording: "Page {page} de {pages}" in the document's language."""
     footer = document.sections[0].footer
     p = footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run("Page ")
-    _field(p, "PAGE", "1")
-    p.add_run(" de ")
-    _field(p, "NUMPAGES", "1")
+    for i, piece in enumerate(re.split(r"\{(page|pages)\}", wording)):
+        if i % 2 == 0:
+            if piece:
+                p.add_run(piece)
+        else:
+            _field(p, "PAGE" if piece == "page" else "NUMPAGES", "1")
     for run in p.runs:
         run.font.size = Pt(9)
 

@@ -23,6 +23,7 @@ from facilitate.export.document import (
     ExportVolet,
     ExportWorkshop,
 )
+from facilitate.i18n import _
 from facilitate.model import Action, Bloc, BlocKind, Cluster, Column, IdentityMode, Note, Phase, Role, Workshop
 from facilitate.payloads import read_archive
 from facilitate.projection import bloc_settings, workshop_details
@@ -35,13 +36,13 @@ ARCHIVE_VERSION = 1
 
 
 def _refuse(problem: str) -> FacilitateError:
-    return FacilitateError("bad_archive", f"Archive invalide : {problem}")
+    return FacilitateError("bad_archive", _("Archive invalide : {problem}", problem=problem))
 
 
 def _refs(rows: list[dict[str, Any]], what: str) -> dict[int, dict[str, Any]]:
     by_ref = {row["ref"]: row for row in rows}
     if len(by_ref) != len(rows):
-        raise _refuse(f"deux {what} ont le même « ref ».")
+        raise _refuse(_("deux {what} ont le même « ref ».", what=what))
     return by_ref
 
 
@@ -53,19 +54,25 @@ def check_references(data: dict[str, Any]) -> None:
     clusters = _refs(data["clusters"], "regroupements")
     notes = _refs(data["notes"], "notes")
     if sum(p["role"] == "facilitator" for p in data["participants"]) > 1:
-        raise _refuse("l'atelier a plus d'une animation (role « facilitator »).")
+        raise _refuse(_("l'atelier a plus d'une animation (role « facilitator »)."))
     if data["workshop"]["current_bloc"] not in (None, *blocs):
-        raise _refuse("« workshop.current_bloc » désigne un bloc absent.")
+        raise _refuse(_("« workshop.current_bloc » désigne un bloc absent."))
     for bloc in data["blocs"]:
         ids = [c["id"] for c in bloc["columns"]]
         minimum = {"brainstorm": 0, "columns": 2, "questions": 1}[bloc["kind"]]
         if len(set(ids)) != len(ids) or len(ids) < minimum or (bloc["kind"] == "brainstorm" and ids):
-            raise _refuse(f"les colonnes du bloc {bloc['ref']} ne conviennent pas à un bloc « {bloc['kind']} ».")
+            raise _refuse(
+                _(
+                    "les colonnes du bloc {bloc_ref} ne conviennent pas à un bloc « {bloc_kind} ».",
+                    bloc_ref=bloc["ref"],
+                    bloc_kind=bloc["kind"],
+                )
+            )
 
     def in_bloc(row: dict[str, Any], what: str) -> dict[str, Any]:
         bloc = blocs.get(row["bloc"])
         if bloc is None:
-            raise _refuse(f"{what} {row.get('ref', '')} désigne un bloc absent.")
+            raise _refuse(_("{what} {row_ref} désigne un bloc absent.", what=what, row_ref=row.get("ref", "")))
         return bloc
 
     def check_column(row: dict[str, Any], what: str, *, required: bool) -> None:
@@ -73,16 +80,16 @@ def check_references(data: dict[str, Any]) -> None:
         cluster too, or across columns (null)."""
         ids = [c["id"] for c in in_bloc(row, what)["columns"]]
         if row["column"] not in ids and (row["column"] is not None or (required and ids)):
-            raise _refuse(f"{what} {row['ref']} désigne une colonne absente de son bloc.")
+            raise _refuse(_("{what} {row_ref} désigne une colonne absente de son bloc.", what=what, row_ref=row["ref"]))
 
     for cluster in data["clusters"]:
         check_column(cluster, "le regroupement", required=False)
     for note in data["notes"]:
         check_column(note, "la note", required=True)
         if note["author"] not in participants:
-            raise _refuse(f"la note {note['ref']} a un auteur absent.")
+            raise _refuse(_("la note {note_ref} a un auteur absent.", note_ref=note["ref"]))
         if note["cluster"] is not None and clusters.get(note["cluster"], {}).get("bloc") != note["bloc"]:
-            raise _refuse(f"la note {note['ref']} désigne un regroupement absent de son bloc.")
+            raise _refuse(_("la note {note_ref} désigne un regroupement absent de son bloc.", note_ref=note["ref"]))
     used: dict[tuple[int, int], int] = {}
     seen: set[tuple[int, int, str]] = set()
     for vote in data["votes"]:
@@ -90,20 +97,20 @@ def check_references(data: dict[str, Any]) -> None:
         pool = clusters if vote["item"][0] == "c" else notes
         target = pool.get(int(vote["item"][1:]))
         if vote["participant"] not in participants or target is None or target["bloc"] != vote["bloc"]:
-            raise _refuse(f"le vote {vote['item']} désigne une personne ou un élément absent.")
+            raise _refuse(_("le vote {vote_item} désigne une personne ou un élément absent.", vote_item=vote["item"]))
         key = (vote["participant"], vote["bloc"])
         if (*key, vote["item"]) in seen:
-            raise _refuse(f"le vote {vote['item']} apparaît deux fois pour la même personne.")
+            raise _refuse(_("le vote {vote_item} apparaît deux fois pour la même personne.", vote_item=vote["item"]))
         seen.add((*key, vote["item"]))
         used[key] = used.get(key, 0) + vote["dots"]
         if used[key] > bloc["vote_budget"] or (vote["dots"] > 1 and not bloc["vote_stacking"]):
-            raise _refuse(f"les votes d'une personne dépassent le budget du bloc {bloc['ref']}.")
+            raise _refuse(_("les votes d'une personne dépassent le budget du bloc {bloc_ref}.", bloc_ref=bloc["ref"]))
     for volet in data["synthesis"]:
         for action in volet["actions"]:
             if not set(action["source"]["clusters"]) <= set(clusters) or not set(action["source"]["notes"]) <= set(
                 notes
             ):
-                raise _refuse("une action de la synthèse désigne un regroupement ou une note absente.")
+                raise _refuse(_("une action de la synthèse désigne un regroupement ou une note absente."))
 
 
 def with_table(text: str, table: int | None) -> str:
@@ -219,6 +226,7 @@ class ArchiveCases(WorkshopCases):
                 for v in data["synthesis"]
             ),
             blocs=tuple(blocs),
+            language=w.language,
         )
 
     def export_archive(self, workshop_id: str) -> dict[str, Any]:
@@ -321,6 +329,7 @@ class ArchiveCases(WorkshopCases):
                 organisation=meta["organisation"],
                 created_at=meta["created_at"] or now,
                 identity=IdentityMode(meta["identity"]),
+                language=meta["language"],
             )
             people = archive["participants"]
             if not any(p["role"] == "facilitator" for p in people):
@@ -422,7 +431,7 @@ class ArchiveCases(WorkshopCases):
         notes) goes through `offload`, which the server points at a real OS
         thread so the event loop keeps broadcasting meanwhile."""
         if fmt not in EXPORT_FORMATS:
-            raise FacilitateError("unknown_format", "Format inconnu : choisissez docx, md, csv ou json.", 404)
+            raise FacilitateError("unknown_format", _("Format inconnu : choisissez docx, md, csv ou json."), 404)
         if fmt == "json":
             import json
 

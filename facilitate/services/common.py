@@ -13,6 +13,7 @@ from typing import Any
 from facilitate import store
 from facilitate.db import Database
 from facilitate.errors import FacilitateError, participant_not_found
+from facilitate.i18n import _
 from facilitate.model import Bloc, Participant, Role, Workshop
 from facilitate.rules import Viewer
 from facilitate.session_templates import SessionTemplate
@@ -85,7 +86,7 @@ def position_in(payload: dict[str, Any], length: int) -> int:
 def existing_bloc(conn: Any, workshop_id: str, bloc_id: int) -> Bloc:
     bloc = store.get_bloc(conn, workshop_id, bloc_id)
     if bloc is None:
-        raise FacilitateError("unknown_bloc", "Ce bloc n'existe pas (ou plus) dans cet atelier.", 404)
+        raise FacilitateError("unknown_bloc", _("Ce bloc n'existe pas (ou plus) dans cet atelier."), 404)
     return bloc
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from facilitate import countdown, store
 from facilitate.draw import answer, draw_teams
 from facilitate.errors import FacilitateError, bad_request, bloc_untitled, template_exists
+from facilitate.i18n import _
 from facilitate.model import Bloc, BlocKind, Phase, Role
 from facilitate.payloads import TemplateSave, read
 from facilitate.rules import (
@@ -44,7 +45,7 @@ class FlowCases(Base):
             phase = Phase(payload.get("phase"))
         except ValueError:
             raise FacilitateError(
-                "unknown_phase", "Phase inconnue : choisissez " + ", ".join(p.value for p in Phase) + "."
+                "unknown_phase", _("Phase inconnue : choisissez ") + ", ".join(p.value for p in Phase) + "."
             ) from None
         with self.db.transaction() as conn:
             bloc = existing_bloc(conn, identity.workshop.id, bloc_id)
@@ -74,7 +75,7 @@ class FlowCases(Base):
             elif action == "reset":
                 timer = countdown.reset(min(countdown.MAX_TIMER_SECONDS, max(0, seconds or bloc.timer_seconds or 0)))
             else:
-                raise bad_request("« action » est start, pause, extend ou reset.")
+                raise bad_request(_("« action » est start, pause, extend ou reset."))
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_timer(conn, bloc.id, timer, seq)
         return Change(identity.workshop.id, seq)
@@ -82,7 +83,7 @@ class FlowCases(Base):
     def set_done(self, identity: Identity, payload: Any) -> Change:
         """A participant says "j'ai terminé" for a bloc ({"bloc", "done": bool})."""
         if identity.viewer.role != Role.PARTICIPANT:
-            raise FacilitateError("forbidden", "Seuls les participants signalent qu'ils ont terminé.", 403)
+            raise FacilitateError("forbidden", _("Seuls les participants signalent qu'ils ont terminé."), 403)
         bloc_id = payload["bloc"]
         done = payload.get("done", True)
         with self.db.transaction() as conn:
@@ -105,12 +106,12 @@ class FlowCases(Base):
     def volunteer(self, identity: Identity, payload: Any) -> Change:
         """Participant: {"volunteer": bool} while volunteering is open."""
         if identity.viewer.role != Role.PARTICIPANT:
-            raise FacilitateError("forbidden", "Seuls les participants se portent volontaires.", 403)
+            raise FacilitateError("forbidden", _("Seuls les participants se portent volontaires."), 403)
         wanted = payload.get("volunteer", True)
         with self.db.transaction() as conn:
             workshop = store.get_workshop(conn, identity.workshop.id)
             if not workshop.volunteering:
-                raise FacilitateError("volunteering_closed", "L'appel aux volontaires n'est pas ouvert.", 409)
+                raise FacilitateError("volunteering_closed", _("L'appel aux volontaires n'est pas ouvert."), 409)
             seq = store.bump_seq(conn, workshop.id)
             store.set_volunteer(conn, identity.viewer.participant_id, wanted, seq)
             store.touch_workshop(conn, workshop.id, seq)  # the volunteer count shows on the projector
@@ -140,7 +141,7 @@ class FlowCases(Base):
         with self.db.transaction() as conn:
             draw = store.latest_draw(conn, identity.workshop.id)
             if draw is None:
-                raise FacilitateError("no_draw", "Aucun tirage au sort n'a eu lieu.", 409)
+                raise FacilitateError("no_draw", _("Aucun tirage au sort n'a eu lieu."), 409)
             changed = answer(draw, identity.viewer.participant_id, accept)
             seq = store.bump_seq(conn, identity.workshop.id)
             store.update_draw_members(conn, draw.id, changed)
@@ -156,7 +157,9 @@ class FlowCases(Base):
         try:
             kind = BlocKind(payload.get("kind"))
         except ValueError:
-            raise FacilitateError("bloc_invalid", "Type de bloc inconnu : brainstorm, columns ou questions.") from None
+            raise FacilitateError(
+                "bloc_invalid", _("Type de bloc inconnu : brainstorm, columns ou questions.")
+            ) from None
         if "title" not in payload:
             raise bloc_untitled()
         blank = Bloc(0, identity.workshop.id, 0, "", kind, "")
@@ -184,7 +187,10 @@ class FlowCases(Base):
             if bloc.columns and orphans:
                 raise FacilitateError(
                     "column_has_notes",
-                    f"Cette colonne contient encore {orphans} note(s) : déplacez-les ou supprimez-les d'abord.",
+                    _(
+                        "Cette colonne contient encore {orphans} note(s) : déplacez-les ou supprimez-les d'abord.",
+                        orphans=orphans,
+                    ),
                     409,
                 )
             bloc.seq = store.bump_seq(conn, identity.workshop.id)
@@ -207,7 +213,7 @@ class FlowCases(Base):
         with self.db.transaction() as conn:
             bloc, others = _bloc_and_the_others(conn, identity.workshop.id, payload["bloc"])
             if not others:
-                raise FacilitateError("bloc_invalid", "Un atelier garde au moins un bloc.", 409)
+                raise FacilitateError("bloc_invalid", _("Un atelier garde au moins un bloc."), 409)
             seq = store.bump_seq(conn, identity.workshop.id)
             bloc.deleted, bloc.seq = True, seq
             store.update_bloc(conn, bloc)
@@ -227,7 +233,12 @@ class FlowCases(Base):
             volets = store.synthesis(conn, workshop_id)
         title = (payload.get("title") or workshop.title).strip()
         template = plan_to_template(
-            title, payload.get("description") or "", workshop.event, [v.title for v in volets], blocs
+            title,
+            payload.get("description") or "",
+            workshop.event,
+            [v.title for v in volets],
+            blocs,
+            workshop.language,
         )
         if template.id in self.templates:
             raise template_exists(template.id)

@@ -14,6 +14,7 @@ from facilitate.errors import (
     note_not_found,
     note_not_in_bloc,
 )
+from facilitate.i18n import _
 from facilitate.model import Bloc, Cluster, Note, Phase, Role
 from facilitate.rules import (
     check_can_group,
@@ -96,7 +97,7 @@ class GroupingCases(Base):
         """{"clusters": [ids]}: every note goes to the first cluster, which keeps its label."""
         ids = distinct(payload["clusters"])
         if len(ids) < 2:
-            raise bad_request("il faut au moins deux regroupements à fusionner.")
+            raise bad_request(_("il faut au moins deux regroupements à fusionner."))
         first = self._cluster(identity, {"cluster": ids[0]})
 
         def apply(conn: Any, bloc: Bloc, seq: int) -> None:
@@ -127,7 +128,7 @@ class GroupingCases(Base):
             check_can_group(identity.viewer, bloc)
             snapshot = store.pop_undo(conn, bloc.id)
             if snapshot is None:
-                raise FacilitateError("nothing_to_undo", "Il n'y a rien à annuler.", 409)
+                raise FacilitateError("nothing_to_undo", _("Il n'y a rien à annuler."), 409)
             seq = store.bump_seq(conn, identity.workshop.id)
             _restore_grouping(conn, bloc, snapshot, seq)
         return Change(identity.workshop.id, seq)
@@ -162,7 +163,7 @@ class GroupingCases(Base):
         placements = payload.get("placements", [])
         groups = payload.get("clusters", [])
         if not placements and not groups:
-            raise bad_request("aucune suggestion à accepter.")
+            raise bad_request(_("aucune suggestion à accepter."))
         moves = [(p["note"], p["cluster"]) for p in placements]
         skipped: list[int] = []
 
@@ -223,7 +224,7 @@ class GroupingCases(Base):
         of your dots are on that item (0 takes them back). Setting, not adding,
         makes a resend after a drop harmless."""
         if identity.viewer.role != Role.PARTICIPANT:
-            raise FacilitateError("forbidden", "Seuls les participants votent.", 403)
+            raise FacilitateError("forbidden", _("Seuls les participants votent."), 403)
         bloc_id = payload["bloc"]
         dots = payload["dots"]
         item = payload["item"]

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from facilitate import store
 from facilitate.accounts import check_password, clean_email, clean_wifi, deletion_date
 from facilitate.errors import FacilitateError, workshop_not_found
+from facilitate.i18n import _
 from facilitate.model import Account, Wifi, Workshop
 from facilitate.services.common import Base
 
@@ -32,7 +33,7 @@ class HostingCases(Base):
         password_hash = _hash(password)  # type: ignore[arg-type]
         with self.db.transaction() as conn:
             if store.find_account(conn, email) is not None:
-                raise FacilitateError("account_exists", f"Un compte existe déjà pour {email}.", 409)
+                raise FacilitateError("account_exists", _("Un compte existe déjà pour {email}.", email=email), 409)
             return store.insert_account(conn, email, password_hash, is_admin, secrets.token_urlsafe(16), self.now())
 
     def list_accounts(self) -> list[Account]:
@@ -46,7 +47,7 @@ class HostingCases(Base):
     def _find(self, conn: object, email: object) -> Account:
         account = store.find_account(conn, clean_email(email))  # type: ignore[arg-type]
         if account is None:
-            raise FacilitateError("unknown_account", f"Aucun compte pour {email}.", 404)
+            raise FacilitateError("unknown_account", _("Aucun compte pour {email}.", email=email), 404)
         return account
 
     def change_password(self, email: object, password: object) -> Account:

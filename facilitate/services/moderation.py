@@ -8,6 +8,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, note_not_found
+from facilitate.i18n import _
 from facilitate.model import IdentityMode, Note
 from facilitate.rules import check_column, check_facilitator, check_identity_change, clean_note_text
 from facilitate.services.common import Base, Change, Identity, existing_bloc, present_participant
@@ -42,7 +43,7 @@ class ModerationCases(Base):
                 bloc = existing_bloc(conn, identity.workshop.id, payload["bloc"])
                 notes = [n for n in store.notes_of_bloc(conn, bloc.id) if n.pending]
             else:
-                raise FacilitateError("bad_request", "Requête invalide : indiquez « note » ou « bloc ».")
+                raise FacilitateError("bad_request", _("Requête invalide : indiquez « note » ou « bloc »."))
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_note_moderation(conn, [n.id for n in notes], seq=seq, pending=False)
         return Change(identity.workshop.id, seq, tuple({n.participant_id for n in notes}))
@@ -75,10 +76,10 @@ class ModerationCases(Base):
         check_facilitator(identity.viewer)
         lines = [line for line in payload["text"].splitlines() if line.strip()]
         if not lines:
-            raise FacilitateError("note_empty", "Écrivez au moins une note (une par ligne).")
+            raise FacilitateError("note_empty", _("Écrivez au moins une note (une par ligne)."))
         if len(lines) > MAX_PAPER_NOTES:
             raise FacilitateError(
-                "too_many_notes", f"Au plus {MAX_PAPER_NOTES} notes à la fois : collez le reste ensuite."
+                "too_many_notes", _("Au plus {n} notes à la fois : collez le reste ensuite.", n=MAX_PAPER_NOTES)
             )
         texts = [clean_note_text(line) for line in lines]
         author_id = identity.viewer.participant_id

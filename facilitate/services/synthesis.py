@@ -7,6 +7,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, action_not_found, cluster_not_found, note_not_found
+from facilitate.i18n import _
 from facilitate.model import Action, Volet
 from facilitate.rules import (
     check_facilitator,
@@ -69,7 +70,7 @@ class SynthesisCases(Base):
             volet = _volet(volets, volet_id)
             if volet.actions:
                 raise FacilitateError(
-                    "volet_not_empty", "Ce volet contient des actions : déplacez-les ou supprimez-les d'abord.", 409
+                    "volet_not_empty", _("Ce volet contient des actions : déplacez-les ou supprimez-les d'abord."), 409
                 )
             store.delete_volet(conn, volet.id)
             volets.remove(volet)

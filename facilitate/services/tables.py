@@ -11,6 +11,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, cluster_not_in_bloc, note_not_in_bloc
+from facilitate.i18n import _
 from facilitate.model import Cluster, DrawStatus, Role
 from facilitate.rules import check_facilitator, check_rapporteur, clean_cluster_label
 from facilitate.services.common import Base, Change, Identity, current_participant, existing_bloc, present_participant
@@ -41,7 +42,7 @@ class TableCases(Base):
                 draw = store.latest_draw(conn, workshop_id)
                 if draw is None:
                     raise FacilitateError(
-                        "no_draw", "Aucun tirage au sort à reprendre : tirez d'abord les équipes.", 409
+                        "no_draw", _("Aucun tirage au sort à reprendre : tirez d'abord les équipes."), 409
                     )
                 seats = {
                     m.participant_id: m.team + 1
@@ -50,7 +51,7 @@ class TableCases(Base):
                 }
                 count = max(seats.values(), default=0)
             if not 0 <= count <= MAX_TABLES:
-                raise FacilitateError("tables_invalid", f"De 0 à {MAX_TABLES} tables.")
+                raise FacilitateError("tables_invalid", _("De 0 à {n} tables.", n=MAX_TABLES))
             seq = store.bump_seq(conn, workshop_id)
             store.set_tables(conn, workshop_id, count, bool(payload.get("choose")), seq)
             for participant_id, table in seats.items():
@@ -69,11 +70,11 @@ class TableCases(Base):
             elif workshop.tables_choice and payload.get("participant") in (None, identity.viewer.participant_id):
                 participant_id = identity.viewer.participant_id or 0
             else:
-                raise FacilitateError("forbidden", "C'est l'animation qui place les personnes aux tables.", 403)
+                raise FacilitateError("forbidden", _("C'est l'animation qui place les personnes aux tables."), 403)
             participant = present_participant(conn, workshop_id, participant_id)
             table = payload.get("table")
             if table is not None and not 1 <= table <= workshop.tables:
-                raise FacilitateError("unknown_table", f"Choisissez une table de 1 à {workshop.tables}.", 404)
+                raise FacilitateError("unknown_table", _("Choisissez une table de 1 à {n}.", n=workshop.tables), 404)
             seq = store.bump_seq(conn, workshop_id)
             store.seat(conn, participant.id, table, seq)
         return Change(workshop_id, seq, (participant.id,))
@@ -84,7 +85,7 @@ class TableCases(Base):
         with self.db.transaction() as conn:
             participant = store.get_participant(conn, identity.workshop.id, payload["participant"])
             if participant is None or participant.table != payload["table"] or participant.removed:
-                raise FacilitateError("not_your_table", "Cette personne n'est pas assise à cette table.", 409)
+                raise FacilitateError("not_your_table", _("Cette personne n'est pas assise à cette table."), 409)
             seq = store.bump_seq(conn, identity.workshop.id)
             store.set_rapporteur(conn, identity.workshop.id, payload["table"], participant.id, seq)
         return Change(identity.workshop.id, seq, (participant.id,))

@@ -8,6 +8,7 @@ from typing import Any
 
 from facilitate import store
 from facilitate.errors import FacilitateError, bad_key, unknown_workshop, workshop_not_found
+from facilitate.i18n import _, current_language
 from facilitate.model import Account, Bloc, Column, IdentityMode, Role, Workshop
 from facilitate.payloads import Auth, WorkshopCreate, read
 from facilitate.rules import (
@@ -34,8 +35,11 @@ class WorkshopCases(Base):
         if template is None:
             raise FacilitateError(
                 "unknown_template",
-                f"Modèle inconnu : {payload.get('template')!r}. Modèles disponibles : "
-                + ", ".join(sorted(self.templates)),
+                _(
+                    "Modèle inconnu : {template}. Modèles disponibles : {available}",
+                    template=repr(payload.get("template")),
+                    available=", ".join(sorted(self.templates)),
+                ),
                 400,
             )
         fields = {}
@@ -53,6 +57,8 @@ class WorkshopCases(Base):
                 organisation=fields["organisation"],
                 created_at=now,
                 identity=IdentityMode(payload.get("identity", "named")),
+                # Unless chosen, the language the facilitator is using.
+                language=payload.get("language") or current_language(),
             )
             if owner is not None:
                 store.set_owner(conn, workshop.id, owner.id)
@@ -104,6 +110,7 @@ class WorkshopCases(Base):
         organisation: str,
         created_at: str,
         identity: IdentityMode = IdentityMode.NAMED,
+        language: str,
     ) -> Workshop:
         """An atelier row with its own id, join code and facilitator key (creation and import)."""
         workshop = Workshop(
@@ -119,6 +126,7 @@ class WorkshopCases(Base):
             seq=1,
             meta_seq=1,
             created_at=created_at,
+            language=language,
             synthesis_seq=1,
             identity=identity,
         )
@@ -191,13 +199,13 @@ class WorkshopCases(Base):
                 known = store.find_participant_by_token(conn, workshop.id, token)
             if known is not None and known.role == Role.PARTICIPANT:
                 if known.removed:
-                    raise FacilitateError("participant_removed", "L'animation vous a retiré de cet atelier.", 403)
+                    raise FacilitateError("participant_removed", _("L'animation vous a retiré de cet atelier."), 403)
                 return Identity(workshop, Viewer(Role.PARTICIPANT, known.id), known), None
         # An anonymous atelier keeps no name, whatever the phone sends.
         name = None if workshop.identity == IdentityMode.ANONYMOUS else clean_display_name(auth.get("name"))
         if workshop.locked:
             raise FacilitateError(
-                "workshop_locked", "L'atelier est fermé aux nouvelles arrivées. Parlez-en à l'animation.", 403
+                "workshop_locked", _("L'atelier est fermé aux nouvelles arrivées. Parlez-en à l'animation."), 403
             )
         with self.db.transaction() as conn:
             per_address = idle_seats_per_address(self.max_participants, self.idle_seats_per_address)
@@ -211,13 +219,18 @@ class WorkshopCases(Base):
             if refusal == "workshop_full":
                 raise FacilitateError(
                     "workshop_full",
-                    f"L'atelier est complet ({self.max_participants} participants). Parlez-en à l'animation.",
+                    _(
+                        "L'atelier est complet ({participants} participants). Parlez-en à l'animation.",
+                        participants=self.max_participants,
+                    ),
                     409,
                 )
             if refusal == "too_many_arrivals":
                 raise FacilitateError(
                     "too_many_arrivals",
-                    "Trop de nouvelles connexions depuis ce réseau : réessayez dans un moment, ou parlez-en à l'animation.",
+                    _(
+                        "Trop de nouvelles connexions depuis ce réseau : réessayez dans un moment, ou parlez-en à l'animation."
+                    ),
                     429,
                 )
             seq = store.bump_seq(conn, workshop.id)

@@ -10,6 +10,7 @@ from flask import current_app, request
 
 from facilitate.config import is_hosted
 from facilitate.errors import FacilitateError, too_many_passwords
+from facilitate.i18n import _
 from facilitate.model import Account
 from facilitate.services import Service
 
@@ -93,8 +94,8 @@ def require_owner(workshop_id: str) -> None:
 
 
 def login_required() -> FacilitateError:
-    return FacilitateError("login_required", "Connectez-vous avec votre compte d'animation (/connexion).", 401)
+    return FacilitateError("login_required", _("Connectez-vous avec votre compte d'animation (/connexion)."), 401)
 
 
 def not_yours() -> FacilitateError:
-    return FacilitateError("not_your_workshop", "Cet atelier appartient à un autre compte d'animation.", 403)
+    return FacilitateError("not_your_workshop", _("Cet atelier appartient à un autre compte d'animation."), 403)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from facilitate.accounts import wifi_qr_text
 from facilitate.errors import FacilitateError
 from facilitate.events import announce_deleted, revoke_cofacilitators, revoke_staff
+from facilitate.i18n import _
 from facilitate.model import Role
 from facilitate.network import qr_svg
 from facilitate.read_model import patch
@@ -45,7 +46,7 @@ def _require_local() -> None:
         raise login_required()
     if not is_facilitator_request():
         raise FacilitateError(
-            "local_only", "Réservé à l'ordinateur de l'animation (ou au mot de passe d'animation).", 403
+            "local_only", _("Réservé à l'ordinateur de l'animation (ou au mot de passe d'animation)."), 403
         )
 
 
@@ -53,7 +54,7 @@ def _json_body() -> Any:
     body = request.get_json(silent=True)
     if body is None:
         raise FacilitateError(
-            "not_json", "Le corps de la requête doit être un objet JSON (Content-Type: application/json)."
+            "not_json", _("Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
         )
     return body
 
@@ -183,7 +184,7 @@ def cofacilitator_qr(workshop_id: str) -> Any:
     """The invitation as a QR code, for a phone to scan from the console."""
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     if not workshop.cofacilitator_key:
-        raise FacilitateError("no_invitation", "Aucune invitation de co-animation en cours.", 404)
+        raise FacilitateError("no_invitation", _("Aucune invitation de co-animation en cours."), 404)
     url = _cofacilitator_url(workshop.id, workshop.cofacilitator_key)
     return Response(qr_svg(url), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
@@ -218,7 +219,7 @@ def wifi_qr(workshop_id: str) -> Any:
     workshop = service().workshop_for_key(workshop_id, request.headers.get("X-Facilitator-Key"))
     wifi = service().wifi(workshop.id)
     if wifi is None:
-        raise FacilitateError("no_wifi", "Aucun réseau Wi-Fi n'est enregistré pour cet atelier.", 404)
+        raise FacilitateError("no_wifi", _("Aucun réseau Wi-Fi n'est enregistré pour cet atelier."), 404)
     return Response(
         qr_svg(wifi_qr_text(wifi.ssid, wifi.password, wifi.security)),
         mimetype="image/svg+xml",

@@ -13,6 +13,7 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from facilitate.errors import FacilitateError
+from facilitate.i18n import _
 from facilitate.model import Account
 from facilitate.ratelimit import RateLimiter
 from facilitate.views import current_account, service
@@ -22,10 +23,6 @@ audit = logging.getLogger("facilitate.audit")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 LOCK_SECONDS = 15 * 60
-
-WRONG_LOGIN = "Courriel ou mot de passe incorrect."
-LOCKED_ACCOUNT = "Trop de tentatives pour ce compte : réessayez dans 15 minutes."
-LOCKED_ADDRESS = "Trop de tentatives depuis cette adresse : réessayez dans 15 minutes."
 
 
 class Facilitator(UserMixin):
@@ -77,7 +74,7 @@ def check_csrf() -> None:
 
 @blueprint.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> Any:
-    message = "Formulaire expiré ou incomplet (jeton CSRF) : rechargez la page et réessayez."
+    message = _("Formulaire expiré ou incomplet (jeton CSRF) : rechargez la page et réessayez.")
     if request.path.startswith("/api/"):
         return jsonify(error={"code": "csrf_failed", "message": message}), 400
     return render_template("login.html", error=message, email="", next=""), 400
@@ -102,9 +99,9 @@ def login_post() -> Any:
     per_account, per_address = current_app.extensions["facilitate_login_limits"]
     address, now = request.remote_addr or "?", time.monotonic()
     refusal = (
-        LOCKED_ACCOUNT
+        _("Trop de tentatives pour ce compte : réessayez dans 15 minutes.")
         if per_account.exceeded(email, now)
-        else LOCKED_ADDRESS
+        else _("Trop de tentatives depuis cette adresse : réessayez dans 15 minutes.")
         if per_address.exceeded(address, now)
         else None
     )
@@ -115,7 +112,10 @@ def login_post() -> Any:
             per_address.allow(address, now)
         audit.info("connexion refusée compte=%s adresse=%s%s", email[:200], address, " (bloqué)" if refusal else "")
         return render_template(
-            "login.html", error=refusal or WRONG_LOGIN, email=email, next=request.form.get("next", "")
+            "login.html",
+            error=refusal or _("Courriel ou mot de passe incorrect."),
+            email=email,
+            next=request.form.get("next", ""),
         ), 429 if refusal else 401
     login_user(Facilitator(account))
     audit.info("connexion compte=%s adresse=%s", account.email, address)
@@ -137,9 +137,9 @@ def change_password() -> Any:
         return redirect(url_for("auth.login", suivant="/compte"))
     form, error = request.form, None
     if service().authenticate(account.email, form.get("current")) is None:
-        error = "Mot de passe actuel incorrect."
+        error = _("Mot de passe actuel incorrect.")
     elif form.get("new") != form.get("confirm"):
-        error = "Les deux nouveaux mots de passe diffèrent."
+        error = _("Les deux nouveaux mots de passe diffèrent.")
     else:
         try:
             account = service().change_password(account.email, form.get("new"))

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from facilitate import store
 from facilitate.errors import FacilitateError, unknown_workshop
 from facilitate.export.document import ranking
+from facilitate.i18n import COOKIE, _, supported
 from facilitate.network import qr_svg
 from facilitate.ratelimit import guarded_guess
 from facilitate.views import (
@@ -58,10 +59,12 @@ def _ask_for_password() -> Any:
         return to_login()
     if current_app.config["ADMIN_PASSWORD"]:
         return Response(
-            "Mot de passe d'animation requis.", 401, {"WWW-Authenticate": 'Basic realm="facilitate", charset="UTF-8"'}
+            _("Mot de passe d'animation requis."),
+            401,
+            {"WWW-Authenticate": 'Basic realm="facilitate", charset="UTF-8"'},
         )
     return render_template(
-        "join.html", code="", error="L'animation se fait depuis l'ordinateur qui fait tourner facilitate."
+        "join.html", code="", error=_("L'animation se fait depuis l'ordinateur qui fait tourner facilitate.")
     ), 403
 
 
@@ -74,6 +77,19 @@ def _facilitator_home() -> Any:
         account=account,
         deletion=svc.deletion_dates(current_app.config["RETENTION_DAYS"]),
     )
+
+
+@blueprint.get("/langue/<lang>")
+def choose_language(lang: str) -> Any:
+    """The switch on every screen: remember the language for a year, back to the page."""
+    back = request.args.get("suivant", "/")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"  # only our own pages
+    response = redirect(back, 303)
+    chosen = supported(lang)
+    if chosen:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
 
 
 @blueprint.get("/j")
@@ -118,7 +134,9 @@ def _staff_page(template: str, workshop_id: str, **context: Any) -> Any:
         abort(404)
     if not may_open_workshop(workshop.id):
         return render_template(
-            "join.html", code="", error=not_yours().message + " Un lien de co-animation s'ouvre sans être connecté."
+            "join.html",
+            code="",
+            error=not_yours().message + " " + _("Un lien de co-animation s'ouvre sans être connecté."),
         ), 403
     deletion = service().deletion_dates(current_app.config["RETENTION_DAYS"]).get(workshop.id)
     return render_template(
@@ -180,18 +198,20 @@ def qr(code: str) -> Any:
     return Response(qr_svg(service().join_url_for(workshop.code)), mimetype="image/svg+xml")
 
 
-# Error pages in French (Werkzeug's own are in English): what happened, what to do.
-ERROR_PAGES = {
-    404: ("Page introuvable", "Cette adresse ne mène à aucune page. Vérifiez-la, ou repartez de l'accueil."),
-    405: ("Action impossible", "Cette page ne s'utilise pas de cette façon."),
-    500: (
-        "Erreur du serveur",
-        "Le serveur a rencontré un problème. Rien de ce qui était enregistré n'est perdu : réessayez dans un instant.",
-    ),
-}
+def error_texts(status: int) -> tuple[str, str]:
+    """Our error pages (Werkzeug's own are in English only): what happened, what to do."""
+    if status == 404:
+        return _("Page introuvable"), _("Cette adresse ne mène à aucune page. Vérifiez-la, ou repartez de l'accueil.")
+    if status == 405:
+        return _("Action impossible"), _("Cette page ne s'utilise pas de cette façon.")
+    if status == 500:
+        return _("Erreur du serveur"), _(
+            "Le serveur a rencontré un problème. Rien de ce qui était enregistré n'est perdu : réessayez dans un instant."
+        )
+    return _("Requête impossible"), _("Le serveur n'a pas pu répondre à cette demande.")
 
 
 def error_page(error: HTTPException) -> Any:
     status = error.code or 500
-    title, text = ERROR_PAGES.get(status, ("Requête impossible", "Le serveur n'a pas pu répondre à cette demande."))
+    title, text = error_texts(status)
     return render_template("error.html", title=title, text=text, status=status), status

@@ -12,7 +12,7 @@ import { Tables } from "./console/tables.js";
 import { Plan, setupBlocForm } from "./console/plan.js";
 import { ShortcutsHelp, setupShortcuts } from "./console/shortcuts.js";
 import { Synthesis } from "./console/synthesis.js";
-import { act, app, html, showMessage, staffFetch, t, ui } from "./console/ui.js";
+import { N_, act, app, html, showMessage, staffFetch, t, ui } from "./console/ui.js";
 
 const root = document.getElementById("app");
 const $ = (id) => document.getElementById(id);
@@ -20,11 +20,11 @@ app.workshopId = root.dataset.workshop;
 app.key = facilitatorKey(app.workshopId);
 
 const VIEWS = [
-  ["board", "Tableau", ({ state, bloc }) => (bloc ? html`<${Board} state=${state} bloc=${bloc} />` : null)],
-  ["synthesis", "Synthèse", ({ state }) => html`<${Synthesis} state=${state} />`],
-  ["draw", "Tirage au sort", ({ state }) => html`<${Draw} workshop=${state.workshop} />`],
-  ["tables", "Tables", ({ state, bloc }) => html`<${Tables} state=${state} bloc=${bloc} />`],
-  ["moderation", "Modération", ({ state, bloc }) => html`<${Moderation} state=${state} bloc=${bloc} />`],
+  ["board", N_("Tableau"), ({ state, bloc }) => (bloc ? html`<${Board} state=${state} bloc=${bloc} />` : null)],
+  ["synthesis", N_("Synthèse"), ({ state }) => html`<${Synthesis} state=${state} />`],
+  ["draw", N_("Tirage au sort"), ({ state }) => html`<${Draw} workshop=${state.workshop} />`],
+  ["tables", N_("Tables"), ({ state, bloc }) => html`<${Tables} state=${state} bloc=${bloc} />`],
+  ["moderation", N_("Modération"), ({ state, bloc }) => html`<${Moderation} state=${state} bloc=${bloc} />`],
 ];
 
 function Main({ state }) {

@@ -1,5 +1,7 @@
 // The facilitator's home (on the laptop only): create an atelier from a
 // template, then open its console with the key in the URL fragment.
+import { t } from "./i18n.js";
+
 const form = document.getElementById("create-form");
 const message = document.getElementById("message");
 
@@ -21,7 +23,7 @@ form.addEventListener("submit", async (event) => {
       body: JSON.stringify(body),
     });
     const data = await response.json();
-    if (!response.ok) throw new Error(data.error ? data.error.message : "Création impossible.");
+    if (!response.ok) throw new Error(data.error ? data.error.message : t("Création impossible."));
     localStorage.setItem(`facilitate:key:${data.id}`, data.facilitator_key);
     location.href = `/w/${data.id}/console#key=${encodeURIComponent(data.facilitator_key)}`;
   } catch (error) {

@@ -1,6 +1,7 @@
 // The live connection every screen shares: connect, keep the atelier's state
 // up to date from `state` and `change` patches, resync after a drop.
 // Patches follow docs/api.md; note texts are rendered with textContent only.
+import { N_, t } from "./i18n.js";
 
 export class LiveState {
   constructor() {
@@ -143,12 +144,13 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
     if (state.apply(patch)) render(state);
     else resync();
   });
-  const leave = (title) => (data) => {
+  // The screen's own words rather than the event's message (sent to a whole room, whatever each screen's language).
+  const leave = (title, text) => () => {
     socket.disconnect();
-    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, title), el("p", {}, data.message)));
+    document.body.replaceChildren(el("main", { class: "card" }, el("h1", {}, title), el("p", {}, text)));
   };
-  socket.on("workshop:deleted", leave("Atelier supprimé"));
-  socket.on("participant:removed", leave("Retiré de l'atelier"));
+  socket.on("workshop:deleted", leave(t("Atelier supprimé"), t("Cet atelier a été supprimé par l'animation.")));
+  socket.on("participant:removed", leave(t("Retiré de l'atelier"), t("L'animation vous a retiré de cet atelier.")));
   socket.on("connect", () => onStatus(true));
   socket.on("disconnect", () => onStatus(false));
   socket.on("connect_error", (err) => {
@@ -178,7 +180,7 @@ export function request(socket, event, payload, timeoutMs = 10000) {
       if (err)
         resolve({
           ok: false,
-          error: { code: "timeout", message: "Pas de réponse du serveur : nouvel essai au retour du réseau." },
+          error: { code: "timeout", message: t("Pas de réponse du serveur : nouvel essai au retour du réseau.") },
         });
       else resolve(ack);
     });
@@ -213,15 +215,15 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 export const PHASES = [
-  ["ecriture", "Écriture"],
-  ["devoilement", "Dévoilement"],
-  ["regroupement", "Regroupement"],
-  ["vote", "Vote"],
-  ["clos", "Clos"],
+  ["ecriture", N_("Écriture")],
+  ["devoilement", N_("Dévoilement")],
+  ["regroupement", N_("Regroupement")],
+  ["vote", N_("Vote")],
+  ["clos", N_("Clos")],
 ];
 
 export function phaseLabel(phase) {
-  return (PHASES.find(([id]) => id === phase) || [phase, phase])[1];
+  return t((PHASES.find(([id]) => id === phase) || [phase, phase])[1]);
 }
 
 export function columnLabel(bloc, columnId) {
@@ -275,7 +277,7 @@ function showCountdown(element, state, bloc) {
   const left = state.secondsLeft(bloc);
   element.hidden = left === null;
   if (left === null) return;
-  element.textContent = left > 0 ? formatDuration(left) : "Temps écoulé";
+  element.textContent = left > 0 ? formatDuration(left) : t("Temps écoulé");
   element.classList.toggle("paused", !bloc.timer.running);
   element.classList.toggle("over", left <= 0);
 }

@@ -13,6 +13,7 @@ import {
 } from "./live.js";
 import { render as renderInto } from "../vendor/preact.module.js";
 import { html } from "./html.js";
+import { t } from "./i18n.js";
 import { Results } from "./results.js";
 
 const root = document.getElementById("app");
@@ -64,7 +65,7 @@ function start(auth) {
     render,
     onStatus: (online) => {
       const pill = $("status");
-      pill.textContent = online ? "En ligne" : "Hors ligne — vos notes partiront au retour du réseau";
+      pill.textContent = online ? t("En ligne") : t("Hors ligne — vos notes partiront au retour du réseau");
       pill.className = `status ${online ? "online" : "offline"}`;
       if (online) showMessage("");
     },
@@ -125,7 +126,7 @@ $("note-form").addEventListener("submit", (event) => {
   const bloc = live && live.state.currentBloc;
   if (!text || !bloc) return;
   if (text.length > MAX) {
-    showMessage(`La note dépasse ${MAX} caractères : raccourcissez-la.`, "error");
+    showMessage(t("La note dépasse {max} caractères : raccourcissez-la.", { max: MAX }), "error");
     return;
   }
   if (editing !== null) {
@@ -158,7 +159,7 @@ async function flushOutbox() {
         live.state.notes.set(ack.note.id, { ...ack.note, mine: true });
       } else {
         // Refused (e.g. writing closed): give the text back rather than lose it.
-        showMessage(`Note non envoyée : ${ack.error.message}`, "error");
+        showMessage(t("Note non envoyée : {reason}", { reason: ack.error.message }), "error");
         if (!textarea.value) textarea.value = item.text;
       }
       render(live.state);
@@ -182,7 +183,7 @@ async function saveEdit(id, text) {
 }
 
 async function deleteNote(id) {
-  if (!confirm("Supprimer cette note ?")) return;
+  if (!confirm(t("Supprimer cette note ?"))) return;
   const ack = await request(live.socket, "note:delete", { id });
   if (ack.ok) live.state.notes.delete(id);
   else showMessage(ack.error.message, "error");
@@ -256,7 +257,10 @@ function renderVote(state, bloc) {
   );
   const used = Object.values(mine).reduce((a, b) => a + b, 0);
   const perItem = bloc.offers.dots_per_item;
-  $("dots-left").textContent = `Points restants : ${bloc.vote_budget - used} sur ${bloc.vote_budget}`;
+  $("dots-left").textContent = t("Points restants : {left} sur {budget}", {
+    left: bloc.vote_budget - used,
+    budget: bloc.vote_budget,
+  });
   $("vote-items").replaceChildren(
     ...state.voteItems(bloc.id).map((item) => {
       const dots = mine[item.key] || 0;
@@ -268,7 +272,7 @@ function renderVote(state, bloc) {
           { class: "vote-label" },
           item.label,
           item.size > 1 ? ` (${item.size})` : "",
-          waiting.has(item.key) ? el("span", { class: "note-state" }, "Vote en attente d'envoi") : null,
+          waiting.has(item.key) ? el("span", { class: "note-state" }, t("Vote en attente d'envoi")) : null,
         ),
         el(
           "span",
@@ -277,18 +281,18 @@ function renderVote(state, bloc) {
             "button",
             {
               type: "button",
-              "aria-label": `Retirer un point de « ${item.label} »`,
+              "aria-label": t("Retirer un point de « {label} »", { label: item.label }),
               disabled: dots === 0,
               onclick: () => castVote(bloc, item.key, dots - 1),
             },
             "−",
           ),
-          el("span", { class: "dots", "aria-label": `${dots} point(s)` }, "●".repeat(dots) || "0"),
+          el("span", { class: "dots", "aria-label": t("{dots} point(s)", { dots }) }, "●".repeat(dots) || "0"),
           el(
             "button",
             {
               type: "button",
-              "aria-label": `Ajouter un point à « ${item.label} »`,
+              "aria-label": t("Ajouter un point à « {label} »", { label: item.label }),
               disabled: dots >= perItem || used >= bloc.vote_budget,
               onclick: () => castVote(bloc, item.key, dots + 1),
             },
@@ -313,10 +317,10 @@ function groupPicker(state, bloc, note) {
   const clusters = [...state.clusters.values()].filter((c) => c.bloc === bloc.id);
   const picker = el(
     "select",
-    { "aria-label": `Regroupement de « ${note.text} »` },
-    el("option", { value: "", selected: note.cluster === null }, "Aucun regroupement"),
+    { "aria-label": t("Regroupement de « {text} »", { text: note.text }) },
+    el("option", { value: "", selected: note.cluster === null }, t("Aucun regroupement")),
     clusters.map((c) => el("option", { value: String(c.id), selected: note.cluster === c.id }, c.label)),
-    el("option", { value: "new" }, "Nouveau regroupement…"),
+    el("option", { value: "new" }, t("Nouveau regroupement…")),
   );
   picker.addEventListener("change", async () => {
     const ack =
@@ -382,8 +386,8 @@ function renderDraw(state) {
   if (w.volunteering) {
     card.hidden = false;
     $("draw-text").textContent = me.volunteer
-      ? "Vous êtes volontaire. Le tirage au sort aura lieu bientôt."
-      : "L'animation cherche des volontaires pour former des équipes au hasard.";
+      ? t("Vous êtes volontaire. Le tirage au sort aura lieu bientôt.")
+      : t("L'animation cherche des volontaires pour former des équipes au hasard.");
     actions.append(
       el(
         "button",
@@ -392,38 +396,45 @@ function renderDraw(state) {
           class: me.volunteer ? "secondary" : "primary",
           onclick: () => drawAction("draw:volunteer", { volunteer: !me.volunteer }),
         },
-        me.volunteer ? "Retirer ma candidature" : "Je me porte volontaire",
+        me.volunteer ? t("Retirer ma candidature") : t("Je me porte volontaire"),
       ),
     );
   } else if (myTeam >= 0) {
     card.hidden = false;
     const team = draw.teams[myTeam];
     const mine = team.find((m) => m.id === state.me.id);
-    const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || "Anonyme");
-    const four = draw.mode === "1-2-4" ? ` (groupe de quatre n° ${Math.floor(myTeam / 2) + 1})` : "";
+    const others = team.filter((m) => m.id !== state.me.id).map((m) => m.name || t("Anonyme"));
+    const team1 = myTeam + 1;
+    const intro =
+      draw.mode === "1-2-4"
+        ? t("Vous êtes dans l'équipe {team} (groupe de quatre n° {four})", {
+            team: team1,
+            four: Math.floor(myTeam / 2) + 1,
+          })
+        : t("Vous êtes dans l'équipe {team}", { team: team1 });
     $("draw-text").replaceChildren(
-      `Vous êtes dans l'équipe ${myTeam + 1}${four}`,
-      ...(others.length ? [" avec ", ...others.flatMap((name, i) => [i ? ", " : "", el("bdi", {}, name)])] : []),
+      intro,
+      ...(others.length ? [t(" avec "), ...others.flatMap((name, i) => [i ? ", " : "", el("bdi", {}, name)])] : []),
       ".",
-      mine.status === "confirmed" ? " Vous avez confirmé." : "",
+      mine.status === "confirmed" ? " " + t("Vous avez confirmé.") : "",
     );
     if (mine.status === "pending") {
       actions.append(
         el(
           "button",
           { type: "button", class: "primary", onclick: () => drawAction("draw:answer", { accept: true }) },
-          "Je confirme",
+          t("Je confirme"),
         ),
         el(
           "button",
           { type: "button", class: "danger", onclick: () => drawAction("draw:answer", { accept: false }) },
-          "Je laisse ma place",
+          t("Je laisse ma place"),
         ),
       );
     }
   } else if (draw && draw.reserve.includes((state.me || {}).id)) {
     card.hidden = false;
-    $("draw-text").textContent = "Vous êtes en réserve : vous rejoindrez une équipe si une place se libère.";
+    $("draw-text").textContent = t("Vous êtes en réserve : vous rejoindrez une équipe si une place se libère.");
   } else {
     card.hidden = true;
   }
@@ -439,14 +450,16 @@ function noteItem(note, { pending = false, own = false } = {}) {
     { class: `note${pending ? " pending" : ""}` },
     label ? el("span", { class: "note-column" }, label) : null,
     el("p", { class: "note-text" }, note.text),
-    pending ? el("span", { class: "note-state" }, "En attente d'envoi") : null,
-    note.pending ? el("span", { class: "note-state" }, "En attente : l'animation la lira avant de l'afficher") : null,
+    pending ? el("span", { class: "note-state" }, t("En attente d'envoi")) : null,
+    note.pending
+      ? el("span", { class: "note-state" }, t("En attente : l'animation la lira avant de l'afficher"))
+      : null,
     own && !pending
       ? el(
           "div",
           { class: "note-actions" },
-          el("button", { type: "button", class: "secondary", onclick: () => startEdit(note) }, "Modifier"),
-          el("button", { type: "button", class: "danger", onclick: () => deleteNote(note.id) }, "Supprimer"),
+          el("button", { type: "button", class: "secondary", onclick: () => startEdit(note) }, t("Modifier")),
+          el("button", { type: "button", class: "danger", onclick: () => deleteNote(note.id) }, t("Supprimer")),
         )
       : null,
   );
@@ -469,8 +482,8 @@ function renderTables(state, bloc) {
   const me = myEntry(state);
   $("table-card").hidden = !(w.tables && w.tables_choice);
   if (!$("table-card").hidden) {
-    const options = [el("option", { value: "" }, "Aucune table")];
-    for (let n = 1; n <= w.tables; n++) options.push(el("option", { value: String(n) }, `Table ${n}`));
+    const options = [el("option", { value: "" }, t("Aucune table"))];
+    for (let n = 1; n <= w.tables; n++) options.push(el("option", { value: String(n) }, t("Table {n}", { n })));
     const select = $("table-choice");
     if (select.options.length !== options.length) select.replaceChildren(...options);
     select.value = me.table ? String(me.table) : "";
@@ -501,14 +514,14 @@ function renderTables(state, bloc) {
               {
                 type: "button",
                 class: "secondary",
-                "aria-label": `Monter « ${g.cluster.label} »`,
+                "aria-label": t("Monter « {label} »", { label: g.cluster.label }),
                 onclick: () => {
                   const moved = [...order];
                   [moved[i - 1], moved[i]] = [moved[i], moved[i - 1]];
                   send("table:rank", { bloc: bloc.id, clusters: moved });
                 },
               },
-              "Monter",
+              t("Monter"),
             )
           : null,
       ),
@@ -519,7 +532,7 @@ function renderTables(state, bloc) {
 $("rapporteur-group").addEventListener("click", async () => {
   const bloc = live.state.currentBloc;
   const notes = [...$("rapporteur-notes").querySelectorAll("input:checked")].map((i) => Number(i.value));
-  if (!bloc || !notes.length) return showMessage("Cochez au moins une note de votre table.", "error");
+  if (!bloc || !notes.length) return showMessage(t("Cochez au moins une note de votre table."), "error");
   const label = $("rapporteur-label").value.trim();
   if (await send("table:group", { bloc: bloc.id, notes, ...(label ? { label } : {}) }))
     $("rapporteur-label").value = "";
@@ -547,13 +560,13 @@ function render(state) {
   const me = state.me || {};
   const seat = myEntry(state).table;
   $("who").replaceChildren(
-    ...(me.name ? ["Vous : ", el("bdi", {}, me.name)] : ["Vous participez de façon anonyme"]),
-    ...(seat ? [` · Table ${seat}`] : []),
+    ...(me.name ? [t("Vous : "), el("bdi", {}, me.name)] : [t("Vous participez de façon anonyme")]),
+    ...(seat ? [t(" · Table {n}", { n: seat })] : []),
   );
   const bloc = state.currentBloc;
-  $("bloc-title").textContent = bloc ? bloc.title : "En attente du premier bloc";
+  $("bloc-title").textContent = bloc ? bloc.title : t("En attente du premier bloc");
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
-  $("bloc-phase").textContent = bloc ? `Phase : ${phaseLabel(bloc.phase)}` : "";
+  $("bloc-phase").textContent = bloc ? t("Phase : {phase}", { phase: phaseLabel(bloc.phase) }) : "";
   $("private-hint").hidden = !(bloc && isPrivateNow(bloc));
 
   // Column or question picker: big radio buttons.
@@ -562,7 +575,7 @@ function render(state) {
   picker.hidden = !(bloc && bloc.columns.length);
   if (bloc && bloc.columns.length) {
     if (!bloc.columns.some((c) => c.id === selectedColumn)) selectedColumn = bloc.columns[0].id;
-    picker.append(el("legend", {}, bloc.kind === "questions" ? "Question" : "Colonne"));
+    picker.append(el("legend", {}, bloc.kind === "questions" ? t("Question") : t("Colonne")));
     for (const c of bloc.columns) {
       const input = el("input", {
         type: "radio",
@@ -582,7 +595,7 @@ function render(state) {
   $("note-form").hidden = !addable || muted;
   $("closed-hint").hidden = !bloc || addable || muted;
   $("muted-hint").hidden = !muted;
-  $("send").textContent = editing !== null ? "Enregistrer la modification" : "Envoyer la note";
+  $("send").textContent = editing !== null ? t("Enregistrer la modification") : t("Envoyer la note");
 
   const pending = readOutbox().filter((i) => bloc && i.bloc === bloc.id);
   const mine = bloc ? state.notesOf(bloc.id).filter((n) => n.mine) : [];
@@ -592,7 +605,7 @@ function render(state) {
   );
   $("my-count").textContent = `${mine.length + pending.length}`;
   const done = bloc ? myEntry(state).done.includes(bloc.id) : false;
-  $("done").textContent = done ? "J'ai terminé ✓ (toucher pour reprendre)" : "J'ai terminé";
+  $("done").textContent = done ? t("J'ai terminé ✓ (toucher pour reprendre)") : t("J'ai terminé");
   $("done").setAttribute("aria-pressed", String(done));
   $("done").parentElement.hidden = !writable;
   renderDraw(state);

@@ -1,6 +1,7 @@
 // The console's room settings, beside the main console script: the venue's
 // Wi-Fi (shown as a second QR code on the projector) and the co-facilitation
 // link, whose key the owner can renew to revoke it.
+import { t } from "./i18n.js";
 import { facilitatorKey } from "./staff.js";
 
 const workshopId = document.getElementById("app").dataset.workshop;
@@ -20,7 +21,7 @@ async function call(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await response.json();
-  if (!response.ok) throw new Error(data.error ? data.error.message : "Action impossible.");
+  if (!response.ok) throw new Error(data.error ? data.error.message : t("Action impossible."));
   return data;
 }
 
@@ -39,8 +40,8 @@ wifiForm.addEventListener("submit", async (event) => {
   try {
     const wifi = await call("PUT", "/wifi", Object.fromEntries(new FormData(wifiForm).entries()));
     wifiMessage.textContent = wifi.ssid
-      ? `Le projecteur affiche le réseau « ${wifi.ssid} ».`
-      : "Code QR du Wi-Fi retiré.";
+      ? t("Le projecteur affiche le réseau « {ssid} ».", { ssid: wifi.ssid })
+      : t("Code QR du Wi-Fi retiré.");
   } catch (error) {
     wifiMessage.textContent = error.message;
   }
@@ -54,7 +55,7 @@ const showLink = () => {
 };
 
 document.getElementById("cofac-regenerate").addEventListener("click", async () => {
-  if (!confirm("Créer un nouveau lien ? Les personnes qui ont l'ancien lien perdront l'accès à la console.")) return;
+  if (!confirm(t("Créer un nouveau lien ? Les personnes qui ont l'ancien lien perdront l'accès à la console."))) return;
   try {
     const { facilitator_key: fresh } = await call("POST", "/key");
     localStorage.setItem(`facilitate:key:${workshopId}`, fresh);

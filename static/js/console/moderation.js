@@ -2,12 +2,12 @@
 // avant affichage"), hiding and showing notes, notes typed in from paper,
 // muting a participant, and the atelier's identity mode. Every rule is the
 // server's (docs/api.md): this view only sends the events and shows refusals.
-import { act, html, t } from "./ui.js";
+import { N_, act, html, t } from "./ui.js";
 
 const IDENTITY_MODES = [
-  ["named", "Nominatif : les prénoms sont visibles de l'animation, du tirage et dans les exports"],
-  ["pseudonym", "Pseudonymes : seule l'animation voit les noms ; jamais exportés"],
-  ["anonymous", "Anonyme : aucun nom n'est demandé, ni conservé"],
+  ["named", N_("Nominatif : les prénoms sont visibles de l'animation, du tirage et dans les exports")],
+  ["pseudonym", N_("Pseudonymes : seule l'animation voit les noms ; jamais exportés")],
+  ["anonymous", N_("Anonyme : aucun nom n'est demandé, ni conservé")],
 ];
 
 function who(state, note) {

@@ -1,9 +1,9 @@
 // The atelier plan: go to a bloc, reorder, edit or remove it, add one (the
 // bloc form is the <dialog> of console.html).
 import { phaseLabel } from "../live.js";
-import { Pure, act, html, t } from "./ui.js";
+import { N_, Pure, act, html, t } from "./ui.js";
 
-const KIND_LABELS = { brainstorm: "Remue-méninges", columns: "Colonnes", questions: "Questions" };
+const KIND_LABELS = { brainstorm: N_("Remue-méninges"), columns: N_("Colonnes"), questions: N_("Questions") };
 
 const dialog = document.getElementById("bloc-dialog");
 const form = document.getElementById("bloc-form");
@@ -72,7 +72,7 @@ class PlanItem extends Pure {
         onclick=${() => act("bloc:goto", { bloc: b.id })}
       >
         ${i + 1}. ${b.title}
-        <span class="bloc-phase">${t(KIND_LABELS[b.kind])} · ${t(phaseLabel(b.phase))}</span>
+        <span class="bloc-phase">${t(KIND_LABELS[b.kind])} · ${phaseLabel(b.phase)}</span>
       </button>
       <div class="plan-tools">
         <button

@@ -1,18 +1,18 @@
 // Keyboard shortcuts for the frequent actions, listed by "?". They never
 // fire while a field has the focus (typing "n" in a note is not "next phase").
 import { groupSelection, nextPhase, toggleTimer, undo } from "./board.js";
-import { app, html, t, ui } from "./ui.js";
+import { N_, app, html, t, ui } from "./ui.js";
 
 export const SHORTCUTS = [
-  ["n", "Phase suivante", (bloc) => nextPhase(bloc)],
-  ["t", "Démarrer ou mettre en pause la minuterie", (bloc) => toggleTimer(bloc)],
-  ["g", "Regrouper les notes sélectionnées", (bloc) => groupSelection(bloc)],
-  ["z", "Annuler le dernier regroupement", (bloc) => undo(bloc)],
-  ["b", "Voir le tableau", () => show("board")],
-  ["s", "Voir la synthèse", () => show("synthesis")],
-  ["d", "Voir le tirage au sort", () => show("draw")],
-  ["m", "Voir la modération", () => show("moderation")],
-  ["?", "Afficher cette aide", () => document.getElementById("shortcuts-dialog").showModal()],
+  ["n", N_("Phase suivante"), (bloc) => nextPhase(bloc)],
+  ["t", N_("Démarrer ou mettre en pause la minuterie"), (bloc) => toggleTimer(bloc)],
+  ["g", N_("Regrouper les notes sélectionnées"), (bloc) => groupSelection(bloc)],
+  ["z", N_("Annuler le dernier regroupement"), (bloc) => undo(bloc)],
+  ["b", N_("Voir le tableau"), () => show("board")],
+  ["s", N_("Voir la synthèse"), () => show("synthesis")],
+  ["d", N_("Voir le tirage au sort"), () => show("draw")],
+  ["m", N_("Voir la modération"), () => show("moderation")],
+  ["?", N_("Afficher cette aide"), () => document.getElementById("shortcuts-dialog").showModal()],
 ];
 
 function show(view) {

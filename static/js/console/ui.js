@@ -7,7 +7,7 @@ import { html } from "../html.js";
 import { request } from "../live.js";
 
 export { html };
-export { t } from "../i18n.js";
+export { N_, t } from "../i18n.js";
 
 export const app = {
   live: null, // {socket, state} once connected
