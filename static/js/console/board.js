@@ -186,7 +186,13 @@ function ColumnBody({ state, bloc, column }) {
     ${clusters.map(
       (g) => html`<${ClusterCard} key=${g.cluster.id} state=${state} group=${g} level=${column ? 4 : 3} />`,
     )}
-    <section class="loose" aria-label=${t("Notes sans regroupement")} ...${dropTarget(null)}>
+    <section
+      class="loose"
+      aria-label=${column
+        ? t("Notes sans regroupement : {column}", { column: column.label })
+        : t("Notes sans regroupement")}
+      ...${dropTarget(null)}
+    >
       ${clusters.length ? html`<p class="loose-title">${t("Sans regroupement ({n})", { n: loose.length })}</p>` : null}
       <${NoteLists} state=${state} notes=${loose} />
     </section>
