@@ -34,6 +34,78 @@ NOTES = [
 ]
 
 
+IMAGES = (
+    "accueil", "console", "projecteur", "telephone", "telephone-vote", "console-resultats",
+    "projecteur-resultats", "console-synthese", "console-tirage", "telephone-resultats", "word",
+)  # fmt: skip
+
+
+class Shots:
+    """One browser, pages at the sizes of the room's screens."""
+
+    def __init__(self, browser, url: str, out: Path) -> None:
+        self.browser, self.url, self.out = browser, url, out
+
+    def laptop(self, name: str, path: str, ready: str, view: str | None = None) -> None:
+        page = self.browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-CA")
+        page.goto(self.url + path)
+        if view:
+            page.get_by_role("button", name=view, exact=True).click()
+        page.locator(ready).first.wait_for()
+        page.wait_for_timeout(300)
+        page.screenshot(path=self.out / f"{name}.png")
+
+    def projector(self, name: str, workshop: dict, ready: str) -> None:
+        page = self.browser.new_page(viewport={"width": 1920, "height": 1080}, locale="fr-CA")
+        page.goto(f"{self.url}/w/{workshop['id']}/projecteur#key={workshop['facilitator_key']}")
+        page.locator(ready).first.wait_for()
+        page.wait_for_timeout(800)  # the newest cards' arrival animation
+        page.screenshot(path=self.out / f"{name}.png")
+
+    def phone(self, address: str, name: str | None = None):
+        page = self.browser.new_page(
+            viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="fr-CA"
+        )
+        page.goto(address)
+        if name:
+            page.get_by_label("Votre prénom (facultatif)").fill(name)
+            page.get_by_role("button", name="Participer").click()
+            page.locator("#board").wait_for()
+        else:
+            page.locator("main").first.wait_for()
+        return page
+
+    def voting_phone(self, workshop: dict):
+        """A phone during the vote of the live atelier's bloc, one point placed."""
+        staff = socketio.Client()
+        staff.connect(self.url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
+        state = requests.get(
+            f"{self.url}/api/workshops/{workshop['id']}",
+            headers={"X-Facilitator-Key": workshop["facilitator_key"]},
+            timeout=10,
+        ).json()
+        staff.call("bloc:phase", {"bloc": state["workshop"]["current_bloc"], "phase": "vote"})
+        staff.disconnect()
+        page = self.phone(workshop["join_url"], "Emma")
+        page.locator("#vote-items button[aria-label^='Ajouter un point']").first.click()
+        page.wait_for_timeout(300)
+        return page
+
+
+def publish_results(url: str, workshop: dict) -> None:
+    """The demo atelier is closed: its results go to its join address, and its
+    screens show a bloc that was voted on."""
+    state = requests.get(
+        f"{url}/api/workshops/{workshop['id']}", headers={"X-Facilitator-Key": workshop["facilitator_key"]}, timeout=10
+    ).json()
+    voted = next(int(b) for b, r in state.get("results", {}).items() if any(i["dots"] for i in r["ranking"]))
+    staff = socketio.Client()
+    staff.connect(url, auth={"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
+    staff.call("workshop:results", {"public": True})
+    staff.call("bloc:goto", {"bloc": voted})
+    staff.disconnect()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,36 +184,33 @@ def main(out: Path) -> None:
         server = serve(data, port)
         url = f"http://127.0.0.1:{port}"
         try:
-            demo = {"id": demo_id, "facilitator_key": demo_key}
+            demo_code = next(w["code"] for w in requests.get(f"{url}/api/workshops", timeout=10).json())
+            demo = {"id": demo_id, "code": demo_code, "facilitator_key": demo_key}
             live = live_atelier(url)
+            publish_results(url, demo)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-                console = browser.new_page(viewport={"width": 1440, "height": 900})
-                console.goto(f"{url}/w/{live['id']}/console#key={live['facilitator_key']}")
-                console.locator(".note").first.wait_for()
-                console.screenshot(path=out / "console.png")
-                projector = browser.new_page(viewport={"width": 1920, "height": 1080})
-                projector.goto(f"{url}/w/{live['id']}/projecteur#key={live['facilitator_key']}")
-                projector.locator(".wall .note").first.wait_for()
-                projector.wait_for_timeout(800)  # the newest cards' arrival animation
-                projector.screenshot(path=out / "projecteur.png")
-                phone = browser.new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-                phone.goto(live["join_url"])
-                phone.get_by_label("Votre prénom (facultatif)").fill("Dominique")
-                phone.get_by_role("button", name="Participer").click()
-                phone.locator("#board").wait_for()
+                shots = Shots(browser, url, out)
+                shots.laptop("accueil", "/", ready="#create-form")
+                shots.laptop("console", f"/w/{live['id']}/console#key={live['facilitator_key']}", ready=".note")
+                shots.projector("projecteur", live, ready=".wall .note")
+                phone = shots.phone(live["join_url"], "Dominique")
                 phone.screenshot(path=out / "telephone.png")
-                synthesis = browser.new_page(viewport={"width": 1440, "height": 900})
-                synthesis.goto(f"{url}/w/{demo_id}/console#key={demo['facilitator_key']}")
-                synthesis.get_by_role("button", name="Synthèse").click()
-                synthesis.locator("#synthesis, .synthesis").first.wait_for()
-                synthesis.screenshot(path=out / "synthese.png")
+                demo_console = f"/w/{demo_id}/console#key={demo_key}"
+                shots.laptop("console-resultats", demo_console, ready=".ranking")
+                shots.projector("projecteur-resultats", demo, ready=".ranking")
+                shots.laptop("console-synthese", demo_console, ready="#synthesis, .synthesis", view="Synthèse")
+                shots.laptop("console-tirage", demo_console, ready="#draw", view="Tirage au sort")
+                results = shots.phone(f"{url}/j/{demo_code}")
+                results.screenshot(path=out / "telephone-resultats.png")
+                vote = shots.voting_phone(live)
+                vote.screenshot(path=out / "telephone-vote.png")
                 browser.close()
             word_page(url, demo, out, work)
         finally:
             server.terminate()
             server.wait(10)
-    for name in ("telephone", "console", "projecteur", "synthese", "word"):
+    for name in IMAGES:
         print(out / f"{name}.png")
 
 
