@@ -90,12 +90,9 @@ class ColumnEntry(Payload):
     label: Text
 
 
-class BlocSettings(Payload):
-    title: Text = ""
-    prompt: Text = ""
-    columns: list[Text | ColumnEntry] | None = None
-    timer_seconds: Int | None = None
-    vote_budget: Int = 5
+class BlocFlags(Payload):
+    """A bloc's on/off settings, for an edit and in the archive alike."""
+
     private_writing: Flag = False
     fondamentaux: Flag = False
     participants_group: Flag = False
@@ -103,6 +100,14 @@ class BlocSettings(Payload):
     moderated: Flag = False
     by_table: Flag = False
     plenary: Flag = False
+
+
+class BlocSettings(BlocFlags):
+    title: Text = ""
+    prompt: Text = ""
+    columns: list[Text | ColumnEntry] | None = None
+    timer_seconds: Int | None = None
+    vote_budget: Int = 5
     position: Int = 0
 
 
@@ -413,7 +418,7 @@ class ArchiveColumn(Payload):
     label: Short
 
 
-class ArchiveBloc(Payload):
+class ArchiveBloc(BlocFlags):
     ref: Ref
     title: Short
     kind: Literal["brainstorm", "columns", "questions"]
@@ -421,14 +426,7 @@ class ArchiveBloc(Payload):
     columns: Annotated[list[ArchiveColumn], Field(max_length=50)] = []
     timer_seconds: Annotated[StrictInt, Field(ge=1, le=4 * 3600)] | None = None
     vote_budget: Annotated[StrictInt, Field(ge=1, le=20)] = 5
-    private_writing: Flag = False
     phase: Literal["ecriture", "devoilement", "regroupement", "vote", "clos"] = "ecriture"
-    fondamentaux: Flag = False
-    participants_group: Flag = False
-    vote_stacking: Flag = False
-    moderated: Flag = False
-    by_table: Flag = False
-    plenary: Flag = False
     retained: Annotated[list[Long], Field(max_length=50)] | None = None
 
 

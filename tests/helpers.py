@@ -290,19 +290,24 @@ def join(browser, url, name, lang="fr"):
     return page
 
 
-def console_and_projector_on_a_public_bloc(browser, server, workshop: dict):
-    """The atelier moved to its public bloc, with the console and the projector
-    open in one laptop context: (bloc, laptop, console, projector)."""
-    staff = facilitator_socket(server, workshop)
-    bloc = public_bloc(fetch_state(server, workshop))
-    assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
-    staff.disconnect()
+def console_and_projector(browser, server, workshop: dict):
+    """The console and the projector open in one laptop context (the projector
+    finds the key the console stored): (laptop, console, projector)."""
     laptop = browser.new_context(**LAPTOP)
     console = laptop.new_page()
     console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
     projector = laptop.new_page()
     projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
-    return bloc, laptop, console, projector
+    return laptop, console, projector
+
+
+def console_and_projector_on_a_public_bloc(browser, server, workshop: dict):
+    """The same, the atelier moved to its public bloc first: (bloc, laptop, console, projector)."""
+    staff = facilitator_socket(server, workshop)
+    bloc = public_bloc(fetch_state(server, workshop))
+    assert staff.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
+    staff.disconnect()
+    return (bloc, *console_and_projector(browser, server, workshop))
 
 
 # -- accessibility ------------------------------------------------------------------

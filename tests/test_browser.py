@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import requests
-from helpers import LAPTOP, PHONE, drag, facilitator_socket, fetch_state, join
+from helpers import LAPTOP, PHONE, console_and_projector, drag, facilitator_socket, fetch_state, join
 from playwright.sync_api import expect
 
 
@@ -93,12 +93,8 @@ def test_wrong_code_page_is_in_french(browser, atelier):
 
 def test_a_bloc_full_cycle_with_private_writing_timer_and_done(browser, atelier):
     server, workshop = atelier
-    laptop = browser.new_context(**LAPTOP)
-    console = laptop.new_page()
-    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    laptop, console, projector = console_and_projector(browser, server, workshop)
     expect(console.locator("#bloc-title")).to_have_text("Bilan croisé des acquis")  # private writing
-    projector = laptop.new_page()
-    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
     ana, ben = join(browser, workshop["join_url"], "Ana"), join(browser, workshop["join_url"], "Ben")
     expect(ana.locator("#private-hint")).to_be_visible()
 
@@ -149,11 +145,7 @@ def test_a_bloc_full_cycle_with_private_writing_timer_and_done(browser, atelier)
 
 def test_volunteers_are_drawn_into_teams_and_confirm_on_their_phones(browser, atelier):
     server, workshop = atelier
-    laptop = browser.new_context(**LAPTOP)
-    console = laptop.new_page()
-    console.goto(f"{server.url}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
-    projector = laptop.new_page()
-    projector.goto(f"{server.url}/w/{workshop['id']}/projecteur")
+    laptop, console, projector = console_and_projector(browser, server, workshop)
     phones = [join(browser, workshop["join_url"], name) for name in ("Ana", "Ben", "Chloé")]
     console.get_by_role("button", name="Tirage au sort", exact=True).click()  # the draw's own view
     console.get_by_role("button", name="Appeler des volontaires").click()
