@@ -92,10 +92,10 @@ def run(notes: int, rate: float, throttle: float, source: Path) -> dict:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
             )
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="fr-CA")
             page.add_init_script(OBSERVER)
             page.goto(f"{url}/w/{w['id']}/console#key={key}")
-            page.wait_for_selector("text=En ligne")
+            page.wait_for_selector("#status.online")  # whatever the language
             cdp = page.context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
             start = page.evaluate("performance.now()")
