@@ -228,6 +228,16 @@ def test_the_command_line_speaks_the_locales_language(tmp_path):
     assert "Exports a workshop as Word (docx), Markdown, CSV or JSON." in helped and "Exporte" not in helped
 
 
+def test_clicks_own_words_follow_the_locale_too():
+    french = run_cli("--help", lang="fr_CA.UTF-8").stdout
+    assert french.startswith("Utilisation : facilitate") and "Afficher ce message et quitter." in french
+    assert "Usage:" not in french and "Show this message" not in french
+    unknown = run_cli("nope", lang="fr_CA.UTF-8")
+    assert unknown.returncode == 2 and "Erreur : Aucune commande 'nope'." in unknown.stderr
+    english = run_cli("--help", lang="en_CA.UTF-8").stdout
+    assert english.startswith("Usage: facilitate") and "Show this message and exit." in english
+
+
 def test_templates_stay_in_their_own_language(tmp_path):
     from facilitate.session_templates import TemplateError, load_templates, parse_template
 

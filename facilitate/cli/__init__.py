@@ -6,12 +6,14 @@ pulls in scikit-learn, which no other command needs."""
 
 from __future__ import annotations
 
+import gettext
 import importlib
+import sys
 from pathlib import Path
 
 import click
 
-from facilitate.i18n import _
+from facilitate.i18n import _, cli_language
 
 COMMANDS = {
     "serve": "facilitate.cli.serve:serve",
@@ -27,6 +29,28 @@ COMMANDS = {
     "restore": "facilitate.cli.backup:restore",
 }
 
+
+def click_in_french() -> None:
+    """Click's own words (Usage:, Options, its errors) from the French catalog
+    translations/fr/LC_MESSAGES/click.po when the command line speaks French:
+    each Click module translates them through gettext, imported as `_`."""
+    if cli_language() != "fr":
+        return
+    from babel.messages.pofile import read_po
+
+    with (Path(__file__).resolve().parent.parent / "translations" / "fr" / "LC_MESSAGES" / "click.po").open("rb") as po:
+        catalog = read_po(po)
+
+    def french(message: str) -> str:
+        entry = catalog.get(message)
+        return entry.string if entry is not None and entry.string else message
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("click") and getattr(module, "_", None) is gettext.gettext:
+            module._ = french  # type: ignore[attr-defined]
+
+
+click_in_french()
 
 # --data, the same for every command that opens a data folder.
 data_option = click.option(
