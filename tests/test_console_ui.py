@@ -73,6 +73,7 @@ class Room:
         page = browser.new_page(**(context or LAPTOP))
         page.goto(f"{self.server.url}/w/{self.workshop['id']}/console#key={self.key}")
         expect(page.locator("#status")).to_have_text("En ligne")
+        expect(page.locator("#shortcuts-dialog")).to_be_attached()  # the first state is drawn
         return page
 
     def projector(self, browser):
