@@ -114,23 +114,31 @@ def announce_deleted(workshop_id: str) -> None:
             _identities.pop(sid, None)
 
 
+def _cut_off(workshop_id: str, whom: Callable[[Identity], bool], event: str = "", message: str = "") -> None:
+    """Disconnect the atelier's connections `whom` selects (telling them `event`
+    first, if any) and forget them, so nothing they send reaches the data."""
+    for sid, identity in list(_identities.items()):
+        if identity.workshop.id == workshop_id and whom(identity):
+            if event:
+                socketio.emit(event, {"message": message}, to=sid)
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+
+
 def revoke_staff(workshop_id: str) -> None:
     """Disconnect the atelier's consoles and projectors after a new facilitator
     key: they must connect again, with the new key."""
-    for sid, identity in list(_identities.items()):
-        if identity.workshop.id == workshop_id and identity.viewer.is_staff:
-            _identities.pop(sid, None)
-            socketio.server.disconnect(sid, namespace="/")
+    _cut_off(workshop_id, lambda identity: identity.viewer.is_staff)
 
 
 def revoke_cofacilitators(workshop_id: str) -> None:
     """Disconnect the co-animation views of a revoked (or replaced) invitation."""
-    for sid, identity in list(_identities.items()):
-        if identity.workshop.id == workshop_id and identity.viewer.role == Role.COFACILITATOR:
-            message = _("L'animation a retiré cette invitation de co-animation.")
-            socketio.emit("cofacilitator:revoked", {"message": message}, to=sid)
-            _identities.pop(sid, None)
-            socketio.server.disconnect(sid, namespace="/")
+    _cut_off(
+        workshop_id,
+        lambda identity: identity.viewer.role == Role.COFACILITATOR,
+        "cofacilitator:revoked",
+        _("L'animation a retiré cette invitation de co-animation."),
+    )
 
 
 def _since(auth: Any) -> int:
@@ -385,15 +393,12 @@ def on_participant_remove(identity: Identity, payload: Any) -> dict[str, Any]:
     and are disconnected; their token no longer opens the atelier."""
     publish(service().remove_participant(identity, payload))
     removed = payload["participant"]
-    for sid, other in list(_identities.items()):
-        if (
-            other.workshop.id == identity.workshop.id
-            and other.viewer.participant_id == removed
-            and not other.viewer.is_staff
-        ):
-            socketio.emit("participant:removed", {"message": "L'animation vous a retiré de cet atelier."}, to=sid)
-            _identities.pop(sid, None)
-            socketio.server.disconnect(sid, namespace="/")
+    _cut_off(
+        identity.workshop.id,
+        lambda other: other.viewer.participant_id == removed and not other.viewer.is_staff,
+        "participant:removed",
+        "L'animation vous a retiré de cet atelier.",
+    )
     return {}
 
 

@@ -6,22 +6,15 @@ import { render } from "../vendor/preact.module.js";
 import { connectLive } from "./live.js";
 import { Phases, TimerControls } from "./console/board.js";
 import { Moderation } from "./console/moderation.js";
+import { keyFromFragment } from "./staff.js";
 import { act, app, html, showMessage, t, ui } from "./console/ui.js";
 
 const root = document.getElementById("app");
 const $ = (id) => document.getElementById(id);
 app.workshopId = root.dataset.workshop;
 
-// The key arrives in the URL fragment (never in a request line), kept for reloads.
-function invitationKey() {
-  const storageKey = `facilitate:co:${app.workshopId}`;
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
-  if (fromHash) {
-    localStorage.setItem(storageKey, fromHash);
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-  return localStorage.getItem(storageKey);
-}
+// The invitation's key arrives in the URL fragment (never in a request line), kept for reloads.
+const invitationKey = () => keyFromFragment(`facilitate:co:${app.workshopId}`);
 
 // Tick notes of the current bloc, then group them.
 function Grouping({ state, bloc }) {
