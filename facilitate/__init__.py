@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from facilitate import events, i18n
+    from facilitate.broadcast import Broadcaster
     from facilitate.config import defaults, is_hosted
     from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
@@ -66,6 +67,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         max_http_buffer_size=16 * 1024,  # no sticky note needs more; bigger messages are refused
         cors_allowed_origins=origin_allowed,
     )
+    app.extensions["facilitate_broadcast"] = Broadcaster(
+        service,
+        emit=lambda event, data, room: events.socketio.emit(event, data, to=room),
+        start=events.socketio.start_background_task,
+        sleep=events.socketio.sleep,
+        window=settings["BROADCAST_WINDOW_MS"] / 1000,
+    )
     hosting.setup(app)
     # Outermost, so that Socket.IO is covered too (DNS rebinding).
     app.wsgi_app = HostCheck(app.wsgi_app, served_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"]))
@@ -104,6 +112,7 @@ def open_service(settings: dict[str, Any]) -> tuple[Any, list[Any]]:
         user_templates_dir=user_templates_dir,
         max_participants=settings["MAX_PARTICIPANTS"],
         idle_seats_per_address=settings["IDLE_SEATS_PER_ADDRESS"],
+        large_room=settings["LARGE_ROOM"],
     )
     return service, problems
 

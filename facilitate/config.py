@@ -41,6 +41,11 @@ def defaults() -> dict[str, Any]:
         # The address phones use; None: detected from the network interfaces.
         "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
         "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),
+        # From this many participants an atelier is a large room: phones get
+        # counts, not each note, while the room writes (rules.holds_back_notes).
+        "LARGE_ROOM": _env_int("FACILITATE_LARGE_ROOM", 300),
+        # Changes are gathered this long before each screen gets one frame (broadcast.py); 0: one frame per change.
+        "BROADCAST_WINDOW_MS": _env_int("FACILITATE_BROADCAST_WINDOW_MS", 100),
         # Seats one address may hold with newcomers who have not written or voted
         # yet; None: 80 % of MAX_PARTICIPANTS, never fewer than 300 (see seats.py).
         "IDLE_SEATS_PER_ADDRESS": _env_int("FACILITATE_IDLE_SEATS_PER_ADDRESS", 0) or None,

@@ -22,17 +22,25 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
+from facilitate.broadcast import (
+    Broadcaster,
+    audiences_of,
+    projector_room_of,
+    room_of,
+    seat_room_of,
+    staff_room_of,
+)
 from facilitate.errors import FacilitateError
 from facilitate.i18n import _
 from facilitate.model import Role
 from facilitate.payloads import EVENTS, read
-from facilitate.projection import is_empty, note_json
+from facilitate.projection import note_json
 from facilitate.ratelimit import Limits, guarded_guess
 from facilitate.read_model import patch
-from facilitate.rules import Viewer, acting_viewer
+from facilitate.rules import acting_viewer
 from facilitate.services import Change, Identity, Service
 
 log = logging.getLogger(__name__)
@@ -46,62 +54,21 @@ _addresses: dict[str, str] = {}
 # Which room (the whole room, or a table) each participant connection is in.
 _seats: dict[str, str] = {}
 
-ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
-STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
-# The projector is staff (counts during private writing) but faces the room:
-# no hidden note, no pseudonym reaches it.
-PROJECTOR_VIEWER = Viewer(Role.PROJECTOR, None)
-
-
-def room_of(workshop_id: str) -> str:
-    return f"w:{workshop_id}"
-
-
-def staff_room_of(workshop_id: str) -> str:
-    return f"w:{workshop_id}:staff"
-
-
-def projector_room_of(workshop_id: str) -> str:
-    return f"w:{workshop_id}:projector"
-
-
-def seat_room_of(workshop_id: str, table: int | None) -> str:
-    """Where a participant's patches go: the room, or their table's (a table
-    sees only its own notes while a bloc runs by table)."""
-    return room_of(workshop_id) if table is None else f"w:{workshop_id}:t:{table}"
-
-
-def participant_room_of(participant_id: int) -> str:
-    return f"p:{participant_id}"
-
 
 def service() -> Service:
     return current_app.extensions["facilitate"]
 
 
+def broadcaster() -> Broadcaster:
+    return current_app.extensions["facilitate_broadcast"]
+
+
 def publish(change: Change | None) -> None:
-    """Send each audience what it may see of a committed change: the staff
-    everything (or counts during private writing), the room what is public,
-    and each named participant their own view (their private notes)."""
-    if change is None:
-        return
-    svc = service()
-    since = change.seq - 1
-    socketio.emit("change", patch(svc, change.workshop_id, STAFF_VIEWER, since), to=staff_room_of(change.workshop_id))
-    projector_patch = patch(svc, change.workshop_id, PROJECTOR_VIEWER, since)
-    if not is_empty(projector_patch):
-        socketio.emit("change", projector_patch, to=projector_room_of(change.workshop_id))
-    room_patch = patch(svc, change.workshop_id, ROOM_VIEWER, since)
-    if not is_empty(room_patch):
-        socketio.emit("change", room_patch, to=room_of(change.workshop_id))
-    for table in range(1, svc.table_count(change.workshop_id) + 1):
-        table_patch = patch(svc, change.workshop_id, Viewer(Role.PARTICIPANT, None, table), since)
-        if not is_empty(table_patch):
-            socketio.emit("change", table_patch, to=seat_room_of(change.workshop_id, table))
-    for participant_id in change.participant_ids:
-        personal = patch(svc, change.workshop_id, Viewer(Role.PARTICIPANT, participant_id), since)
-        if not is_empty(personal):
-            socketio.emit("change", personal, to=participant_room_of(participant_id))
+    """Send each audience what it may see of a committed change (coalesced:
+    broadcast.py). The event's ack says at which seq it was committed."""
+    if change is not None:
+        g.committed_seq = max(change.seq, g.get("committed_seq", 0))
+    broadcaster().changed(change)
 
 
 def announce_deleted(workshop_id: str) -> None:
@@ -109,6 +76,7 @@ def announce_deleted(workshop_id: str) -> None:
     that nothing they send can reach the data again."""
     for room in (room_of(workshop_id), staff_room_of(workshop_id), projector_room_of(workshop_id)):
         socketio.emit("workshop:deleted", {"message": "Cet atelier a été supprimé par l'animation."}, to=room)
+    broadcaster().forget(workshop_id)
     for sid, identity in list(_identities.items()):
         if identity.workshop.id == workshop_id:
             _identities.pop(sid, None)
@@ -193,21 +161,25 @@ def on_connect(auth: Any = None) -> None:
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
     _addresses[request.sid] = client_address()
+    table = identity.participant.table if identity.participant else None
+    rooms = audiences_of(identity, table)
+    for room in rooms:
+        join_room(room)
     if identity.viewer.is_staff:
-        projector = identity.viewer.role == Role.PROJECTOR
-        join_room(projector_room_of(workshop_id) if projector else staff_room_of(workshop_id))
         from facilitate.views.hosting import actor
 
         audit.info(
             "%s connecté atelier=%s %s connexion=%s", identity.viewer.role.value, workshop_id, actor(), request.sid
         )
     else:
-        _seats[request.sid] = seat_room_of(workshop_id, identity.participant.table if identity.participant else None)
-        join_room(_seats[request.sid])
-        join_room(participant_room_of(identity.viewer.participant_id))
+        _seats[request.sid] = rooms[0]
     # Rooms are joined before the snapshot is read, so nothing committed in
     # between is missed; a change seen twice is harmless (patches are idempotent).
-    state = patch(service(), workshop_id, identity.viewer, _since(auth))
+    if change is not None and identity.viewer.role == Role.PARTICIPANT:
+        state = broadcaster().newcomer_state(identity)  # shared by the phones joining together
+    else:
+        state = patch(service(), workshop_id, identity.viewer, _since(auth))
+    broadcaster().connected(workshop_id, rooms, state["seq"])
     state["me"] = _me(identity)
     socketio.emit("state", state, to=request.sid)
     publish(change)
@@ -242,6 +214,8 @@ def client_event(name: str) -> Callable[[Callable[[Identity, Any], dict[str, Any
             try:
                 acting = replace(identity, viewer=acting_viewer(identity.viewer, name))  # co-animation's limits
                 ack = {"ok": True, **fn(acting, read(shape, args[0] if args else None))}
+                if "committed_seq" in g:
+                    ack["seq"] = g.pop("committed_seq")
                 if identity.viewer.is_facilitator and name not in ("sync", "cluster:suggest"):
                     audit.info("%s atelier=%s connexion=%s", name, identity.workshop.id, request.sid)
                 return ack
@@ -465,6 +439,7 @@ def _reseat(workshop_id: str) -> None:
         join_room(wanted, sid=sid, namespace="/")
         _seats[sid] = wanted
         state = patch(service(), workshop_id, identity.viewer)
+        broadcaster().connected(workshop_id, [wanted], state["seq"])
         state["me"] = _me(identity)
         socketio.emit("state", state, to=sid)
 

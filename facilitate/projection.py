@@ -188,6 +188,7 @@ def build_patch(
     votes: dict[int, dict[int, dict[str, int]]],
     results: dict[int, dict[str, Any]],
     synthesis: list[Volet] | None,
+    note_counts: dict[int, int] | None = None,
 ) -> dict[str, Any]:
     """Everything `viewer` may see that changed in (since, seq].
 
@@ -198,7 +199,9 @@ def build_patch(
     all of them for the staff, the viewer alone for a participant.
     `server_time` lets screens show countdowns on the server's clock.
     A changed bloc also comes with all its clusters; `results` (ranking and
-    fondamentaux) are given for closed blocs that changed."""
+    fondamentaux) are given for closed blocs that changed. `note_counts`
+    (bloc -> notes on its board) go to the phones of a large room, which do
+    not get the notes themselves while the room writes (rules.holds_back_notes)."""
     names_shown = shows_names(workshop.identity, viewer)
     live_blocs = {b.id: b for b in blocs if not b.deleted}
     changed_blocs = [b for b in live_blocs.values() if b.seq > since]
@@ -245,6 +248,8 @@ def build_patch(
         patch["deleted_clusters"] = [c.id for c in shown if c.deleted]
     if synthesis is not None and viewer.is_staff and workshop.synthesis_seq > since:
         patch["synthesis"] = synthesis_json(synthesis)
+    if note_counts:
+        patch["note_counts"] = {str(b): n for b, n in note_counts.items()}
     if results:
         patch["results"] = {str(b): r for b, r in results.items()}
     if any(not p.removed for p in participants):
@@ -267,6 +272,7 @@ PATCH_CONTENT = (
     "clusters",
     "deleted_clusters",
     "results",
+    "note_counts",
     "participants",
     "deleted_participants",
     "synthesis",

@@ -25,6 +25,8 @@ def patch(service: Base, workshop_id: str, viewer: Viewer, since: int = 0) -> di
             raise workshop_not_found()
         if since > workshop.seq or since < 0:
             since = 0  # a seq from another life of the database: start afresh
+        if viewer.role == Role.PARTICIPANT:
+            viewer = replace(viewer, crowd=store.participant_count(conn, workshop_id) >= service.large_room)
         if viewer.role == Role.PARTICIPANT and viewer.participant_id is not None:
             me = store.get_participant(conn, workshop_id, viewer.participant_id)
             viewer = replace(viewer, table=me.table if me else None)  # where they sit now
@@ -41,6 +43,8 @@ def patch(service: Base, workshop_id: str, viewer: Viewer, since: int = 0) -> di
         counts, done, votes = store.note_counts(conn, ids), store.done_blocs(conn, ids), store.my_votes(conn, ids)
         clusters = store.clusters_since(conn, workshop_id, since, changed_bloc_ids)
         touched = set(changed_bloc_ids) | {n.bloc_id for n, _ in notes} | {c.bloc_id for c in clusters}
+        written = {n.bloc_id for n, _ in notes if n.seq > since}
+        counts_now = store.board_note_counts(conn, sorted(written)) if viewer.crowd and written else None
         results = {
             b.id: _results(conn, b) for b in blocs if b.id in touched and b.phase == Phase.CLOS and not b.deleted
         }
@@ -69,6 +73,7 @@ def patch(service: Base, workshop_id: str, viewer: Viewer, since: int = 0) -> di
         votes=votes,
         results=results,
         synthesis=volets,
+        note_counts=counts_now,
     )
 
 

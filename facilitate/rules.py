@@ -26,6 +26,9 @@ class Viewer:
     role: Role
     participant_id: int | None = None
     table: int | None = None  # a participant's sub-group table (blocs run by table)
+    # A phone in a large room (Service.large_room): others' notes reach it at
+    # the reveal, not one by one while the room writes; it gets counts instead.
+    crowd: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -120,8 +123,16 @@ def is_hidden_by_private_writing(bloc: Bloc) -> bool:
     return bloc.private_writing and bloc.phase == Phase.ECRITURE
 
 
+def holds_back_notes(viewer: Viewer, bloc: Bloc) -> bool:
+    """Others' notes wait for the reveal: during private writing, and for a
+    phone in a large room while the bloc is being written (the fan-out of
+    every note to every phone is what a large room cannot afford)."""
+    return is_hidden_by_private_writing(bloc) or (viewer.crowd and bloc.phase == Phase.ECRITURE)
+
+
 def can_read_note(viewer: Viewer, note: Note, bloc: Bloc, author_role: Role) -> bool:
-    """During private writing, a note is seen by its author only; the staff see
+    """During private writing (and on a large room's phones while the bloc is
+    written: holds_back_notes), a note is seen by its author only; the staff see
     counts, except for notes the facilitator wrote. Otherwise everyone sees it,
     except a note the facilitator hid (the facilitator only: its author too
     would reveal who wrote it, the projector faces the room) or one waiting for
@@ -133,7 +144,7 @@ def can_read_note(viewer: Viewer, note: Note, bloc: Bloc, author_role: Role) -> 
         return False
     if not mine and not sees_table(viewer, bloc, note.table):
         return False
-    if not is_hidden_by_private_writing(bloc):
+    if not holds_back_notes(viewer, bloc):
         return True
     return mine or (viewer.is_staff and author_role == Role.FACILITATOR)
 

@@ -446,6 +446,17 @@ def remove_participant(conn: sqlite3.Connection, participant_id: int, seq: int) 
     conn.execute("UPDATE participant SET removed = 1, volunteer = 0, seq = ? WHERE id = ?", (seq, participant_id))
 
 
+def board_note_counts(conn: sqlite3.Connection, bloc_ids: list[int]) -> dict[int, int]:
+    """Notes each bloc shows the room (not deleted, hidden or waiting for approval)."""
+    marks = ",".join("?" * len(bloc_ids))
+    rows = conn.execute(
+        f"SELECT bloc_id, count(*) FROM note WHERE bloc_id IN ({marks}) AND deleted = 0 AND hidden = 0"
+        " AND pending = 0 GROUP BY bloc_id",
+        bloc_ids,
+    ).fetchall()
+    return {bloc_id: 0 for bloc_id in bloc_ids} | {r[0]: r[1] for r in rows}
+
+
 def contributor_ids(conn: sqlite3.Connection, workshop_id: str) -> set[int]:
     """Participants who wrote, voted, said "j'ai terminé" or volunteered (they keep their seat)."""
     rows = conn.execute(

@@ -23,7 +23,16 @@ os.environ["LANGUAGE"] = "fr"
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app({"DATA_DIR": tmp_path, "ASYNC_MODE": "threading", "PUBLIC_URL": "http://192.0.2.10:5000"})
+    """In-process, read synchronously by the test clients: one frame per change
+    (no coalescing window; the real server's windows are tested live, test_broadcast.py)."""
+    return create_app(
+        {
+            "DATA_DIR": tmp_path,
+            "ASYNC_MODE": "threading",
+            "PUBLIC_URL": "http://192.0.2.10:5000",
+            "BROADCAST_WINDOW_MS": 0,
+        }
+    )
 
 
 @pytest.fixture
@@ -67,8 +76,11 @@ def live_server(tmp_path):
         data_dir: Path | None = None,
         port: int | None = None,
         extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> LiveServer:
-        server = LiveServer(data_dir or tmp_path, async_mode, port, extra_args).start()
+        server = LiveServer(data_dir or tmp_path, async_mode, port, extra_args)
+        server.extra_env = env or {}
+        server.start()
         servers.append(server)
         return server
 

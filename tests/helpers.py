@@ -191,7 +191,12 @@ class Screen:
         return False
 
     def call(self, event: str, payload: dict) -> dict:
-        return self.client.call(event, payload, timeout=15)
+        """Send and return the ack; a staff screen (sent a patch after every
+        change) first waits for the patch of what it committed."""
+        ack = self.client.call(event, payload, timeout=15)
+        if ack and "seq" in ack and self.me.get("role") in ("facilitator", "cofacilitator", "projector"):
+            self.wait_for(lambda screen: screen.seq >= ack["seq"], timeout=5)
+        return ack
 
     def close(self) -> None:
         self.client.disconnect()

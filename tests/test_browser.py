@@ -61,7 +61,7 @@ def test_phone_edits_and_deletes_its_note(browser, atelier):
     server, workshop = atelier
     facilitator = facilitator_socket(server, workshop)
     public = next(b for b in fetch_state(server, workshop)["blocs"] if not b["private_writing"])
-    assert facilitator.call("bloc:goto", {"bloc": public["id"]}) == {"ok": True}
+    assert facilitator.call("bloc:goto", {"bloc": public["id"]})["ok"] is True
     facilitator.disconnect()
     context = browser.new_context(**PHONE)
     phone = context.new_page()

@@ -182,7 +182,7 @@ def test_facilitator_moves_every_screen_to_the_next_bloc(connect, workshop):
     for c in (facilitator, projector, alice):
         c.get_received()
     target = workshop["blocs"][2]
-    assert facilitator.emit("bloc:goto", {"bloc": target["id"]}, callback=True) == {"ok": True}
+    assert facilitator.emit("bloc:goto", {"bloc": target["id"]}, callback=True)["ok"] is True
     for screen in (facilitator, projector, alice):
         assert changes(screen)[-1]["workshop"]["current_bloc"] == target["id"]
     assert facilitator.emit("bloc:goto", {"bloc": 424242}, callback=True)["error"]["code"] == "unknown_bloc"

@@ -19,7 +19,7 @@ def run_room(server, participants: int = 20) -> tuple[dict, set[int]]:
     state = fetch_state(server, workshop)
     bloc = next(b for b in state["blocs"] if b["kind"] == "columns" and not b["private_writing"])
     facilitator = Screen(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
-    assert facilitator.call("bloc:goto", {"bloc": bloc["id"]}) == {"ok": True}
+    assert facilitator.call("bloc:goto", {"bloc": bloc["id"]})["ok"] is True
     phones = [Screen(server.url, {"code": workshop["code"], "name": f"Participant {i}"}) for i in range(participants)]
     acked: set[int] = set()
     acked_lock = threading.Lock()
@@ -174,7 +174,7 @@ def test_private_writing_visibility_with_live_clients(live_server):
     time.sleep(0.3)
     for screen in (facilitator, projector, bob):
         assert ack["note"]["id"] not in screen.notes
-    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "devoilement"}) == {"ok": True}
+    assert facilitator.call("bloc:phase", {"bloc": bloc["id"], "phase": "devoilement"})["ok"] is True
     for screen in (facilitator, projector, bob):
         assert screen.wait_for(lambda s: ack["note"]["id"] in s.notes)
     for screen in (facilitator, projector, alice, bob):

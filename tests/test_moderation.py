@@ -81,7 +81,7 @@ def test_a_hidden_note_reaches_no_participant_or_projector_screen_and_no_export(
     for screen in (room.facilitator, room.projector, alice, bob):
         assert screen.wait_for(lambda s: note["id"] in s.notes)
 
-    assert room.facilitator.call("note:hide", {"note": note["id"], "hidden": True}) == {"ok": True}
+    assert room.facilitator.call("note:hide", {"note": note["id"], "hidden": True})["ok"] is True
     for screen in (room.projector, alice, bob):
         assert screen.wait_for(lambda s: note["id"] not in s.notes), "the hidden note stayed on a screen"
     assert room.facilitator.wait_for(lambda s: s.notes[note["id"]]["hidden"] is True)

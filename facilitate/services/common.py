@@ -52,6 +52,9 @@ class Base:
     user_templates_dir: Path
     max_participants: int = 500
     idle_seats_per_address: int | None = None  # None: seats.idle_seats_per_address decides
+    # From this many participants, phones get counts instead of each note while
+    # the room writes (rules.holds_back_notes; measured in docs/benchmarks.md).
+    large_room: int = 300
     now: Callable[[], str] = field(default=utc_now)
     clock: Callable[[], float] = field(default=time.time)  # for countdowns, Unix seconds
 

@@ -16,6 +16,7 @@ export class LiveState {
     this.participants = new Map();
     this.clusters = new Map();
     this.results = new Map(); // bloc id -> {ranking, retained}, once the vote is closed
+    this.noteCounts = new Map(); // bloc id -> notes on its board: a large room's phones get counts while writing
     this.synthesis = []; // staff only: [{id, title, actions: [{id, text, soutien, source}]}]
     this.mine = new Set(); // ids of my notes: a room-wide patch does not know who I am
     this.clockOffset = 0; // server clock minus this device's clock, in ms
@@ -37,6 +38,7 @@ export class LiveState {
     for (const cluster of patch.clusters || []) this.clusters.set(cluster.id, cluster);
     for (const id of patch.deleted_clusters || []) this.clusters.delete(id);
     for (const [blocId, result] of Object.entries(patch.results || {})) this.results.set(Number(blocId), result);
+    for (const [blocId, count] of Object.entries(patch.note_counts || {})) this.noteCounts.set(Number(blocId), count);
     if (patch.synthesis) this.synthesis = patch.synthesis;
     for (const note of patch.notes || []) {
       if (note.mine) this.mine.add(note.id);

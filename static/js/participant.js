@@ -568,6 +568,14 @@ function render(state) {
   $("bloc-prompt").textContent = bloc ? bloc.prompt : "";
   $("bloc-phase").textContent = bloc ? t("Phase : {phase}", { phase: phaseLabel(bloc.phase) }) : "";
   $("private-hint").hidden = !(bloc && isPrivateNow(bloc));
+  // A large room: the others' notes come at the reveal, their number meanwhile.
+  const roomCount =
+    bloc && bloc.phase === "ecriture" && !isPrivateNow(bloc) ? state.noteCounts.get(bloc.id) : undefined;
+  $("room-count").hidden = roomCount === undefined;
+  $("room-count").textContent =
+    roomCount === undefined
+      ? ""
+      : t("La salle a écrit {n} notes : elles s'afficheront au dévoilement.", { n: roomCount });
 
   // Column or question picker: big radio buttons.
   const picker = $("column-picker");

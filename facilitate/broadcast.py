@@ -1,0 +1,191 @@
+"""Who hears what of a committed change, and when: coalesced broadcasting.
+
+Every mutation reports a Change. Rather than one frame per change to every
+screen, the changes of an atelier are gathered for a short window (the
+first change starts it), then each audience receives at most one patch
+covering all of them: the staff (console, co-animation), the projector, the
+room or each sub-group table, and each participant a change concerns (their
+private notes, their dots). A room of 30 keeps its live feel (the window is
+a tenth of a second); a room of 5,000 gets ten frames a second, not one per note.
+
+Each audience's patch starts at the seq that audience was last sent (or the
+seq its screens connected at), so a screen never sees a gap, and never has
+to resync, when changes it may not see came in between.
+
+The state a newcomer receives is built once and shared by every phone that
+joins before the room's view next changes: a join storm reads the board once.
+
+With several workers (workers.py) every emit crosses the message queue to
+every worker; a worker forgets its shared snapshots when any worker tells
+the room something new (`room_changed`, through the control bus)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitate.errors import FacilitateError
+from facilitate.model import Participant, Role
+from facilitate.projection import is_empty, participant_json
+from facilitate.read_model import patch
+from facilitate.rules import Viewer
+from facilitate.services import Change, Identity, Service
+
+log = logging.getLogger(__name__)
+
+ROOM_VIEWER = Viewer(Role.PARTICIPANT, None)  # what any participant may see
+STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
+# The projector is staff (counts during private writing) but faces the room:
+# no hidden note, no pseudonym reaches it.
+PROJECTOR_VIEWER = Viewer(Role.PROJECTOR, None)
+
+# Measured (bench/scale.py, docs/benchmarks.md): 0.1 s keeps a small room's
+# live feel and cuts a large room's frames to ten a second per audience.
+DEFAULT_WINDOW_SECONDS = 0.1
+
+
+def room_of(workshop_id: str) -> str:
+    return f"w:{workshop_id}"
+
+
+def staff_room_of(workshop_id: str) -> str:
+    return f"w:{workshop_id}:staff"
+
+
+def projector_room_of(workshop_id: str) -> str:
+    return f"w:{workshop_id}:projector"
+
+
+def seat_room_of(workshop_id: str, table: int | None) -> str:
+    """Where a participant's patches go: the room, or their table's (a table
+    sees only its own notes while a bloc runs by table)."""
+    return room_of(workshop_id) if table is None else f"w:{workshop_id}:t:{table}"
+
+
+def participant_room_of(participant_id: int) -> str:
+    return f"p:{participant_id}"
+
+
+def audiences_of(identity: Identity, table: int | None = None) -> list[str]:
+    """The Socket.IO rooms a connection listens to (each one an audience)."""
+    workshop_id = identity.workshop.id
+    if identity.viewer.role == Role.PROJECTOR:
+        return [projector_room_of(workshop_id)]
+    if identity.viewer.is_staff:
+        return [staff_room_of(workshop_id)]
+    return [seat_room_of(workshop_id, table), participant_room_of(identity.viewer.participant_id or 0)]
+
+
+@dataclass
+class _Batch:
+    since: int  # the seq before the batch's first change
+    participant_ids: set[int] = field(default_factory=set)
+
+
+class Broadcaster:
+    """One per process. `emit(event, data, room)` sends through Socket.IO (and
+    its message queue, with workers); `start(fn, *args)` runs fn in the
+    background; `sleep(seconds)` is the async mode's."""
+
+    def __init__(
+        self,
+        service: Service,
+        emit: Callable[[str, dict[str, Any], str], None],
+        start: Callable[..., Any],
+        sleep: Callable[[float], None],
+        window: float = DEFAULT_WINDOW_SECONDS,
+        room_changed: Callable[[str], None] | None = None,
+    ) -> None:
+        self.service = service
+        self.window = window
+        self._emit, self._start, self._sleep = emit, start, sleep
+        # Tells every worker (this one included) that the room's view of an atelier changed.
+        self._room_changed = room_changed or self.forget_snapshots
+        self._pending: dict[str, _Batch] = {}
+        self._sent: dict[str, dict[str, int]] = {}  # atelier -> room -> last seq it was sent
+        self._snapshots: dict[tuple[str, int | None], dict[str, Any]] = {}  # (atelier, table) -> newcomer state
+
+    # -- changes -------------------------------------------------------------------
+
+    def changed(self, change: Change | None) -> None:
+        """Record a committed change; its patches leave at the end of the window."""
+        if change is None:
+            return
+        if self.window <= 0:  # no coalescing: one frame per change (bench/scale.py compares)
+            self._flush(change.workshop_id, _Batch(change.seq - 1, set(change.participant_ids)))
+            return
+        batch = self._pending.get(change.workshop_id)
+        if batch is None:
+            batch = self._pending[change.workshop_id] = _Batch(change.seq - 1)
+            self._start(self._flush_later, change.workshop_id)
+        batch.since = min(batch.since, change.seq - 1)
+        batch.participant_ids.update(change.participant_ids)
+
+    def _flush_later(self, workshop_id: str) -> None:
+        self._sleep(self.window)
+        batch = self._pending.pop(workshop_id, None)
+        if batch is None:
+            return
+        try:
+            self._flush(workshop_id, batch)
+        except Exception:
+            log.exception("broadcast of atelier %s failed", workshop_id)
+
+    def _flush(self, workshop_id: str, batch: _Batch) -> None:
+        try:
+            tables = self.service.table_count(workshop_id)
+            self._send(workshop_id, batch, staff_room_of(workshop_id), STAFF_VIEWER, always=True)
+            self._send(workshop_id, batch, projector_room_of(workshop_id), PROJECTOR_VIEWER)
+            told_room = self._send(workshop_id, batch, room_of(workshop_id), ROOM_VIEWER)
+            for table in range(1, tables + 1):
+                viewer = Viewer(Role.PARTICIPANT, None, table)
+                told_room = self._send(workshop_id, batch, seat_room_of(workshop_id, table), viewer) or told_room
+            for participant_id in sorted(batch.participant_ids):
+                viewer = Viewer(Role.PARTICIPANT, participant_id)
+                self._send(workshop_id, batch, participant_room_of(participant_id), viewer)
+        except FacilitateError:
+            return  # the atelier was deleted meanwhile: its screens were told
+        if told_room:
+            self._room_changed(workshop_id)
+
+    def _send(self, workshop_id: str, batch: _Batch, room: str, viewer: Viewer, always: bool = False) -> bool:
+        sent = self._sent.setdefault(workshop_id, {})
+        change = patch(self.service, workshop_id, viewer, sent.get(room, batch.since))
+        if not always and is_empty(change):
+            return False
+        self._emit("change", change, room)
+        sent[room] = change["seq"]
+        return True
+
+    def connected(self, workshop_id: str, rooms: list[str], seq: int) -> None:
+        """A screen joined `rooms` with a state at `seq`: their next patches
+        must not start after it (that screen would see a gap)."""
+        sent = self._sent.setdefault(workshop_id, {})
+        for room in rooms:
+            sent[room] = min(sent.get(room, seq), seq)
+
+    # -- newcomers -------------------------------------------------------------------
+
+    def newcomer_state(self, identity: Identity) -> dict[str, Any]:
+        """The state of a participant who just joined (no notes, no votes yet):
+        the room's snapshot, shared, plus their own entry."""
+        participant: Participant = identity.participant  # type: ignore[assignment]
+        key = (identity.workshop.id, participant.table)
+        shared = self._snapshots.get(key)
+        if shared is None:
+            viewer = Viewer(Role.PARTICIPANT, None, participant.table)
+            shared = self._snapshots[key] = patch(self.service, identity.workshop.id, viewer)
+        me = participant_json(participant, {}, [], {}, identity.viewer)
+        return {**shared, "participants": [me], "server_time": self.service.clock()}
+
+    def forget_snapshots(self, workshop_id: str) -> None:
+        for key in [k for k in self._snapshots if k[0] == workshop_id]:
+            del self._snapshots[key]
+
+    def forget(self, workshop_id: str) -> None:
+        """A deleted atelier."""
+        self.forget_snapshots(workshop_id)
+        self._sent.pop(workshop_id, None)
+        self._pending.pop(workshop_id, None)
