@@ -67,11 +67,13 @@ static/vendor/preact.module.js: static/vendor/socket.io.min.js
 # poppler's pdftotext to read the PDF back; Caddy, nginx and openssl for the
 # hosted mode's tests through a real HTTPS proxy (tests/test_hosted_proxy.py);
 # WebKitGTK's WebDriver and Xvfb for the participant's path in Safari's engine
-# (tests/test_webkit.py).
-SYSTEM_TEST_PACKAGES := chromium libreoffice-writer poppler-utils caddy nginx openssl webkit2gtk-driver xvfb
+# (tests/test_webkit.py); redis-server for the workers sharing one queue
+# (tests/test_workers.py).
+SYSTEM_TEST_PACKAGES := chromium libreoffice-writer poppler-utils caddy nginx openssl webkit2gtk-driver xvfb redis-server
 system-test-deps:
 	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftotext >/dev/null \
 	  && command -v caddy >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null \
-	  && command -v openssl >/dev/null && command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null || { \
+	  && command -v openssl >/dev/null && command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null \
+	  && { command -v redis-server || test -x /usr/bin/redis-server; } >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_TEST_PACKAGES); }

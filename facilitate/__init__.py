@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from facilitate.config import defaults, is_hosted
     from facilitate.hosts import HostCheck, served_names
     from facilitate.network import public_base_url
-    from facilitate.ratelimit import Limits
+    from facilitate.ratelimit import Limits, in_process
     from facilitate.resources import bundled_path
     from facilitate.views import api, auth, hosting, pages
 
@@ -48,7 +48,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.setup(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
-    app.extensions["facilitate_limits"] = Limits.from_settings(settings)
+    make_limiter, client_manager = in_process, None
+    if settings["MESSAGE_QUEUE"]:
+        make_limiter, client_manager = share_with_workers(app, settings["MESSAGE_QUEUE"])
+    app.extensions["facilitate_make_limiter"] = make_limiter
+    app.extensions["facilitate_limits"] = Limits.from_settings(settings, make_limiter)
     allowed_origins = set(settings["ALLOWED_ORIGINS"])
     if is_hosted(settings):
         # Behind the proxy the browser's origin is the public URL, whatever the proxy forwards.
@@ -66,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_mode=settings["ASYNC_MODE"],
         max_http_buffer_size=16 * 1024,  # no sticky note needs more; bigger messages are refused
         cors_allowed_origins=origin_allowed,
+        **({"client_manager": client_manager} if client_manager else {}),
     )
     app.extensions["facilitate_broadcast"] = Broadcaster(
         service,
@@ -73,11 +78,40 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         start=events.socketio.start_background_task,
         sleep=events.socketio.sleep,
         window=settings["BROADCAST_WINDOW_MS"] / 1000,
+        room_changed=lambda workshop_id: room_changed(app, workshop_id),
     )
     hosting.setup(app)
     # Outermost, so that Socket.IO is covered too (DNS rebinding).
     app.wsgi_app = HostCheck(app.wsgi_app, served_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"]))
     return app
+
+
+def room_changed(app: Flask, workshop_id: str) -> None:
+    """The room's view of an atelier changed: every worker forgets its newcomers' snapshot."""
+    from facilitate import events
+
+    with app.app_context():
+        events.tell_workers({"kind": "room_changed", "workshop": workshop_id})
+
+
+def share_with_workers(app: Flask, url: str) -> tuple[Any, Any]:
+    """Several workers: the message queue, rate limits and presence in Redis
+    (facilitate/shared_state.py). Returns the limiter maker and the queue."""
+    import redis
+
+    from facilitate import events
+    from facilitate.shared_state import MessageQueue, SharedPresence, SharedRateLimiter
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+
+    def on_control(message: dict[str, Any]) -> None:
+        with app.app_context():
+            events.on_control(message)
+
+    queue = MessageQueue(url, on_control=on_control, on_status=events.queue_status)
+    app.extensions["facilitate_queue"] = queue
+    app.extensions["facilitate_presence"] = SharedPresence(client, events.local_presence)
+    return (lambda name, limit, window: SharedRateLimiter(client, name, limit, window)), queue
 
 
 def open_service(settings: dict[str, Any]) -> tuple[Any, list[Any]]:

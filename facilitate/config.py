@@ -41,6 +41,10 @@ def defaults() -> dict[str, Any]:
         # The address phones use; None: detected from the network interfaces.
         "PUBLIC_URL": os.environ.get("FACILITATE_PUBLIC_URL") or None,
         "MAX_PARTICIPANTS": _env_int("FACILITATE_MAX_PARTICIPANTS", 500),
+        # Several workers (`serve --workers N`) share Flask-SocketIO's message
+        # queue, rate limits and presence in Redis: redis://host:port/db. None: one process.
+        "MESSAGE_QUEUE": os.environ.get("FACILITATE_MESSAGE_QUEUE") or None,
+        "WORKERS": _env_int("FACILITATE_WORKERS", 1),
         # From this many participants an atelier is a large room: phones get
         # counts, not each note, while the room writes (rules.holds_back_notes).
         "LARGE_ROOM": _env_int("FACILITATE_LARGE_ROOM", 300),

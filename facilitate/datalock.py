@@ -3,9 +3,10 @@
 Two servers on one SQLite file would each believe their own `seq`, their own
 connected phones and their own countdowns. The operating system drops the
 lock when the process ends, even on kill -9, so a crash never leaves a stale
-lock behind. Hook for a future `--workers N`: a process started by the lock's
-owner with FACILITATE_LOCK_OWNER=<owner's pid> in its environment is one of
-its workers and is let through."""
+lock behind. `serve --workers N` (workers.py): a process started by the
+lock's owner with FACILITATE_LOCK_OWNER=<owner's pid> in its environment is
+one of its workers and is let through (they share the database through
+SQLite's WAL and busy timeout, and Redis for the rest)."""
 
 from __future__ import annotations
 

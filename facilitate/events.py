@@ -42,6 +42,7 @@ from facilitate.ratelimit import Limits, guarded_guess
 from facilitate.read_model import patch
 from facilitate.rules import acting_viewer
 from facilitate.services import Change, Identity, Service
+from facilitate.shared_state import CONTROL_EVENT, CONTROL_ROOM, PRESENCE_SECONDS
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger("facilitate.audit")  # who did what to which atelier (never note texts)
@@ -71,42 +72,109 @@ def publish(change: Change | None) -> None:
     broadcaster().changed(change)
 
 
+def tell_workers(message: dict[str, Any]) -> None:
+    """Act on every worker's connections (each worker knows only its own):
+    through the message queue when there is one, here otherwise."""
+    if current_app.extensions.get("facilitate_queue"):
+        socketio.emit(CONTROL_EVENT, message, to=CONTROL_ROOM)
+    else:
+        on_control(message)
+
+
+def on_control(message: dict[str, Any]) -> None:
+    """A control message from any worker (this one included), for this worker's connections."""
+    workshop_id, kind = message["workshop"], message["kind"]
+    if kind == "room_changed":
+        broadcaster().forget_snapshots(workshop_id)
+    elif kind == "reseat":
+        _reseat_here(workshop_id)
+    elif kind == "forget":
+        broadcaster().forget(workshop_id)
+        _cut_off_here(workshop_id, lambda identity: True, disconnect=False)
+    elif kind == "cut_off":
+        participant = message.get("participant")
+        whom: Callable[[Identity], bool] = {
+            "staff": lambda identity: identity.viewer.is_staff,
+            "cofacilitators": lambda identity: identity.viewer.role == Role.COFACILITATOR,
+            "participant": lambda identity: (
+                identity.viewer.participant_id == participant and not identity.viewer.is_staff
+            ),
+        }[message["whom"]]
+        _cut_off_here(workshop_id, whom, message.get("event", ""), message.get("message", ""))
+
+
 def announce_deleted(workshop_id: str) -> None:
     """Tell every screen of a deleted atelier, and forget their identities so
     that nothing they send can reach the data again."""
     for room in (room_of(workshop_id), staff_room_of(workshop_id), projector_room_of(workshop_id)):
         socketio.emit("workshop:deleted", {"message": "Cet atelier a été supprimé par l'animation."}, to=room)
-    broadcaster().forget(workshop_id)
-    for sid, identity in list(_identities.items()):
-        if identity.workshop.id == workshop_id:
-            _identities.pop(sid, None)
+    tell_workers({"kind": "forget", "workshop": workshop_id})
 
 
-def _cut_off(workshop_id: str, whom: Callable[[Identity], bool], event: str = "", message: str = "") -> None:
-    """Disconnect the atelier's connections `whom` selects (telling them `event`
-    first, if any) and forget them, so nothing they send reaches the data."""
+def _cut_off(workshop_id: str, whom: str, event: str = "", message: str = "", participant: int | None = None) -> None:
+    """Disconnect the atelier's connections `whom` names (staff, cofacilitators,
+    participant), on every worker, telling them `event` first, if any."""
+    tell_workers(
+        {
+            "kind": "cut_off",
+            "workshop": workshop_id,
+            "whom": whom,
+            "event": event,
+            "message": message,
+            "participant": participant,
+        }
+    )
+
+
+def _cut_off_here(
+    workshop_id: str, whom: Callable[[Identity], bool], event: str = "", message: str = "", disconnect: bool = True
+) -> None:
     for sid, identity in list(_identities.items()):
         if identity.workshop.id == workshop_id and whom(identity):
             if event:
                 socketio.emit(event, {"message": message}, to=sid)
             _identities.pop(sid, None)
-            socketio.server.disconnect(sid, namespace="/")
+            if disconnect:
+                socketio.server.disconnect(sid, namespace="/")
 
 
 def revoke_staff(workshop_id: str) -> None:
     """Disconnect the atelier's consoles and projectors after a new facilitator
     key: they must connect again, with the new key."""
-    _cut_off(workshop_id, lambda identity: identity.viewer.is_staff)
+    _cut_off(workshop_id, "staff")
 
 
 def revoke_cofacilitators(workshop_id: str) -> None:
     """Disconnect the co-animation views of a revoked (or replaced) invitation."""
     _cut_off(
         workshop_id,
-        lambda identity: identity.viewer.role == Role.COFACILITATOR,
+        "cofacilitators",
         "cofacilitator:revoked",
         _("L'animation a retiré cette invitation de co-animation."),
     )
+
+
+def queue_status(up: bool) -> None:
+    """Redis went away or came back: this worker's consoles are told (the
+    screens on other workers stop, or start again, seeing their changes);
+    when it is back, every screen here resyncs what it missed meanwhile."""
+    if up:
+        log.warning("file de messages Redis de retour : les écrans se resynchronisent")
+    else:
+        log.error("file de messages Redis injoignable : les autres serveurs ne reçoivent plus les changements d'ici")
+    for sid, identity in list(_identities.items()):
+        if identity.viewer.is_staff:
+            socketio.emit("server:status", {"queue": "up" if up else "down"}, to=sid, ignore_queue=True)
+        if up:
+            socketio.emit("resync", {}, to=sid, ignore_queue=True)
+
+
+def share_presence_forever(app: Any) -> None:
+    """With workers: this worker's connected participants, in Redis every second (seats.py)."""
+    presence = app.extensions["facilitate_presence"]
+    while True:
+        presence.publish(sorted({identity.workshop.id for identity in list(_identities.values())}))
+        socketio.sleep(PRESENCE_SECONDS)
 
 
 def _since(auth: Any) -> int:
@@ -136,12 +204,19 @@ def _identify(auth: Any) -> tuple[Identity, Change | None]:
         limits().wrong_codes,
         client_address(),
         time.monotonic(),
-        lambda: service().identify(auth, client_address(), _present),
+        lambda: service().identify(auth, client_address(), present),
     )
 
 
-def _present(workshop_id: str) -> dict[int, str]:
-    """The atelier's connected participants, each with the address they came from."""
+def present(workshop_id: str) -> dict[int, str]:
+    """The atelier's connected participants, each with the address they came
+    from: on every worker when there are several (shared_state.SharedPresence)."""
+    shared = current_app.extensions.get("facilitate_presence")
+    return shared.present(workshop_id) if shared else local_presence(workshop_id)
+
+
+def local_presence(workshop_id: str) -> dict[int, str]:
+    """This worker's connected participants of the atelier, with their addresses."""
     return {
         identity.viewer.participant_id: _addresses.get(sid, "?")
         for sid, identity in list(_identities.items())
@@ -366,12 +441,12 @@ def on_participant_remove(identity: Identity, payload: Any) -> dict[str, Any]:
     """Facilitator: {"participant": ID}. Their screens get `participant:removed`
     and are disconnected; their token no longer opens the atelier."""
     publish(service().remove_participant(identity, payload))
-    removed = payload["participant"]
     _cut_off(
         identity.workshop.id,
-        lambda other: other.viewer.participant_id == removed and not other.viewer.is_staff,
+        "participant",
         "participant:removed",
         "L'animation vous a retiré de cet atelier.",
+        participant=payload["participant"],
     )
     return {}
 
@@ -426,6 +501,10 @@ def on_note_paper(identity: Identity, payload: Any) -> dict[str, Any]:
 
 
 def _reseat(workshop_id: str) -> None:
+    tell_workers({"kind": "reseat", "workshop": workshop_id})
+
+
+def _reseat_here(workshop_id: str) -> None:
     """Move the connections of participants whose table changed to their new
     table's room, and give them a fresh snapshot of what that table sees."""
     tables = service().seats(workshop_id)

@@ -5,11 +5,27 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from facilitate.errors import FacilitateError, too_many_attempts
 
 T = TypeVar("T")
+
+
+class Limiter(Protocol):
+    """A sliding window per key: RateLimiter here, shared_state.SharedRateLimiter across workers."""
+
+    def exceeded(self, key: str, now: float) -> bool: ...
+
+    def allow(self, key: str, now: float) -> bool: ...
+
+
+# name, limit, window in seconds -> a limiter (in this process, or shared by the workers)
+MakeLimiter = Callable[[str, int, float], Limiter]
+
+
+def in_process(name: str, limit: int, window_seconds: float) -> Limiter:
+    return RateLimiter(limit, window_seconds)
 
 
 class RateLimiter:
@@ -40,7 +56,7 @@ class RateLimiter:
 WRONG_GUESSES = frozenset({"unknown_workshop", "bad_key"})
 
 
-def guarded_guess(limiter: RateLimiter, address: str, now: float, attempt: Callable[[], T]) -> T:
+def guarded_guess(limiter: Limiter, address: str, now: float, attempt: Callable[[], T]) -> T:
     """Run one guess of a join code or key (a page, a connection): each wrong
     one counts against the client's address, and past the limit even a right
     one is refused for the window, so codes cannot be found by brute force."""
@@ -61,19 +77,19 @@ PASSWORD_ATTEMPTS_PER_MINUTE = 10
 
 @dataclass(frozen=True)
 class Limits:
-    """The limits of one server: per participant (messages, notes) and per
-    client address (wrong join codes, wrong admin passwords)."""
+    """The limits of one server (or of all its workers): per participant
+    (messages, notes) and per client address (wrong join codes, wrong admin passwords)."""
 
-    messages: RateLimiter
-    notes: RateLimiter
-    wrong_codes: RateLimiter
-    wrong_passwords: RateLimiter
+    messages: Limiter
+    notes: Limiter
+    wrong_codes: Limiter
+    wrong_passwords: Limiter
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> Limits:
+    def from_settings(cls, settings: dict[str, Any], make: MakeLimiter = in_process) -> Limits:
         return cls(
-            RateLimiter(settings["MESSAGES_PER_MINUTE"], 60),
-            RateLimiter(settings["NOTES_PER_MINUTE"], 60),
-            RateLimiter(settings["JOIN_ATTEMPTS_PER_MINUTE"], 60),
-            RateLimiter(PASSWORD_ATTEMPTS_PER_MINUTE, 60),
+            make("messages", settings["MESSAGES_PER_MINUTE"], 60),
+            make("notes", settings["NOTES_PER_MINUTE"], 60),
+            make("wrong_codes", settings["JOIN_ATTEMPTS_PER_MINUTE"], 60),
+            make("wrong_passwords", PASSWORD_ATTEMPTS_PER_MINUTE, 60),
         )

@@ -7,135 +7,20 @@ console of a logged-in facilitator account, survives losing the network
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
 import urllib3
-from helpers import LAPTOP, PHONE, ROOT, free_port, launch_chromium
+from helpers import LAPTOP, PHONE, Caddy, Nginx, free_port, launch_chromium
 from playwright.sync_api import expect, sync_playwright
 
 from facilitate import create_app
 
 PASSWORD = "une phrase de passe"
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # test certificates only
-
-
-class Proxy:
-    """A reverse proxy process started from the deploy/ file, restartable on the same port."""
-
-    def __init__(self, workdir: Path, upstream: int) -> None:
-        self.workdir, self.upstream, self.port = workdir, upstream, free_port()
-        self.url = f"https://localhost:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def command(self) -> tuple[list[str], dict[str, str]]:
-        raise NotImplementedError
-
-    def start(self) -> Proxy:
-        command, env = self.command()
-        log = open(self.workdir / "proxy.log", "a")  # noqa: SIM115 (the proxy writes it while it runs)
-        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, (self.workdir / "proxy.log").read_text()
-            try:
-                if requests.get(f"{self.url}/healthz", verify=False, timeout=2).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError((self.workdir / "proxy.log").read_text())
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-
-
-class Caddy(Proxy):
-    def command(self):
-        # Global options for a test run (no admin port, no redirect server on
-        # port 80, no change to the system's trust store), then deploy/Caddyfile as is.
-        config = self.workdir / "Caddyfile"
-        config.write_text(
-            "{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n"
-            f"\tstorage file_system {{\n\t\troot {self.workdir / 'data'}\n\t}}\n}}\n"
-            + (ROOT / "deploy" / "Caddyfile").read_text()
-        )
-        env = {
-            "FACILITATE_SITE": self.url,
-            "FACILITATE_CADDY_TLS": "tls internal",
-            "FACILITATE_UPSTREAM": f"127.0.0.1:{self.upstream}",
-            "HOME": str(self.workdir),
-            "XDG_DATA_HOME": str(self.workdir / "data"),
-            "XDG_CONFIG_HOME": str(self.workdir / "config"),
-        }
-        return ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"], env
-
-
-class Nginx(Proxy):
-    def command(self):
-        if not (self.workdir / "cert.pem").exists():
-            subprocess.run(
-                [
-                    "openssl",
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-days",
-                    "2",
-                    "-keyout",
-                    str(self.workdir / "key.pem"),
-                    "-out",
-                    str(self.workdir / "cert.pem"),
-                    "-subj",
-                    "/CN=localhost",
-                    "-addext",
-                    "subjectAltName=DNS:localhost",
-                ],
-                check=True,
-                capture_output=True,
-            )
-        site = (ROOT / "deploy" / "nginx" / "facilitate.conf").read_text()
-        for old, new in {
-            "listen 80;": f"listen 127.0.0.1:{free_port()};",
-            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl http2;",
-            "listen [::]:80;": "",
-            "listen [::]:443 ssl http2;": "",
-            "ateliers.exemple.org;": "localhost;",
-            "/etc/letsencrypt/live/ateliers.exemple.org/fullchain.pem": str(self.workdir / "cert.pem"),
-            "/etc/letsencrypt/live/ateliers.exemple.org/privkey.pem": str(self.workdir / "key.pem"),
-            "http://127.0.0.1:5000": f"http://127.0.0.1:{self.upstream}",
-        }.items():
-            assert old in site, old
-            site = site.replace(old, new)
-        (self.workdir / "site.conf").write_text(site)
-        w = self.workdir
-        (w / "nginx.conf").write_text(
-            ("user root;\n" if os.geteuid() == 0 else "")
-            + f"worker_processes 1;\npid {w}/nginx.pid;\nerror_log {w}/error.log;\nevents {{ worker_connections 256; }}\n"
-            f"http {{\n access_log {w}/access.log;\n client_body_temp_path {w}/body;\n proxy_temp_path {w}/proxy;\n"
-            f" fastcgi_temp_path {w}/fastcgi;\n uwsgi_temp_path {w}/uwsgi;\n scgi_temp_path {w}/scgi;\n"
-            f" include {w}/site.conf;\n}}\n"
-        )
-        return [
-            shutil.which("nginx") or "/usr/sbin/nginx",
-            "-p",
-            str(w),
-            "-c",
-            str(w / "nginx.conf"),
-            "-g",
-            "daemon off;",
-        ], {}
 
 
 @pytest.fixture(params=["caddy", "nginx"])

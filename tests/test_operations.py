@@ -63,7 +63,7 @@ def test_a_port_already_taken_gives_a_clear_message(live_server, tmp_path):
 
 
 def test_a_worker_of_the_lock_owner_is_let_through(tmp_path):
-    """The hook for a future --workers: a child started by the owner with FACILITATE_LOCK_OWNER=<owner pid>."""
+    """`serve --workers`' children: started by the owner with FACILITATE_LOCK_OWNER=<owner pid>."""
     owner = f"""
 import os, subprocess, sys
 from pathlib import Path

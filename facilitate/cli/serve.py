@@ -12,6 +12,7 @@ import click
 from facilitate.cli import CliError, data_option
 from facilitate.config import ASYNC_MODES, DEFAULT_ASYNC_MODE
 from facilitate.i18n import _
+from facilitate.workers import WORKER_ENV
 
 
 def _monkey_patch(mode: str) -> None:
@@ -61,6 +62,17 @@ def _monkey_patch(mode: str) -> None:
     default=None,
     help=_("Supprime les ateliers sans activité depuis N jours (défaut : 0, jamais)."),
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help=_("Nombre de processus serveurs, sur les ports P, P+1, … (défaut : 1) ; plus d'un demande --message-queue."),
+)
+@click.option(
+    "--message-queue",
+    default=None,
+    help=_("Redis partagé par les processus (redis://127.0.0.1:6379/0) : changements, limites, présences."),
+)
 def serve(
     host: str | None,
     port: int | None,
@@ -70,8 +82,33 @@ def serve(
     public_url: str | None,
     trusted_proxies: int | None,
     retention_days: int | None,
+    workers: int | None,
+    message_queue: str | None,
 ) -> None:
     mode = async_mode or os.environ.get("FACILITATE_ASYNC_MODE") or DEFAULT_ASYNC_MODE
+    count = workers or int(os.environ.get("FACILITATE_WORKERS") or 1)
+    queue = message_queue or os.environ.get("FACILITATE_MESSAGE_QUEUE") or None
+    if count > 1:
+        # Every option reaches the workers through the environment (config.defaults reads it).
+        env = {
+            "FACILITATE_ASYNC_MODE": mode,
+            "FACILITATE_MESSAGE_QUEUE": queue or "",
+            "FACILITATE_WORKERS": "1",
+            **{
+                f"FACILITATE_{name}": str(value)
+                for name, value in (
+                    ("HOST", host),
+                    ("DATA", data_dir),
+                    ("TEMPLATES", templates_dir),
+                    ("PUBLIC_URL", public_url),
+                    ("TRUSTED_PROXIES", trusted_proxies),
+                    ("RETENTION_DAYS", retention_days),
+                )
+                if value is not None
+            },
+        }
+        _supervise(count, port, queue, env)
+        return
     _monkey_patch(mode)
 
     from facilitate.cli.startup import open_app
@@ -81,7 +118,7 @@ def serve(
     from facilitate.resources import bundled_path
     from facilitate.views.hosting import retention_loop
 
-    overrides = {"ASYNC_MODE": mode}
+    overrides: dict[str, object] = {"ASYNC_MODE": mode, "MESSAGE_QUEUE": queue}
     for key, value in (
         ("HOST", host),
         ("PORT", port),
@@ -120,7 +157,11 @@ def serve(
                 reason=error.strerror or error,
             )
         ) from None
-    if is_hosted(settings):
+    worker = os.environ.get(WORKER_ENV)
+    if worker is not None:
+        logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
+        click.echo(_("Processus {index} : port {port}", index=worker, port=settings["PORT"]))
+    elif is_hosted(settings):
         # Who did what to which atelier, for the administrator (journald under systemd).
         logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
         logging.getLogger("facilitate.audit").setLevel(logging.INFO)
@@ -129,10 +170,18 @@ def serve(
             click.echo(
                 _("Aucun compte d'animation : créez-en un avec « facilitate users add COURRIEL --admin »."), err=True
             )
-    else:
+    elif not queue:
         click.echo(qr_terminal(f"{base_url}/"))
         click.echo(_("Participants (téléphones, même réseau Wi-Fi) : {base_url}/", base_url=base_url))
         click.echo(_("Animation (sur ce portable) : http://127.0.0.1:{port}/", port=settings["PORT"]))
+    if queue:
+        from facilitate.events import share_presence_forever
+
+        socketio.start_background_task(share_presence_forever, app)
+    if worker not in (None, "0"):  # one worker keeps the retention and the backups
+        click.echo(_("Ctrl-C pour arrêter."), nl=True)
+        serve_forever()
+        return
     if settings["RETENTION_DAYS"]:
         click.echo(
             _(
@@ -157,6 +206,52 @@ def serve(
         )
     click.echo(_("Ctrl-C pour arrêter."), nl=True)
     serve_forever()
+
+
+def _supervise(count: int, port: int | None, queue: str | None, env: dict[str, str]) -> None:
+    """Several workers: check what they share (the data folder, Redis), print
+    the proxy's upstream block, then run them (facilitate/workers.py)."""
+    import redis
+
+    from facilitate.cli.startup import hold_for_workers
+    from facilitate.config import defaults
+    from facilitate.workers import supervise, upstream_block, worker_ports
+
+    if not queue:
+        raise CliError(
+            _(
+                "--workers {count} demande une file de messages partagée : ajoutez "
+                "--message-queue redis://127.0.0.1:6379/0 (Debian : apt install redis-server).",
+                count=count,
+            )
+        )
+    try:
+        redis.Redis.from_url(queue, socket_connect_timeout=2).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise CliError(
+            _(
+                "Redis injoignable à {url} ({error}) : démarrez redis-server ou corrigez l'adresse.",
+                url=queue,
+                error=error,
+            )
+        ) from None
+    os.environ.update(env)  # read by defaults(), as the workers will
+    settings = {**defaults(), **({"PORT": port} if port else {})}
+    lock = hold_for_workers(settings)  # noqa: F841 (held while the workers run)
+    ports = worker_ports(settings["PORT"], count)
+    click.echo(
+        _(
+            "{count} processus sur les ports {first} à {last}, partagés par Redis ({url}).",
+            count=count,
+            first=ports[0],
+            last=ports[-1],
+            url=queue,
+        )
+    )
+    click.echo(_("À coller dans la configuration du serveur mandataire (nginx, puis Caddy) :"))
+    click.echo(upstream_block(settings["HOST"], settings["PORT"], count))
+    click.echo(_("Ctrl-C pour arrêter."))
+    supervise(ports, {**os.environ, **env}, lambda line: click.echo(line, err=True))
 
 
 def _bind(app: object, host: str, port: int, mode: str) -> Callable[[], None]:

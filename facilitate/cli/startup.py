@@ -30,6 +30,14 @@ def open_service(settings: dict[str, Any]) -> Any:
     return _opening(settings, lambda: build(settings)[0], lock=False)[0]
 
 
+def hold_for_workers(settings: dict[str, Any]) -> IO[str] | None:
+    """`serve --workers`: take the folder's lock for the workers and migrate
+    the database once, before they open it; returns the lock's file."""
+    from facilitate import open_service as build
+
+    return _opening(settings, lambda: build(settings)[0], lock=True)[1]
+
+
 def _opening(settings: dict[str, Any], build: Callable[[], Any], lock: bool) -> tuple[Any, IO[str] | None]:
     from facilitate.config import defaults
     from facilitate.datalock import DataFolderBusy, hold

@@ -15,7 +15,6 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from facilitate.errors import FacilitateError
 from facilitate.i18n import _
 from facilitate.model import Account
-from facilitate.ratelimit import RateLimiter
 from facilitate.views import current_account, service
 
 blueprint = Blueprint("auth", __name__)
@@ -55,9 +54,10 @@ def setup(app: Flask) -> None:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
+    make = app.extensions["facilitate_make_limiter"]
     app.extensions["facilitate_login_limits"] = (
-        RateLimiter(app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"], LOCK_SECONDS),
-        RateLimiter(app.config["LOGIN_ATTEMPTS_PER_ADDRESS"], LOCK_SECONDS),
+        make("login_account", app.config["LOGIN_ATTEMPTS_PER_ACCOUNT"], LOCK_SECONDS),
+        make("login_address", app.config["LOGIN_ATTEMPTS_PER_ADDRESS"], LOCK_SECONDS),
     )
     app.before_request(check_csrf)
     app.context_processor(lambda: {"hosted_mode": True})

@@ -166,6 +166,17 @@ if (!app.key) {
     },
     onRefused: (error) => showMessage(error.message, "error"),
   });
+  // Several workers and Redis out of reach: screens served by another worker stop seeing this console's changes.
+  app.live.socket.on("server:status", (status) =>
+    showMessage(
+      status.queue === "down"
+        ? t(
+            "Les autres serveurs sont injoignables (Redis) : les écrans branchés ailleurs ne voient plus vos changements. Ils se remettront à jour au retour.",
+          )
+        : t("Les serveurs se parlent de nouveau : tous les écrans se remettent à jour."),
+      status.queue === "down" ? "error" : "info",
+    ),
+  );
   app.live.socket.on("cluster:offer", (offer) => {
     ui.offers.set(offer.note, offer);
     app.refresh();

@@ -117,10 +117,14 @@ export class LiveState {
 // `render()` after every state change. `onStatus(online)` tracks the link.
 export function connectLive({ auth, render, onStatus = () => {}, onRefused = () => {}, onConnect = () => {} }) {
   const state = new LiveState();
+  const authNow = () => (typeof auth === "function" ? auth() : auth);
   const socket = io({
+    // The atelier's code in the address: a proxy in front of several workers
+    // sends every screen of an atelier to the same one (deploy/nginx-workers.conf).
+    query: { code: authNow().code },
     // Sent again on every reconnection, with the last seq seen: the server
     // answers with what was missed instead of everything.
-    auth: (cb) => cb({ ...(typeof auth === "function" ? auth() : auth), since: state.seq }),
+    auth: (cb) => cb({ ...authNow(), since: state.seq }),
     transports: ["websocket", "polling"],
     reconnectionDelayMax: 4000,
   });
@@ -146,6 +150,8 @@ export function connectLive({ auth, render, onStatus = () => {}, onRefused = () 
     if (state.apply(patch)) render(state);
     else resync();
   });
+  // The server's workers lost each other (Redis) and found each other again: catch up.
+  socket.on("resync", resync);
   // The screen's own words rather than the event's message (sent to a whole room, whatever each screen's language).
   const leave = (title, text) => () => {
     socket.disconnect();

@@ -1,0 +1,160 @@
+"""What several workers share through Redis (`serve --message-queue`).
+
+- The message queue: Flask-SocketIO's Redis manager, which delivers every
+  emit to the worker's own screens first, then to the other workers. Ours
+  also carries control messages between workers (cut a connection off,
+  reseat a participant, forget a snapshot: facilitate/events.py acts on its
+  own connections), says when Redis is out of reach and when it is back
+  (the consoles are told; every screen resyncs when it returns), and
+  retries every second rather than backing off to a minute.
+- Rate limits: the same sliding windows as ratelimit.RateLimiter, kept in
+  Redis so that a second worker sees the first one's counts.
+- Presence: who is connected to which atelier, from which address (the
+  seats of seats.py), each worker's share refreshed in Redis every second.
+
+Redis down: limits let everything through (the worker keeps serving its
+own phones), presence is the worker's own; both log it once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import redis
+import socketio
+
+log = logging.getLogger(__name__)
+
+CONTROL_EVENT = "facilitate:control"
+CONTROL_ROOM = "facilitate:control"  # no screen ever joins it
+RETRY_SECONDS = 1.0
+PRESENCE_SECONDS = 1.0  # how often a worker publishes (and reads) the atelier's presence
+HOST_TTL_SECONDS = 5  # a worker silent this long (killed) no longer counts
+
+
+class MessageQueue(socketio.RedisManager):  # type: ignore[misc]
+    """Flask-SocketIO's Redis manager, plus control messages and status."""
+
+    def __init__(self, url: str, on_control: Callable[[dict[str, Any]], None], on_status: Callable[[bool], None]):
+        super().__init__(url, channel="facilitate", redis_options={"socket_connect_timeout": 1, "socket_timeout": 5})
+        self.on_control, self.on_status = on_control, on_status
+        self.up = True
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        # Control messages reach every worker, this one included, and no screen.
+        if message.get("event") == CONTROL_EVENT and message.get("room") == CONTROL_ROOM:
+            self.on_control(message["data"][0])
+        else:
+            super()._handle_emit(message)
+
+    def _set_up(self, up: bool) -> None:
+        if up != self.up:
+            self.up = up
+            self.on_status(up)
+
+    def _redis_listen_with_retries(self) -> Any:
+        """The library's listener, retrying every second (not up to a minute)
+        and telling `on_status` when Redis goes and comes back."""
+        while True:
+            try:
+                self._redis_connect()
+                self.pubsub.subscribe(self.channel)
+                self._set_up(True)
+                yield from self.pubsub.listen()
+            except Exception as error:
+                if self.up:
+                    log.error("file de messages Redis injoignable (%s) : nouvel essai chaque seconde", error)
+                self._set_up(False)
+                time.sleep(RETRY_SECONDS)
+
+
+class SharedRateLimiter:
+    """ratelimit.RateLimiter's contract (exceeded, allow), kept in Redis."""
+
+    # Drop the hits older than the window, then count (and add one if allowed).
+    _SCRIPT = """
+    redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+    local hits = redis.call('ZCARD', KEYS[1])
+    if hits >= tonumber(ARGV[3]) then return 0 end
+    if ARGV[4] == '1' then
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
+        redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
+    end
+    return 1
+    """
+
+    def __init__(self, client: redis.Redis, name: str, limit: int, window_seconds: float) -> None:
+        self.limit, self.window = limit, window_seconds
+        self._prefix = f"facilitate:limit:{name}:"
+        self._run = client.register_script(self._SCRIPT)
+        self._warned = False
+
+    def _ask(self, key: str, now: float, count: bool) -> bool:
+        # The machine's monotonic clock is the same in every worker; wall time would do across machines.
+        try:
+            args = [now, self.window, self.limit, "1" if count else "0", uuid.uuid4().hex]
+            return bool(self._run(keys=[self._prefix + key], args=args))
+        except redis.RedisError as error:
+            if not self._warned:
+                log.error("limites partagées indisponibles (%s) : laissées ouvertes tant que Redis manque", error)
+                self._warned = True
+            return True
+
+    def exceeded(self, key: str, now: float) -> bool:
+        return not self._ask(key, now, count=False)
+
+    def allow(self, key: str, now: float) -> bool:
+        return self._ask(key, now, count=True)
+
+
+class SharedPresence:
+    """Which participants are connected to an atelier, and from where, over
+    every worker: this worker's live list plus the others' shares, which
+    each worker writes to Redis every second (a killed worker's share
+    expires with it)."""
+
+    def __init__(self, client: redis.Redis, local: Callable[[str], dict[int, str]]) -> None:
+        self._redis, self._local = client, local
+        self.host = f"{socket.gethostname()}:{os.getpid()}"
+        self._others: dict[str, tuple[float, dict[int, str]]] = {}  # atelier -> (read at, their participants)
+
+    def present(self, workshop_id: str) -> dict[int, str]:
+        now = time.monotonic()
+        cached = self._others.get(workshop_id)
+        if cached is None or now - cached[0] > PRESENCE_SECONDS:
+            cached = self._others[workshop_id] = (now, self._read_others(workshop_id))
+        return {**cached[1], **self._local(workshop_id)}
+
+    def _read_others(self, workshop_id: str) -> dict[int, str]:
+        try:
+            shares = self._redis.hgetall(f"facilitate:present:{workshop_id}")
+            alive = {host for host, beat in self._beats().items() if time.time() - beat < HOST_TTL_SECONDS}
+        except redis.RedisError:
+            return {}
+        merged: dict[int, str] = {}
+        for host, share in shares.items():
+            if host.decode() in alive and host.decode() != self.host:
+                merged.update({int(pid): address for pid, address in json.loads(share).items()})
+        return merged
+
+    def _beats(self) -> dict[str, float]:
+        return {host.decode(): float(beat) for host, beat in self._redis.hgetall("facilitate:hosts").items()}
+
+    def publish(self, workshop_ids: list[str]) -> None:
+        """This worker's share of each atelier it serves, and its heartbeat."""
+        try:
+            with self._redis.pipeline() as pipe:
+                pipe.hset("facilitate:hosts", self.host, time.time())
+                for workshop_id in workshop_ids:
+                    key = f"facilitate:present:{workshop_id}"
+                    pipe.hset(key, self.host, json.dumps(self._local(workshop_id)))
+                    pipe.expire(key, 24 * 3600)
+                pipe.execute()
+        except redis.RedisError:
+            pass  # said once by the message queue
