@@ -1,9 +1,9 @@
 """Who hears what of a committed change, and when: coalesced broadcasting.
 
 Every mutation reports a Change. Rather than one frame per change to every
-screen, the changes of an atelier are gathered for a short window (the
-first change starts it), then each audience receives at most one patch
-covering all of them: the staff (console, co-animation), the projector, the
+screen, an atelier's patches leave at most once per short window: a change
+after a quiet window leaves at once, those that follow within the window
+are gathered, then each audience receives one patch covering all of them: the staff (console, co-animation), the projector, the
 room or each sub-group table, and each participant a change concerns (their
 private notes, their dots). A room of 30 keeps its live feel (the window is
 a tenth of a second); a room of 5,000 gets ten frames a second, not one per note.
@@ -22,6 +22,7 @@ the room something new (`room_changed`, through the control bus)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,37 +98,46 @@ class Broadcaster:
         sleep: Callable[[float], None],
         window: float = DEFAULT_WINDOW_SECONDS,
         room_changed: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.service = service
         self.window = window
         self._emit, self._start, self._sleep = emit, start, sleep
         # Tells every worker (this one included) that the room's view of an atelier changed.
         self._room_changed = room_changed or self.forget_snapshots
+        self._clock = clock
         self._pending: dict[str, _Batch] = {}
+        self._last_flush: dict[str, float] = {}  # atelier -> when its last patches left
         self._sent: dict[str, dict[str, int]] = {}  # atelier -> room -> last seq it was sent
         self._snapshots: dict[tuple[str, int | None], dict[str, Any]] = {}  # (atelier, table) -> newcomer state
 
     # -- changes -------------------------------------------------------------------
 
     def changed(self, change: Change | None) -> None:
-        """Record a committed change; its patches leave at the end of the window."""
+        """Record a committed change. The first change after a quiet window
+        leaves at once (a small room sees each action as it happens); those
+        that follow within the window leave together at its end."""
         if change is None:
             return
-        if self.window <= 0:  # no coalescing: one frame per change (bench/scale.py compares)
-            self._flush(change.workshop_id, _Batch(change.seq - 1, set(change.participant_ids)))
-            return
-        batch = self._pending.get(change.workshop_id)
+        workshop_id = change.workshop_id
+        batch = self._pending.get(workshop_id)
         if batch is None:
-            batch = self._pending[change.workshop_id] = _Batch(change.seq - 1)
-            self._start(self._flush_later, change.workshop_id)
+            wait = self._last_flush.get(workshop_id, float("-inf")) + self.window - self._clock()
+            if wait <= 0:
+                self._last_flush[workshop_id] = self._clock()
+                self._flush(workshop_id, _Batch(change.seq - 1, set(change.participant_ids)))
+                return
+            batch = self._pending[workshop_id] = _Batch(change.seq - 1)
+            self._start(self._flush_later, workshop_id, wait)
         batch.since = min(batch.since, change.seq - 1)
         batch.participant_ids.update(change.participant_ids)
 
-    def _flush_later(self, workshop_id: str) -> None:
-        self._sleep(self.window)
+    def _flush_later(self, workshop_id: str, wait: float) -> None:
+        self._sleep(wait)
         batch = self._pending.pop(workshop_id, None)
         if batch is None:
             return
+        self._last_flush[workshop_id] = self._clock()
         try:
             self._flush(workshop_id, batch)
         except Exception:
@@ -189,3 +199,4 @@ class Broadcaster:
         self.forget_snapshots(workshop_id)
         self._sent.pop(workshop_id, None)
         self._pending.pop(workshop_id, None)
+        self._last_flush.pop(workshop_id, None)

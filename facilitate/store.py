@@ -286,7 +286,7 @@ def insert_participant(
         "INSERT INTO participant (workshop_id, token, name, role, joined_at, seq) VALUES (?, ?, ?, ?, ?, ?)",
         (workshop_id, token, name, role.value, now, seq),
     )
-    return Participant(int(cur.lastrowid), workshop_id, token, name, role, seq)
+    return Participant(int(cur.lastrowid), workshop_id, token, name, role, seq=seq)
 
 
 def find_participant_by_token(conn: sqlite3.Connection, workshop_id: str, token: str) -> Participant | None:
