@@ -1,12 +1,14 @@
 """Who hears what of a committed change, and when: coalesced broadcasting.
 
 Every mutation reports a Change. Rather than one frame per change to every
-screen, an atelier's patches leave at most once per short window: a change
-after a quiet window leaves at once, those that follow within the window
-are gathered, then each audience receives one patch covering all of them: the staff (console, co-animation), the projector, the
+screen, an atelier's patches leave at most once per window: a change after
+a quiet window leaves at once, those that follow within the window are
+gathered, then each audience receives one patch covering all of them: the staff (console, co-animation), the projector, the
 room or each sub-group table, and each participant a change concerns (their
-private notes, their dots). A room of 30 keeps its live feel (the window is
-a tenth of a second); a room of 5,000 gets ten frames a second, not one per note.
+private notes, their dots). The window follows what sending costs: a few
+times the time the atelier's last patches took to leave, at most the
+configured window (0.25 s). A room of 30 keeps its live feel (its window is
+a few milliseconds); a room of 5,000 gets four frames a second, not one per note.
 
 Each audience's patch starts at the seq that audience was last sent (or the
 seq its screens connected at), so a screen never sees a gap, and never has
@@ -42,9 +44,11 @@ STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
 # no hidden note, no pseudonym reaches it.
 PROJECTOR_VIEWER = Viewer(Role.PROJECTOR, None)
 
-# Measured (bench/scale.py, docs/benchmarks.md): 0.1 s keeps a small room's
-# live feel and cuts a large room's frames to ten a second per audience.
-DEFAULT_WINDOW_SECONDS = 0.1
+# The longest window (bench/scale.py, docs/benchmarks.md), and how many times
+# the last sending's duration an atelier waits before the next one: sending
+# then takes at most about a quarter of the server's time for that atelier.
+DEFAULT_WINDOW_SECONDS = 0.25
+WINDOW_PER_SENDING = 3.0
 
 
 def room_of(workshop_id: str) -> str:
@@ -108,6 +112,7 @@ class Broadcaster:
         self._clock = clock
         self._pending: dict[str, _Batch] = {}
         self._last_flush: dict[str, float] = {}  # atelier -> when its last patches left
+        self._cost: dict[str, float] = {}  # atelier -> how long its last patches took to leave (s)
         self._sent: dict[str, dict[str, int]] = {}  # atelier -> room -> last seq it was sent
         self._snapshots: dict[tuple[str, int | None], dict[str, Any]] = {}  # (atelier, table) -> newcomer state
 
@@ -122,7 +127,7 @@ class Broadcaster:
         workshop_id = change.workshop_id
         batch = self._pending.get(workshop_id)
         if batch is None:
-            wait = self._last_flush.get(workshop_id, float("-inf")) + self.window - self._clock()
+            wait = self._last_flush.get(workshop_id, float("-inf")) + self._window_of(workshop_id) - self._clock()
             if wait <= 0:
                 self._last_flush[workshop_id] = self._clock()
                 self._flush(workshop_id, _Batch(change.seq - 1, set(change.participant_ids)))
@@ -143,7 +148,17 @@ class Broadcaster:
         except Exception:
             log.exception("broadcast of atelier %s failed", workshop_id)
 
+    def _window_of(self, workshop_id: str) -> float:
+        return min(self.window, WINDOW_PER_SENDING * self._cost.get(workshop_id, 0.0))
+
     def _flush(self, workshop_id: str, batch: _Batch) -> None:
+        started = self._clock()
+        try:
+            self._send_all(workshop_id, batch)
+        finally:
+            self._cost[workshop_id] = self._clock() - started
+
+    def _send_all(self, workshop_id: str, batch: _Batch) -> None:
         try:
             tables = self.service.table_count(workshop_id)
             self._send(workshop_id, batch, staff_room_of(workshop_id), STAFF_VIEWER, always=True)
@@ -200,3 +215,4 @@ class Broadcaster:
         self._sent.pop(workshop_id, None)
         self._pending.pop(workshop_id, None)
         self._last_flush.pop(workshop_id, None)
+        self._cost.pop(workshop_id, None)

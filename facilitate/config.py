@@ -48,8 +48,9 @@ def defaults() -> dict[str, Any]:
         # From this many participants an atelier is a large room: phones get
         # counts, not each note, while the room writes (rules.holds_back_notes).
         "LARGE_ROOM": _env_int("FACILITATE_LARGE_ROOM", 300),
-        # Changes are gathered this long before each screen gets one frame (broadcast.py); 0: one frame per change.
-        "BROADCAST_WINDOW_MS": _env_int("FACILITATE_BROADCAST_WINDOW_MS", 100),
+        # The longest an atelier's changes wait to leave together (broadcast.py: the
+        # window follows what sending costs, up to this); 0: one frame per change.
+        "BROADCAST_WINDOW_MS": _env_int("FACILITATE_BROADCAST_WINDOW_MS", 250),
         # Seats one address may hold with newcomers who have not written or voted
         # yet; None: 80 % of MAX_PARTICIPANTS, never fewer than 300 (see seats.py).
         "IDLE_SEATS_PER_ADDRESS": _env_int("FACILITATE_IDLE_SEATS_PER_ADDRESS", 0) or None,

@@ -123,6 +123,7 @@ class SharedPresence:
         self._redis, self._local = client, local
         self.host = f"{socket.gethostname()}:{os.getpid()}"
         self._others: dict[str, tuple[float, dict[int, str]]] = {}  # atelier -> (read at, their participants)
+        self._shared: set[str] = set()  # the ateliers this worker last wrote a share for
 
     def present(self, workshop_id: str) -> dict[int, str]:
         now = time.monotonic()
@@ -147,14 +148,16 @@ class SharedPresence:
         return {host.decode(): float(beat) for host, beat in self._redis.hgetall("facilitate:hosts").items()}
 
     def publish(self, workshop_ids: list[str]) -> None:
-        """This worker's share of each atelier it serves, and its heartbeat."""
+        """This worker's share of each atelier it serves (an empty one for an
+        atelier it no longer serves), and its heartbeat."""
         try:
             with self._redis.pipeline() as pipe:
                 pipe.hset("facilitate:hosts", self.host, time.time())
-                for workshop_id in workshop_ids:
+                for workshop_id in self._shared | set(workshop_ids):
                     key = f"facilitate:present:{workshop_id}"
                     pipe.hset(key, self.host, json.dumps(self._local(workshop_id)))
                     pipe.expire(key, 24 * 3600)
                 pipe.execute()
+            self._shared = set(workshop_ids)
         except redis.RedisError:
             pass  # said once by the message queue

@@ -5,9 +5,10 @@ state newcomers share."""
 
 from __future__ import annotations
 
-import threading
-
+import pytest
 from helpers import Screen, create_workshop, fetch_state
+
+from facilitate.broadcast import Broadcaster
 
 
 def blocs_of(server, workshop) -> tuple[dict, dict]:
@@ -35,30 +36,56 @@ def watch_gaps(screen: Screen) -> list[tuple[int, int]]:
     return gaps
 
 
-def test_a_burst_of_notes_reaches_a_phone_in_fewer_frames_than_notes(live_server):
-    server = live_server(env={"FACILITATE_BROADCAST_WINDOW_MS": "300"})
-    workshop = create_workshop(server)
-    public, _ = blocs_of(server, workshop)
-    facilitator, writer, reader = screens(server, workshop, "Ana", "Béa")
-    ack = facilitator.call("bloc:goto", {"bloc": public["id"]})
-    assert ack["ok"] and isinstance(ack["seq"], int)  # the ack names the committed seq
-    before = len(reader.patches)
-    acked = []
-    done = threading.Event()
+class Clock:
+    """Time that passes only when the test moves it."""
 
-    def collect(answer: dict) -> None:
-        acked.append(answer)
-        if len(acked) == 20:
-            done.set()
+    def __init__(self) -> None:
+        self.now = 1000.0
 
-    for i in range(20):  # without waiting for each ack: a burst
-        writer.client.emit("note:add", {"bloc": public["id"], "text": f"Idée {i}"}, callback=collect)
-    assert done.wait(15) and all(a["ok"] for a in acked)
-    ids = {a["note"]["id"] for a in acked}
-    assert reader.wait_for(lambda s: ids <= s.notes.keys())
-    frames = [p for p in reader.patches[before:] if p.get("notes")]
-    assert 1 <= len(frames) < 20, f"{len(frames)} frames for 20 notes"
-    assert facilitator.wait_for(lambda s: ids <= s.notes.keys())
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_leaves_in_fewer_frames_than_changes_and_the_window_follows_the_cost(app):
+    """The broadcaster itself, over the real service and read model, with a
+    clock where each frame costs 10 ms: a lone change leaves at once, a burst
+    within the window leaves as one frame per audience, covering every change."""
+    service = app.extensions["facilitate"]
+    workshop = service.create_workshop({"template": "raviver-nos-couleurs"})
+    bloc = next(b for b in workshop_blocs(service, workshop) if b.kind.value == "columns" and not b.private_writing)
+    clock, frames, later = Clock(), [], []
+
+    def emit(event: str, data: dict, room: str) -> None:
+        clock.now += 0.010
+        frames.append((room, data))
+
+    broadcaster = Broadcaster(
+        service, emit, start=lambda fn, *args: later.append((fn, args)), sleep=lambda s: None, window=0.25, clock=clock
+    )
+    writer, _ = service.identify({"code": workshop.code, "name": "Ana"})
+    ids = []
+    for i in range(20):
+        note, change = service.add_note(writer, {"bloc": bloc.id, "text": f"Idée {i}"})
+        ids.append(note.id)
+        broadcaster.changed(change)
+        clock.now += 0.001  # a note a millisecond: a burst
+    first = [data for room, data in frames if room == f"w:{workshop.id}"]
+    assert [n["id"] for n in first[0]["notes"]] == ids[:1]  # the first left at once
+    assert len(later) == 1  # the rest wait for the end of one window
+    fn, args = later.pop()
+    window = args[1]
+    assert 0 < window <= 0.25 and window == pytest.approx(3 * 0.030, abs=0.02)  # three times what sending cost
+    fn(*args)
+    room = [data for room, data in frames if room == f"w:{workshop.id}"]
+    assert len(room) == 2 and {n["id"] for n in room[1]["notes"]} == set(ids[1:])
+    assert room[1]["since"] == room[0]["seq"]  # the second frame starts where the first ended
+
+
+def workshop_blocs(service, workshop):
+    from facilitate import store
+
+    with service.db.reading() as conn:
+        return store.list_blocs(conn, workshop.id)
 
 
 def test_no_gap_after_changes_a_phone_may_not_see(atelier):
