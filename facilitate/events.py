@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +41,7 @@ from facilitate.projection import note_json
 from facilitate.ratelimit import Limits, guarded_guess
 from facilitate.read_model import patch
 from facilitate.rules import acting_viewer
+from facilitate.seats import Presence
 from facilitate.services import Change, Identity, Service
 from facilitate.shared_state import CONTROL_EVENT, CONTROL_ROOM, PRESENCE_SECONDS
 
@@ -50,8 +51,8 @@ socketio = SocketIO()
 
 # sid -> who that connection is, set once at connect and checked on every event.
 _identities: dict[str, Identity] = {}
-# sid -> the client's address, for the seats a single source may hold (seats.py).
-_addresses: dict[str, str] = {}
+# Who is connected to which atelier, from which address: the seats a single source may hold (seats.py).
+_presence = Presence()
 # Which room (the whole room, or a table) each participant connection is in.
 _seats: dict[str, str] = {}
 
@@ -208,22 +209,16 @@ def _identify(auth: Any) -> tuple[Identity, Change | None]:
     )
 
 
-def present(workshop_id: str) -> dict[int, str]:
+def present(workshop_id: str) -> Mapping[int, str]:
     """The atelier's connected participants, each with the address they came
     from: on every worker when there are several (shared_state.SharedPresence)."""
     shared = current_app.extensions.get("facilitate_presence")
     return shared.present(workshop_id) if shared else local_presence(workshop_id)
 
 
-def local_presence(workshop_id: str) -> dict[int, str]:
+def local_presence(workshop_id: str) -> Mapping[int, str]:
     """This worker's connected participants of the atelier, with their addresses."""
-    return {
-        identity.viewer.participant_id: _addresses.get(sid, "?")
-        for sid, identity in list(_identities.items())
-        if identity.workshop.id == workshop_id
-        and identity.viewer.role == Role.PARTICIPANT
-        and identity.viewer.participant_id is not None
-    }
+    return _presence.of(workshop_id)
 
 
 @socketio.on("connect")
@@ -235,7 +230,8 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error.message, error.to_dict()) from None
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
-    _addresses[request.sid] = client_address()
+    if identity.viewer.role == Role.PARTICIPANT and identity.viewer.participant_id is not None:
+        _presence.arrive(request.sid, workshop_id, identity.viewer.participant_id, client_address())
     table = identity.participant.table if identity.participant else None
     rooms = audiences_of(identity, table)
     for room in rooms:
@@ -263,7 +259,7 @@ def on_connect(auth: Any = None) -> None:
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
     _identities.pop(request.sid, None)
-    _addresses.pop(request.sid, None)
+    _presence.leave(request.sid)
     _seats.pop(request.sid, None)
 
 

@@ -11,6 +11,7 @@ always gets in."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
 
 # A real room behind one venue NAT: never refused by the per-address rule.
 ROOM_BEHIND_ONE_ADDRESS = 300
@@ -28,7 +29,41 @@ def admission(
 ) -> str | None:
     """None if a newcomer from `address` may take a seat, else the refusal code.
     `present` maps each connected participant to the address they came from."""
+    if len(present) < per_address and len(contributors) + len(present) < max_participants:
+        return None  # far from both limits: no need to count (a join storm of thousands stays linear)
     if len(contributors | present.keys()) >= max_participants:
         return "workshop_full"
     idle_here = sum(1 for pid, source in present.items() if source == address and pid not in contributors)
     return "too_many_arrivals" if idle_here >= per_address else None
+
+
+@dataclass
+class Presence:
+    """Who is connected to each atelier and from which address, kept as
+    connections come and go (one participant may have several)."""
+
+    _by_workshop: dict[str, dict[int, str]] = field(default_factory=dict)
+    _connections: dict[str, tuple[str, int]] = field(default_factory=dict)  # connection -> (atelier, participant)
+    _open: dict[tuple[str, int], int] = field(default_factory=dict)  # (atelier, participant) -> connections
+
+    def arrive(self, connection: str, workshop_id: str, participant_id: int, address: str) -> None:
+        key = (workshop_id, participant_id)
+        self._connections[connection] = key
+        self._open[key] = self._open.get(key, 0) + 1
+        self._by_workshop.setdefault(workshop_id, {})[participant_id] = address
+
+    def leave(self, connection: str) -> None:
+        key = self._connections.pop(connection, None)
+        if key is None:
+            return
+        self._open[key] -= 1
+        if self._open[key] > 0:
+            return  # still here on another connection
+        del self._open[key]
+        present = self._by_workshop[key[0]]
+        present.pop(key[1], None)
+        if not present:
+            del self._by_workshop[key[0]]
+
+    def of(self, workshop_id: str) -> Mapping[int, str]:
+        return self._by_workshop.get(workshop_id, {})

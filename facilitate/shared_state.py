@@ -23,7 +23,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
@@ -119,7 +119,7 @@ class SharedPresence:
     each worker writes to Redis every second (a killed worker's share
     expires with it)."""
 
-    def __init__(self, client: redis.Redis, local: Callable[[str], dict[int, str]]) -> None:
+    def __init__(self, client: redis.Redis, local: Callable[[str], Mapping[int, str]]) -> None:
         self._redis, self._local = client, local
         self.host = f"{socket.gethostname()}:{os.getpid()}"
         self._others: dict[str, tuple[float, dict[int, str]]] = {}  # atelier -> (read at, their participants)
@@ -155,7 +155,7 @@ class SharedPresence:
                 pipe.hset("facilitate:hosts", self.host, time.time())
                 for workshop_id in self._shared | set(workshop_ids):
                     key = f"facilitate:present:{workshop_id}"
-                    pipe.hset(key, self.host, json.dumps(self._local(workshop_id)))
+                    pipe.hset(key, self.host, json.dumps(dict(self._local(workshop_id))))
                     pipe.expire(key, 24 * 3600)
                 pipe.execute()
             self._shared = set(workshop_ids)

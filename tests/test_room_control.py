@@ -15,7 +15,7 @@ from helpers import LAPTOP, PHONE, create_workshop, fetch_state, public_bloc
 from playwright.sync_api import expect
 
 from facilitate.network import lan_address
-from facilitate.seats import admission, idle_seats_per_address
+from facilitate.seats import Presence, admission, idle_seats_per_address
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN.startswith("127."), reason="no LAN address on this machine")
@@ -85,6 +85,22 @@ def test_seat_rules():
     assert admission({1}, present, "a", 10, 2) is None  # a contributor is no longer a newcomer
     assert admission({7, 8}, present, "c", 5, 5) == "workshop_full"
     assert admission({7}, present, "c", 5, 5) is None
+    assert admission({1, 2}, present, "c", 4, 5) is None  # 1 and 2, present and contributors, count once
+
+
+def test_presence_follows_connections():
+    presence = Presence()
+    presence.arrive("s1", "w", 1, "a")
+    presence.arrive("s2", "w", 1, "a")  # a second tab
+    presence.arrive("s3", "w", 2, "b")
+    presence.arrive("s4", "x", 3, "a")
+    assert dict(presence.of("w")) == {1: "a", 2: "b"} and dict(presence.of("x")) == {3: "a"}
+    presence.leave("s1")
+    assert dict(presence.of("w")) == {1: "a", 2: "b"}  # still there on s2
+    presence.leave("s2")
+    presence.leave("s3")
+    presence.leave("unknown")
+    assert dict(presence.of("w")) == {} and dict(presence.of("x")) == {3: "a"}
 
 
 def test_idle_newcomers_who_left_hold_no_seat(live_server, monkeypatch):
