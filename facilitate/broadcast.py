@@ -3,12 +3,18 @@
 Every mutation reports a Change. Rather than one frame per change to every
 screen, an atelier's patches leave at most once per window: a change after
 a quiet window leaves at once, those that follow within the window are
-gathered, then each audience receives one patch covering all of them: the staff (console, co-animation), the projector, the
-room or each sub-group table, and each participant a change concerns (their
-private notes, their dots). The window follows what sending costs: a few
-times the time the atelier's last patches took to leave, at most the
-configured window (0.25 s). A room of 30 keeps its live feel (its window is
-a few milliseconds); a room of 5,000 gets four frames a second, not one per note.
+gathered, then each audience receives one patch covering all of them.
+
+Two lanes, each with its own window, so that the room's fan-out never holds
+back the screens that follow every note:
+- the screens: the staff (console, co-animation), the projector, and each
+  participant a change concerns (their own notes, their dots);
+- the room: every phone, or each sub-group table.
+A lane's window follows what sending costs: three times what its last
+patches took to leave, at most `window` (0.25 s) for the screens and four
+times that for the room. A room of 30 keeps its live feel (a few
+milliseconds); the phones of a room of 5,000 get about a frame a second,
+not one per note, while the console and the projector stay live.
 
 Each audience's patch starts at the seq that audience was last sent (or the
 seq its screens connected at), so a screen never sees a gap, and never has
@@ -44,11 +50,14 @@ STAFF_VIEWER = Viewer(Role.FACILITATOR, None)
 # no hidden note, no pseudonym reaches it.
 PROJECTOR_VIEWER = Viewer(Role.PROJECTOR, None)
 
-# The longest window (bench/scale.py, docs/benchmarks.md), and how many times
-# the last sending's duration an atelier waits before the next one: sending
-# then takes at most about a quarter of the server's time for that atelier.
+# The screens' longest window (bench/scale.py, docs/benchmarks.md), the room's
+# (times the screens'), and how many times its last sending's duration a lane
+# waits before the next one: sending then takes at most about a quarter of the
+# server's time for that atelier.
 DEFAULT_WINDOW_SECONDS = 0.25
+ROOM_WINDOW_FACTOR = 4.0
 WINDOW_PER_SENDING = 3.0
+SCREENS, ROOM = "screens", "room"
 
 
 def room_of(workshop_id: str) -> str:
@@ -89,6 +98,15 @@ class _Batch:
     participant_ids: set[int] = field(default_factory=set)
 
 
+@dataclass
+class _Lane:
+    """One lane of one atelier: its waiting batch, when it last sent, what that cost."""
+
+    pending: _Batch | None = None
+    last_flush: float = float("-inf")
+    cost: float = 0.0
+
+
 class Broadcaster:
     """One per process. `emit(event, data, room)` sends through Socket.IO (and
     its message queue, with workers); `start(fn, *args)` runs fn in the
@@ -110,69 +128,72 @@ class Broadcaster:
         # Tells every worker (this one included) that the room's view of an atelier changed.
         self._room_changed = room_changed or self.forget_snapshots
         self._clock = clock
-        self._pending: dict[str, _Batch] = {}
-        self._last_flush: dict[str, float] = {}  # atelier -> when its last patches left
-        self._cost: dict[str, float] = {}  # atelier -> how long its last patches took to leave (s)
+        self._lanes: dict[tuple[str, str], _Lane] = {}  # (atelier, lane)
         self._sent: dict[str, dict[str, int]] = {}  # atelier -> room -> last seq it was sent
         self._snapshots: dict[tuple[str, int | None], dict[str, Any]] = {}  # (atelier, table) -> newcomer state
 
     # -- changes -------------------------------------------------------------------
 
     def changed(self, change: Change | None) -> None:
-        """Record a committed change. The first change after a quiet window
-        leaves at once (a small room sees each action as it happens); those
-        that follow within the window leave together at its end."""
+        """Record a committed change in both lanes. The first change after a
+        quiet window leaves at once (a small room sees each action as it
+        happens); those that follow within the window leave together at its end."""
         if change is None:
             return
-        workshop_id = change.workshop_id
-        batch = self._pending.get(workshop_id)
-        if batch is None:
-            wait = self._last_flush.get(workshop_id, float("-inf")) + self._window_of(workshop_id) - self._clock()
-            if wait <= 0:
-                self._last_flush[workshop_id] = self._clock()
-                self._flush(workshop_id, _Batch(change.seq - 1, set(change.participant_ids)))
-                return
-            batch = self._pending[workshop_id] = _Batch(change.seq - 1)
-            self._start(self._flush_later, workshop_id, wait)
-        batch.since = min(batch.since, change.seq - 1)
-        batch.participant_ids.update(change.participant_ids)
+        for name in (SCREENS, ROOM):
+            lane = self._lanes.setdefault((change.workshop_id, name), _Lane())
+            if lane.pending is None:
+                wait = lane.last_flush + self._window(name, lane) - self._clock()
+                if wait <= 0:
+                    self._flush(change.workshop_id, name, _Batch(change.seq - 1, set(change.participant_ids)))
+                    continue
+                lane.pending = _Batch(change.seq - 1)
+                self._start(self._flush_later, change.workshop_id, name, wait)
+            lane.pending.since = min(lane.pending.since, change.seq - 1)
+            lane.pending.participant_ids.update(change.participant_ids)
 
-    def _flush_later(self, workshop_id: str, wait: float) -> None:
+    def _window(self, name: str, lane: _Lane) -> float:
+        cap = self.window * (ROOM_WINDOW_FACTOR if name == ROOM else 1.0)
+        return min(cap, WINDOW_PER_SENDING * lane.cost)
+
+    def _flush_later(self, workshop_id: str, name: str, wait: float) -> None:
         self._sleep(wait)
-        batch = self._pending.pop(workshop_id, None)
-        if batch is None:
+        lane = self._lanes.get((workshop_id, name))
+        if lane is None or lane.pending is None:
             return
-        self._last_flush[workshop_id] = self._clock()
+        batch, lane.pending = lane.pending, None
         try:
-            self._flush(workshop_id, batch)
+            self._flush(workshop_id, name, batch)
         except Exception:
             log.exception("broadcast of atelier %s failed", workshop_id)
 
-    def _window_of(self, workshop_id: str) -> float:
-        return min(self.window, WINDOW_PER_SENDING * self._cost.get(workshop_id, 0.0))
-
-    def _flush(self, workshop_id: str, batch: _Batch) -> None:
-        started = self._clock()
+    def _flush(self, workshop_id: str, name: str, batch: _Batch) -> None:
+        lane = self._lanes.setdefault((workshop_id, name), _Lane())
+        lane.last_flush = started = self._clock()
         try:
-            self._send_all(workshop_id, batch)
-        finally:
-            self._cost[workshop_id] = self._clock() - started
-
-    def _send_all(self, workshop_id: str, batch: _Batch) -> None:
-        try:
-            tables = self.service.table_count(workshop_id)
-            self._send(workshop_id, batch, staff_room_of(workshop_id), STAFF_VIEWER, always=True)
-            self._send(workshop_id, batch, projector_room_of(workshop_id), PROJECTOR_VIEWER)
-            told_room = self._send(workshop_id, batch, room_of(workshop_id), ROOM_VIEWER)
-            for table in range(1, tables + 1):
-                viewer = Viewer(Role.PARTICIPANT, None, table)
-                told_room = self._send(workshop_id, batch, seat_room_of(workshop_id, table), viewer) or told_room
-            for participant_id in sorted(batch.participant_ids):
-                viewer = Viewer(Role.PARTICIPANT, participant_id)
-                self._send(workshop_id, batch, participant_room_of(participant_id), viewer)
+            if name == ROOM:
+                self._send_room(workshop_id, batch)
+            else:
+                self._send_screens(workshop_id, batch)
         except FacilitateError:
             return  # the atelier was deleted meanwhile: its screens were told
-        if told_room:
+        finally:
+            lane.cost = self._clock() - started
+
+    def _send_screens(self, workshop_id: str, batch: _Batch) -> None:
+        self._send(workshop_id, batch, staff_room_of(workshop_id), STAFF_VIEWER, always=True)
+        self._send(workshop_id, batch, projector_room_of(workshop_id), PROJECTOR_VIEWER)
+        for participant_id in sorted(batch.participant_ids):
+            self._send(
+                workshop_id, batch, participant_room_of(participant_id), Viewer(Role.PARTICIPANT, participant_id)
+            )
+
+    def _send_room(self, workshop_id: str, batch: _Batch) -> None:
+        told = self._send(workshop_id, batch, room_of(workshop_id), ROOM_VIEWER)
+        for table in range(1, self.service.table_count(workshop_id) + 1):
+            viewer = Viewer(Role.PARTICIPANT, None, table)
+            told = self._send(workshop_id, batch, seat_room_of(workshop_id, table), viewer) or told
+        if told:
             self._room_changed(workshop_id)
 
     def _send(self, workshop_id: str, batch: _Batch, room: str, viewer: Viewer, always: bool = False) -> bool:
@@ -213,6 +234,5 @@ class Broadcaster:
         """A deleted atelier."""
         self.forget_snapshots(workshop_id)
         self._sent.pop(workshop_id, None)
-        self._pending.pop(workshop_id, None)
-        self._last_flush.pop(workshop_id, None)
-        self._cost.pop(workshop_id, None)
+        for name in (SCREENS, ROOM):
+            self._lanes.pop((workshop_id, name), None)

@@ -176,7 +176,9 @@ class Screen:
             if patch.get("full"):
                 self.notes.clear()
             for note in patch.get("notes", []):
-                self.notes[note["id"]] = note
+                # As live.js: a room-wide patch does not know the note is mine; my own patch does.
+                mine = note.get("mine") or self.notes.get(note["id"], {}).get("mine", False)
+                self.notes[note["id"]] = {**note, "mine": mine}
             for note_id in patch.get("deleted_notes", []):
                 self.notes.pop(note_id, None)
             self.seq = max(self.seq, patch["seq"])

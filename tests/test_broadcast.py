@@ -69,16 +69,22 @@ def test_a_burst_leaves_in_fewer_frames_than_changes_and_the_window_follows_the_
         ids.append(note.id)
         broadcaster.changed(change)
         clock.now += 0.001  # a note a millisecond: a burst
-    first = [data for room, data in frames if room == f"w:{workshop.id}"]
-    assert [n["id"] for n in first[0]["notes"]] == ids[:1]  # the first left at once
-    assert len(later) == 1  # the rest wait for the end of one window
-    fn, args = later.pop()
-    window = args[1]
-    assert 0 < window <= 0.25 and window == pytest.approx(3 * 0.030, abs=0.02)  # three times what sending cost
-    fn(*args)
-    room = [data for room, data in frames if room == f"w:{workshop.id}"]
-    assert len(room) == 2 and {n["id"] for n in room[1]["notes"]} == set(ids[1:])
-    assert room[1]["since"] == room[0]["seq"]  # the second frame starts where the first ended
+    room_frames = lambda: [data for room, data in frames if room == f"w:{workshop.id}"]  # noqa: E731
+    staff_frames = lambda: [data for room, data in frames if room == f"w:{workshop.id}:staff"]  # noqa: E731
+    assert [n["id"] for n in room_frames()[0]["notes"]] == ids[:1]  # the first left at once
+    assert [n["id"] for n in staff_frames()[0]["notes"]] == ids[:1]
+    # The rest wait for the end of one window per lane, each lane's window three times what it cost:
+    # the room (one frame) and the screens (console, projector, the author: three frames).
+    # The screens left first (at 1000.000, 30 ms), then the room (at 1000.030, 10 ms); the second note
+    # came at 1000.041.
+    waits = {args[1]: args[2] for _, args in later}
+    assert waits["screens"] == pytest.approx(1000.000 + 3 * 0.030 - 1000.041)
+    assert waits["room"] == pytest.approx(1000.030 + 3 * 0.010 - 1000.041)
+    for fn, args in later:
+        fn(*args)
+    assert len(room_frames()) == 2 and {n["id"] for n in room_frames()[1]["notes"]} == set(ids[1:])
+    assert room_frames()[1]["since"] == room_frames()[0]["seq"]  # the second frame starts where the first ended
+    assert len(staff_frames()) == 2 and {n["id"] for n in staff_frames()[1]["notes"]} == set(ids[1:])
 
 
 def workshop_blocs(service, workshop):
