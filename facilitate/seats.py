@@ -24,13 +24,19 @@ def idle_seats_per_address(max_participants: int, configured: int | None = None)
     return max(min(max_participants, ROOM_BEHIND_ONE_ADDRESS), max_participants * 4 // 5)
 
 
+def surely_free(joined: int, present: int, max_participants: int, per_address: int) -> bool:
+    """Whether a newcomer may take a seat whatever the details: far from both
+    limits (contributors are among those who `joined`, the idle newcomers of
+    any address among those `present`). A join storm of thousands then costs
+    no count of contributors per join."""
+    return present < per_address and joined + present < max_participants
+
+
 def admission(
     contributors: Set[int], present: Mapping[int, str], address: str, max_participants: int, per_address: int
 ) -> str | None:
     """None if a newcomer from `address` may take a seat, else the refusal code.
     `present` maps each connected participant to the address they came from."""
-    if len(present) < per_address and len(contributors) + len(present) < max_participants:
-        return None  # far from both limits: no need to count (a join storm of thousands stays linear)
     if len(contributors | present.keys()) >= max_participants:
         return "workshop_full"
     idle_here = sum(1 for pid, source in present.items() if source == address and pid not in contributors)

@@ -15,7 +15,7 @@ from helpers import LAPTOP, PHONE, create_workshop, fetch_state, public_bloc
 from playwright.sync_api import expect
 
 from facilitate.network import lan_address
-from facilitate.seats import Presence, admission, idle_seats_per_address
+from facilitate.seats import Presence, admission, idle_seats_per_address, surely_free
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN.startswith("127."), reason="no LAN address on this machine")
@@ -86,6 +86,10 @@ def test_seat_rules():
     assert admission({7, 8}, present, "c", 5, 5) == "workshop_full"
     assert admission({7}, present, "c", 5, 5) is None
     assert admission({1, 2}, present, "c", 4, 5) is None  # 1 and 2, present and contributors, count once
+    # Far from both limits, no need to look at contributors (a join storm stays linear).
+    assert surely_free(joined=3, present=3, max_participants=10, per_address=4)
+    assert not surely_free(joined=3, present=4, max_participants=10, per_address=4)
+    assert not surely_free(joined=7, present=3, max_participants=10, per_address=4)
 
 
 def test_presence_follows_connections():

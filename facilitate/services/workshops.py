@@ -17,7 +17,7 @@ from facilitate.rules import (
     Viewer,
     clean_display_name,
 )
-from facilitate.seats import admission, idle_seats_per_address
+from facilitate.seats import admission, idle_seats_per_address, surely_free
 from facilitate.services.common import (
     Base,
     Change,
@@ -209,12 +209,14 @@ class WorkshopCases(Base):
             )
         with self.db.transaction() as conn:
             per_address = idle_seats_per_address(self.max_participants, self.idle_seats_per_address)
-            refusal = admission(
-                store.contributor_ids(conn, workshop.id),
-                present(workshop.id),
-                address,
-                self.max_participants,
-                per_address,
+            here = present(workshop.id)
+            joined = store.participant_count(conn, workshop.id)
+            refusal = (
+                None
+                if surely_free(joined, len(here), self.max_participants, per_address)
+                else admission(
+                    store.contributor_ids(conn, workshop.id), here, address, self.max_participants, per_address
+                )
             )
             if refusal == "workshop_full":
                 raise FacilitateError(
