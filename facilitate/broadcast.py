@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,10 @@ DEFAULT_WINDOW_SECONDS = 0.25
 ROOM_WINDOW_FACTOR = 4.0
 WINDOW_PER_SENDING = 3.0
 SCREENS, ROOM = "screens", "room"
+# The room's phones are spread over this many Socket.IO rooms, sent one after
+# the other with a pause between them: the console's and the projector's
+# frames never wait behind more than one part of a room of thousands.
+ROOM_SHARDS = 16
 
 
 def room_of(workshop_id: str) -> str:
@@ -72,24 +77,44 @@ def projector_room_of(workshop_id: str) -> str:
     return f"w:{workshop_id}:projector"
 
 
-def seat_room_of(workshop_id: str, table: int | None) -> str:
-    """Where a participant's patches go: the room, or their table's (a table
-    sees only its own notes while a bloc runs by table)."""
-    return room_of(workshop_id) if table is None else f"w:{workshop_id}:t:{table}"
+def shard_room_of(workshop_id: str, shard: int) -> str:
+    return f"w:{workshop_id}:s:{shard}"
+
+
+def shard_of(connection: str) -> int:
+    """The part of the room a connection's patches go to (see Broadcaster._send_room)."""
+    return zlib.crc32(connection.encode()) % ROOM_SHARDS
+
+
+def seat_room_of(workshop_id: str, table: int | None, shard: int) -> str:
+    """Where a participant's room patches go: their part of the room, or their
+    table's (a table sees only its own notes while a bloc runs by table)."""
+    return shard_room_of(workshop_id, shard) if table is None else f"w:{workshop_id}:t:{table}"
+
+
+def audience_of(workshop_id: str, room: str) -> str:
+    """The audience a Socket.IO room belongs to: the parts of the room are one."""
+    return room_of(workshop_id) if room.startswith(shard_room_of(workshop_id, 0)[:-1]) else room
 
 
 def participant_room_of(participant_id: int) -> str:
     return f"p:{participant_id}"
 
 
-def audiences_of(identity: Identity, table: int | None = None) -> list[str]:
-    """The Socket.IO rooms a connection listens to (each one an audience)."""
+def audiences_of(identity: Identity, connection: str, table: int | None = None) -> list[str]:
+    """The Socket.IO rooms a connection listens to: a participant's seat (their
+    part of the room, or their table) first, then the whole room (for
+    announcements) and their own."""
     workshop_id = identity.workshop.id
     if identity.viewer.role == Role.PROJECTOR:
         return [projector_room_of(workshop_id)]
     if identity.viewer.is_staff:
         return [staff_room_of(workshop_id)]
-    return [seat_room_of(workshop_id, table), participant_room_of(identity.viewer.participant_id or 0)]
+    return [
+        seat_room_of(workshop_id, table, shard_of(connection)),
+        room_of(workshop_id),
+        participant_room_of(identity.viewer.participant_id or 0),
+    ]
 
 
 @dataclass
@@ -189,28 +214,41 @@ class Broadcaster:
             )
 
     def _send_room(self, workshop_id: str, batch: _Batch) -> None:
-        told = self._send(workshop_id, batch, room_of(workshop_id), ROOM_VIEWER)
+        parts = [shard_room_of(workshop_id, shard) for shard in range(ROOM_SHARDS)]
+        told = self._send(workshop_id, batch, room_of(workshop_id), ROOM_VIEWER, parts=parts)
         for table in range(1, self.service.table_count(workshop_id) + 1):
             viewer = Viewer(Role.PARTICIPANT, None, table)
-            told = self._send(workshop_id, batch, seat_room_of(workshop_id, table), viewer) or told
+            told = self._send(workshop_id, batch, seat_room_of(workshop_id, table, 0), viewer) or told
         if told:
             self._room_changed(workshop_id)
 
-    def _send(self, workshop_id: str, batch: _Batch, room: str, viewer: Viewer, always: bool = False) -> bool:
+    def _send(
+        self,
+        workshop_id: str,
+        batch: _Batch,
+        audience: str,
+        viewer: Viewer,
+        always: bool = False,
+        parts: list[str] | None = None,
+    ) -> bool:
+        """One patch for an audience, to its room (or to each of its `parts`, pausing between them)."""
         sent = self._sent.setdefault(workshop_id, {})
-        change = patch(self.service, workshop_id, viewer, sent.get(room, batch.since))
+        change = patch(self.service, workshop_id, viewer, sent.get(audience, batch.since))
         if not always and is_empty(change):
             return False
-        self._emit("change", change, room)
-        sent[room] = change["seq"]
+        for room in parts or [audience]:
+            self._emit("change", change, room)
+            if parts:
+                self._sleep(0)  # let the frames already queued leave (the console's among them)
+        sent[audience] = change["seq"]
         return True
 
     def connected(self, workshop_id: str, rooms: list[str], seq: int) -> None:
         """A screen joined `rooms` with a state at `seq`: their next patches
         must not start after it (that screen would see a gap)."""
         sent = self._sent.setdefault(workshop_id, {})
-        for room in rooms:
-            sent[room] = min(sent.get(room, seq), seq)
+        for audience in {audience_of(workshop_id, room) for room in rooms}:
+            sent[audience] = min(sent.get(audience, seq), seq)
 
     # -- newcomers -------------------------------------------------------------------
 

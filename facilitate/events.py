@@ -31,6 +31,7 @@ from facilitate.broadcast import (
     projector_room_of,
     room_of,
     seat_room_of,
+    shard_of,
     staff_room_of,
 )
 from facilitate.errors import FacilitateError
@@ -233,7 +234,7 @@ def on_connect(auth: Any = None) -> None:
     if identity.viewer.role == Role.PARTICIPANT and identity.viewer.participant_id is not None:
         _presence.arrive(request.sid, workshop_id, identity.viewer.participant_id, client_address())
     table = identity.participant.table if identity.participant else None
-    rooms = audiences_of(identity, table)
+    rooms = audiences_of(identity, request.sid, table)
     for room in rooms:
         join_room(room)
     if identity.viewer.is_staff:
@@ -507,10 +508,11 @@ def _reseat_here(workshop_id: str) -> None:
     for sid, identity in list(_identities.items()):
         if identity.workshop.id != workshop_id or identity.viewer.role != Role.PARTICIPANT:
             continue
-        wanted = seat_room_of(workshop_id, tables.get(identity.viewer.participant_id or 0))
+        wanted = seat_room_of(workshop_id, tables.get(identity.viewer.participant_id or 0), shard_of(sid))
         if _seats.get(sid) == wanted:
             continue
-        leave_room(_seats.get(sid, room_of(workshop_id)), sid=sid, namespace="/")
+        if sid in _seats:
+            leave_room(_seats[sid], sid=sid, namespace="/")
         join_room(wanted, sid=sid, namespace="/")
         _seats[sid] = wanted
         state = patch(service(), workshop_id, identity.viewer)

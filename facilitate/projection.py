@@ -223,8 +223,11 @@ def build_patch(
         if bloc is None:
             continue
         if not can_read_note(viewer, note, bloc, author_role):
-            if since > 0 and (note.hidden or note.pending):
-                deleted.append(note.id)  # hidden meanwhile: off the screens that showed it
+            if since > 0 and note.hidden:
+                # Hidden meanwhile: off the screens that showed it. (A waiting note was
+                # never shown to them; telling the room to drop it would drop it from
+                # its author's screen too when the room's patch comes after theirs.)
+                deleted.append(note.id)
             continue
         if note.deleted:
             if since > 0:

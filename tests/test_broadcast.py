@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from helpers import Screen, create_workshop, fetch_state
 
-from facilitate.broadcast import Broadcaster
+from facilitate.broadcast import ROOM_SHARDS, Broadcaster
 
 
 def blocs_of(server, workshop) -> tuple[dict, dict]:
@@ -46,17 +46,20 @@ class Clock:
         return self.now
 
 
-def test_a_burst_leaves_in_fewer_frames_than_changes_and_the_window_follows_the_cost(app):
+def test_the_room_waits_for_its_window_while_the_console_stays_live(app):
     """The broadcaster itself, over the real service and read model, with a
-    clock where each frame costs 10 ms: a lone change leaves at once, a burst
-    within the window leaves as one frame per audience, covering every change."""
+    clock where a frame to a part of the room costs 10 ms (a room of
+    thousands) and any other 0.1 ms: in a burst, the console gets every note
+    as it comes, the room one frame at once then one for all the rest, after
+    a window three times what the room's first frame cost."""
     service = app.extensions["facilitate"]
     workshop = service.create_workshop({"template": "raviver-nos-couleurs"})
     bloc = next(b for b in workshop_blocs(service, workshop) if b.kind.value == "columns" and not b.private_writing)
     clock, frames, later = Clock(), [], []
+    room_parts = {f"w:{workshop.id}:s:{shard}" for shard in range(ROOM_SHARDS)}
 
     def emit(event: str, data: dict, room: str) -> None:
-        clock.now += 0.010
+        clock.now += 0.010 if room in room_parts else 0.0001
         frames.append((room, data))
 
     broadcaster = Broadcaster(
@@ -69,22 +72,20 @@ def test_a_burst_leaves_in_fewer_frames_than_changes_and_the_window_follows_the_
         ids.append(note.id)
         broadcaster.changed(change)
         clock.now += 0.001  # a note a millisecond: a burst
-    room_frames = lambda: [data for room, data in frames if room == f"w:{workshop.id}"]  # noqa: E731
-    staff_frames = lambda: [data for room, data in frames if room == f"w:{workshop.id}:staff"]  # noqa: E731
-    assert [n["id"] for n in room_frames()[0]["notes"]] == ids[:1]  # the first left at once
-    assert [n["id"] for n in staff_frames()[0]["notes"]] == ids[:1]
-    # The rest wait for the end of one window per lane, each lane's window three times what it cost:
-    # the room (one frame) and the screens (console, projector, the author: three frames).
-    # The screens left first (at 1000.000, 30 ms), then the room (at 1000.030, 10 ms); the second note
-    # came at 1000.041.
-    waits = {args[1]: args[2] for _, args in later}
-    assert waits["screens"] == pytest.approx(1000.000 + 3 * 0.030 - 1000.041)
-    assert waits["room"] == pytest.approx(1000.030 + 3 * 0.010 - 1000.041)
-    for fn, args in later:
-        fn(*args)
+        if i == 0:
+            second_note_at = clock.now
+    room_frames = lambda: [data for room, data in frames if room == f"w:{workshop.id}:s:0"]  # noqa: E731
+    staff_frames = [data for room, data in frames if room == f"w:{workshop.id}:staff"]
+    assert [[n["id"] for n in frame["notes"]] for frame in staff_frames] == [[i] for i in ids]
+    assert len(room_frames()) == 1 and [n["id"] for n in room_frames()[0]["notes"]] == ids[:1]
+    # The room's first frame left after the console's three (0.3 ms) and cost 16 x 10 ms: it waits
+    # three times that from when it started.
+    [(flush_later, args)] = later
+    assert args[1] == "room" and args[2] == pytest.approx(1000.0003 + 3 * 0.160 - second_note_at, abs=0.001)
+    flush_later(*args)
     assert len(room_frames()) == 2 and {n["id"] for n in room_frames()[1]["notes"]} == set(ids[1:])
     assert room_frames()[1]["since"] == room_frames()[0]["seq"]  # the second frame starts where the first ended
-    assert len(staff_frames()) == 2 and {n["id"] for n in staff_frames()[1]["notes"]} == set(ids[1:])
+    assert all(len([r for r, _ in frames if r == part]) == 2 for part in room_parts)  # every part of the room
 
 
 def workshop_blocs(service, workshop):

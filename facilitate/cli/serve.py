@@ -254,6 +254,12 @@ def _supervise(count: int, port: int | None, queue: str | None, env: dict[str, s
     supervise(ports, {**os.environ, **env}, lambda line: click.echo(line, err=True))
 
 
+# Connections waiting to be accepted. gevent's default (128) drops the rest of a
+# join storm's SYNs, which the phones resend after 1, 3, 7, 15, 31 s: 5,000
+# phones took 31 s to join (bench/scale.py). Linux caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 4096
+
+
 def _bind(app: object, host: str, port: int, mode: str) -> Callable[[], None]:
     """Listen now (so that the address printed next already answers) and return
     the serving loop. What socketio.run does, on a listening socket with
@@ -265,7 +271,7 @@ def _bind(app: object, host: str, port: int, mode: str) -> Callable[[], None]:
         from gevent import pywsgi
         from geventwebsocket.handler import WebSocketHandler
 
-        server = pywsgi.WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None)
+        server = pywsgi.WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None, backlog=LISTEN_BACKLOG)
         server.init_socket()
         no_delay(server.socket)
         return server.serve_forever
@@ -274,7 +280,7 @@ def _bind(app: object, host: str, port: int, mode: str) -> Callable[[], None]:
         import eventlet.wsgi
 
         family, *_, address = eventlet.green.socket.getaddrinfo(host, port)[0]
-        listener = no_delay(eventlet.listen(address, family))
+        listener = no_delay(eventlet.listen(address, family, backlog=LISTEN_BACKLOG))
         return lambda: eventlet.wsgi.server(listener, app, log_output=False)
     from facilitate.events import socketio
 
