@@ -10,9 +10,9 @@ back the screens that follow every note:
 - the screens: the staff (console, co-animation), the projector, and each
   participant a change concerns (their own notes, their dots);
 - the room: every phone, or each sub-group table.
-A lane's window follows what sending costs: three times what its last
-patches took to leave, at most `window` (0.25 s) for the screens and four
-times that for the room. A room of 30 keeps its live feel (a few
+A lane's window follows what sending costs: the next patches leave when
+the last ones have left (their sending, pauses included, is the window), at
+most `window` (0.25 s) for the screens and four times that for the room. A room of 30 keeps its live feel (a few
 milliseconds); the phones of a room of 5,000 get about a frame a second,
 not one per note, while the console and the projector stay live.
 
@@ -53,11 +53,11 @@ PROJECTOR_VIEWER = Viewer(Role.PROJECTOR, None)
 
 # The screens' longest window (bench/scale.py, docs/benchmarks.md), the room's
 # (times the screens'), and how many times its last sending's duration a lane
-# waits before the next one: sending then takes at most about a quarter of the
-# server's time for that atelier.
+# waits before the next one (measured: 1, the next frame leaves as soon as the
+# last one has; 3 tripled a room of 1,000's latency for no gain).
 DEFAULT_WINDOW_SECONDS = 0.25
 ROOM_WINDOW_FACTOR = 4.0
-WINDOW_PER_SENDING = 3.0
+WINDOW_PER_SENDING = 1.0
 SCREENS, ROOM = "screens", "room"
 # The room's phones are spread over this many Socket.IO rooms, sent one after
 # the other with a pause between them: the console's and the projector's
@@ -125,11 +125,13 @@ class _Batch:
 
 @dataclass
 class _Lane:
-    """One lane of one atelier: its waiting batch, when it last sent, what that cost."""
+    """One lane of one atelier: its waiting batch, when it last sent and what that cost."""
 
     pending: _Batch | None = None
     last_flush: float = float("-inf")
     cost: float = 0.0
+    sending: bool = False  # a sending is under way (it pauses between the parts of the room)
+    flusher: bool = False  # a background flusher will send what is pending
 
 
 class Broadcaster:
@@ -167,34 +169,43 @@ class Broadcaster:
             return
         for name in (SCREENS, ROOM):
             lane = self._lanes.setdefault((change.workshop_id, name), _Lane())
+            idle = lane.pending is None and not lane.sending and not lane.flusher
+            if idle and lane.last_flush + self._window(name, lane) <= self._clock():
+                self._flush(change.workshop_id, name, _Batch(change.seq - 1, set(change.participant_ids)))
+                continue
             if lane.pending is None:
-                wait = lane.last_flush + self._window(name, lane) - self._clock()
-                if wait <= 0:
-                    self._flush(change.workshop_id, name, _Batch(change.seq - 1, set(change.participant_ids)))
-                    continue
                 lane.pending = _Batch(change.seq - 1)
-                self._start(self._flush_later, change.workshop_id, name, wait)
             lane.pending.since = min(lane.pending.since, change.seq - 1)
             lane.pending.participant_ids.update(change.participant_ids)
+            if not lane.flusher:
+                lane.flusher = True
+                self._start(self._flush_later, change.workshop_id, name)
 
     def _window(self, name: str, lane: _Lane) -> float:
         cap = self.window * (ROOM_WINDOW_FACTOR if name == ROOM else 1.0)
         return min(cap, WINDOW_PER_SENDING * lane.cost)
 
-    def _flush_later(self, workshop_id: str, name: str, wait: float) -> None:
-        self._sleep(wait)
-        lane = self._lanes.get((workshop_id, name))
-        if lane is None or lane.pending is None:
-            return
-        batch, lane.pending = lane.pending, None
+    def _flush_later(self, workshop_id: str, name: str) -> None:
+        """Send what is pending once the lane's window has passed (and any
+        sending under way has ended), as long as changes keep coming."""
+        lane = self._lanes[(workshop_id, name)]
         try:
-            self._flush(workshop_id, name, batch)
+            while lane.pending is not None:
+                wait = lane.last_flush + self._window(name, lane) - self._clock()
+                if lane.sending or wait > 0:
+                    self._sleep(max(wait, 0.005))
+                    continue
+                batch, lane.pending = lane.pending, None
+                self._flush(workshop_id, name, batch)
         except Exception:
             log.exception("broadcast of atelier %s failed", workshop_id)
+        finally:
+            lane.flusher = False
 
     def _flush(self, workshop_id: str, name: str, batch: _Batch) -> None:
         lane = self._lanes.setdefault((workshop_id, name), _Lane())
         lane.last_flush = started = self._clock()
+        lane.sending = True
         try:
             if name == ROOM:
                 self._send_room(workshop_id, batch)
@@ -203,6 +214,7 @@ class Broadcaster:
         except FacilitateError:
             return  # the atelier was deleted meanwhile: its screens were told
         finally:
+            lane.sending = False
             lane.cost = self._clock() - started
 
     def _send_screens(self, workshop_id: str, batch: _Batch) -> None:
