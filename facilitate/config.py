@@ -47,7 +47,7 @@ def defaults() -> dict[str, Any]:
         "WORKERS": _env_int("FACILITATE_WORKERS", 1),
         # From this many participants an atelier is a large room: phones get
         # counts, not each note, while the room writes (rules.holds_back_notes).
-        "LARGE_ROOM": _env_int("FACILITATE_LARGE_ROOM", 300),
+        "LARGE_ROOM": _env_int("FACILITATE_LARGE_ROOM", 1000),
         # The longest an atelier's changes wait to leave together (broadcast.py: the
         # window follows what sending costs, up to this); 0: one frame per change.
         "BROADCAST_WINDOW_MS": _env_int("FACILITATE_BROADCAST_WINDOW_MS", 250),

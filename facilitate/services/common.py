@@ -54,7 +54,7 @@ class Base:
     idle_seats_per_address: int | None = None  # None: seats.idle_seats_per_address decides
     # From this many participants, phones get counts instead of each note while
     # the room writes (rules.holds_back_notes; measured in docs/benchmarks.md).
-    large_room: int = 300
+    large_room: int = 1000
     now: Callable[[], str] = field(default=utc_now)
     clock: Callable[[], float] = field(default=time.time)  # for countdowns, Unix seconds
 
