@@ -5,7 +5,8 @@ state newcomers share."""
 
 from __future__ import annotations
 
-from helpers import Screen, create_workshop, fetch_state
+from helpers import Screen, create_workshop, fetch_state, join
+from playwright.sync_api import expect
 
 from facilitate.broadcast import ROOM_SHARDS, Broadcaster
 
@@ -176,3 +177,24 @@ def test_newcomers_share_one_snapshot_until_the_room_sees_a_change(atelier):
     assert third.wait_for(lambda s: mine["id"] in s.notes and s.notes[mine["id"]]["mine"])
     for screen in (facilitator, alice, first, second, third):
         screen.close()
+
+
+def test_a_phone_of_a_large_room_shows_the_count_then_the_notes_at_the_reveal(browser, live_server):
+    """In Chromium: a phone of a large room reads how many notes the room
+    wrote while it writes, and the notes themselves once they are revealed."""
+    server = live_server(env={"FACILITATE_LARGE_ROOM": "2"})
+    workshop = create_workshop(server)
+    public, _ = blocs_of(server, workshop)
+    facilitator = Screen(server.url, {"code": workshop["code"], "facilitator_key": workshop["facilitator_key"]})
+    assert facilitator.call("bloc:goto", {"bloc": public["id"]})["ok"]
+    ana, ben = (join(browser, workshop["join_url"], name) for name in ("Ana", "Ben"))
+    ana.get_by_label("Votre note").fill("Une salle comble")
+    ana.get_by_role("button", name="Envoyer la note").click()
+    expect(ben.locator("#room-count")).to_have_text(
+        "Notes écrites dans la salle : 1. Elles s'afficheront au dévoilement."
+    )
+    expect(ben.locator("body")).not_to_contain_text("Une salle comble")
+    assert facilitator.call("bloc:phase", {"bloc": public["id"], "phase": "devoilement"})["ok"]
+    expect(ben.locator("body")).to_contain_text("Une salle comble")
+    expect(ben.locator("#room-count")).to_be_hidden()
+    facilitator.close()

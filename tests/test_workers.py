@@ -22,7 +22,8 @@ import pytest
 import requests
 import socketio
 import urllib3
-from helpers import ROOT, Nginx, Screen, free_port
+from helpers import LAPTOP, ROOT, Nginx, Screen, free_port
+from playwright.sync_api import expect
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the test certificate only
 
@@ -383,12 +384,17 @@ def test_kill_9_of_a_worker_mid_burst_loses_and_duplicates_nothing(workers, tmp_
         proxy.stop()
 
 
-def test_redis_down_is_said_and_screens_resync_when_it_returns(workers, redis_server):
+def test_redis_down_is_said_and_screens_resync_when_it_returns(workers, redis_server, browser):
     running = workers(2)
     first, second = running.urls
     workshop, bloc = new_atelier(first)
     far = Screen(first, staff_auth(workshop))  # the console on the other worker
     near = Screen(second, staff_auth(workshop))
+    # The console in Chromium, on the worker that keeps serving.
+    laptop = browser.new_context(**LAPTOP)
+    console = laptop.new_page()
+    console.goto(f"{second}/w/{workshop['id']}/console#key={workshop['facilitator_key']}")
+    expect(console.locator("#status")).to_have_text("En ligne")
     phone = Screen(second, {"code": workshop["code"], "name": "Près"})
     assert far.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
     statuses: list[str] = []
@@ -398,11 +404,14 @@ def test_redis_down_is_said_and_screens_resync_when_it_returns(workers, redis_se
     redis_server.stop()
     assert near.wait_for(lambda _: "down" in statuses, 15)
     assert "Redis injoignable" in running.output()
+    expect(console.locator("#message")).to_contain_text("Les autres serveurs sont injoignables (Redis)")
     # The worker keeps serving its own phones.
     note = phone.call("note:add", {"bloc": bloc["id"], "text": "pendant la panne"})["note"]
     assert near.wait_for(lambda s: note["id"] in s.notes)
     redis_server.start()
     assert near.wait_for(lambda _: statuses[-1] == "up", 20)
+    expect(console.locator("#message")).to_contain_text("Les serveurs se parlent de nouveau")
+    laptop.close()
     assert far.wait_for(lambda _: asked, 20)
     far._apply(far.call("sync", {"since": far.seq})["state"])  # what live.js does on `resync`
     assert note["id"] in far.notes

@@ -575,7 +575,7 @@ function render(state) {
   $("room-count").textContent =
     roomCount === undefined
       ? ""
-      : t("La salle a écrit {n} notes : elles s'afficheront au dévoilement.", { n: roomCount });
+      : t("Notes écrites dans la salle : {n}. Elles s'afficheront au dévoilement.", { n: roomCount });
 
   // Column or question picker: big radio buttons.
   const picker = $("column-picker");
