@@ -42,7 +42,6 @@ import asyncio
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import signal
@@ -60,6 +59,7 @@ from typing import Any
 
 import aiohttp
 import socketio
+from machine import machine, machine_busy_seconds  # bench/machine.py
 
 try:  # the same asyncio API, about a third less CPU per received message
     import uvloop
@@ -407,12 +407,6 @@ def listen_overflows() -> int:
     return int(dict(zip(lines[0], lines[1])).get("ListenOverflows", 0))
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds spent by the whole machine (all cores, every process) so far."""
-    jiffies = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(jiffies[:8]) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK")
-
-
 def pct(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile of sorted values."""
     if not values:
@@ -743,18 +737,6 @@ def check_targets(app: dict, bare: dict) -> dict[str, bool]:
             e.get("during_p99_ms"), TARGETS["export_p99_ms"]
         ),
     }
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
 async def main_async(args: argparse.Namespace) -> dict:

@@ -47,7 +47,6 @@ import ctypes
 import json
 import math
 import os
-import platform
 import random
 import resource
 import signal
@@ -62,6 +61,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from machine import machine, machine_busy_seconds  # bench/machine.py
 
 try:  # the same asyncio API, about a third less CPU per received message
     import uvloop
@@ -184,12 +185,6 @@ def rss_mb(pids: Iterable[int]) -> float:
             status = Path(f"/proc/{pid}/status").read_text().splitlines()
             total += int(next(line.split()[1] for line in status if line.startswith("VmRSS:")))
     return total / 1024
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds spent by the whole machine (all cores, every process) so far."""
-    jiffies = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(jiffies[:8]) - jiffies[3] - jiffies[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port_block(count: int) -> int:
@@ -1082,18 +1077,6 @@ def wait_for_redis(port: int, log_file: Path) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"redis-server did not start:\n{tail(log_file)}")
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
 
 
 # --------------------------------------------------------------------------- markdown
