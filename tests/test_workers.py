@@ -1,10 +1,11 @@
 """`facilitate serve --workers N --message-queue redis://`: real worker
 processes sharing a real redis-server (started here on a free port) and the
-data folder; nginx in front for the kill -9 test. A change made on one
+data folder; nginx or Caddy in front for the kill -9 test. A change made on one
 worker reaches every screen on every worker; limits, seats and removals
 hold across workers; two workers writing at once lose nothing; a killed
-worker's phones come back through the proxy on another; Redis going away
-is said on the consoles and every screen resyncs when it returns."""
+worker's phones come back through the proxy (deploy/'s nginx and Caddy) on
+another; Redis going away is said on the consoles and every screen resyncs
+when it returns."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import pytest
 import requests
 import socketio
 import urllib3
-from helpers import LAPTOP, ROOT, Nginx, Screen, free_port
+from helpers import LAPTOP, ROOT, Caddy, Nginx, Screen, free_port
 from playwright.sync_api import expect
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the test certificate only
@@ -302,8 +303,10 @@ class Phone:
         self.client = socketio.Client(
             reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1, ssl_verify=False
         )
+        self.drops = 0
         self.client.on("state", self._apply)
         self.client.on("change", self._apply)
+        self.client.on("disconnect", self._dropped)
         self.client.connect(
             f"{url}?code={workshop['code']}",
             auth=lambda: {
@@ -314,6 +317,9 @@ class Phone:
             transports=["websocket"],
             wait_timeout=10,
         )
+
+    def _dropped(self) -> None:
+        self.drops += 1
 
     def _apply(self, patch: dict) -> None:
         if "me" in patch:
@@ -336,10 +342,22 @@ class Phone:
         raise AssertionError(f"never acknowledged: {text}")
 
 
-def test_kill_9_of_a_worker_mid_burst_loses_and_duplicates_nothing(workers, tmp_path):
-    (tmp_path / "nginx").mkdir()
+def established(port: int) -> int:
+    """TCP connections established to 127.0.0.1:port (from /proc/net/tcp)."""
+    rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return sum(1 for row in rows if row[1].endswith(f":{port:04X}") and row[3] == "01")
+
+
+@pytest.mark.parametrize("proxy_name", ["nginx", "caddy"])
+def test_kill_9_of_a_worker_mid_burst_loses_and_duplicates_nothing(workers, tmp_path, proxy_name):
+    """Through deploy/'s nginx (every screen of the atelier on one worker, by its code) and Caddy (each
+    browser on a worker by a cookie): the worker serving phones is killed mid-burst."""
+    (tmp_path / proxy_name).mkdir()
     ports = free_port_run(2)
-    proxy = Nginx(tmp_path / "nginx", [ports, ports + 1], "        add_header X-Upstream $upstream_addr always;\n")
+    if proxy_name == "nginx":
+        proxy = Nginx(tmp_path / "nginx", [ports, ports + 1], "        add_header X-Upstream $upstream_addr always;\n")
+    else:
+        proxy = Caddy(tmp_path / "caddy", [ports, ports + 1])
     running = workers(2, port=ports, FACILITATE_ALLOWED_ORIGINS=proxy.url)
     proxy.start()
     try:
@@ -347,9 +365,11 @@ def test_kill_9_of_a_worker_mid_burst_loses_and_duplicates_nothing(workers, tmp_
         console = Screen(running.urls[0], staff_auth(workshop))
         assert console.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
         phones = [Phone(proxy.url, workshop, f"p{i}") for i in range(8)]
-        # The worker nginx gives this atelier (by its code), as the phones were.
-        upstream = requests.get(f"{proxy.url}/healthz?code={workshop['code']}", verify=False, timeout=5)
-        victim = int(upstream.headers["X-Upstream"].rsplit(":", 1)[1])
+        if proxy_name == "nginx":  # the worker nginx gives this atelier (by its code), as the phones were
+            upstream = requests.get(f"{proxy.url}/healthz?code={workshop['code']}", verify=False, timeout=5)
+            victim = int(upstream.headers["X-Upstream"].rsplit(":", 1)[1])
+        else:  # Caddy spreads the phones: the worker with the most of Caddy's connections
+            victim = max((running.port, running.port + 1), key=established)
         acked: list[int] = []
         lock = threading.Lock()
 
@@ -367,6 +387,7 @@ def test_kill_9_of_a_worker_mid_burst_loses_and_duplicates_nothing(workers, tmp_
         os.kill(running.pid_of(victim), signal.SIGKILL)
         for thread in threads:
             thread.join(90)
+        assert sum(phone.drops for phone in phones) >= 1  # phones were on the killed worker, and came back
         saved = saved_notes(running.urls[1 if victim == running.port else 0], workshop)
         texts = [n["text"] for n in saved.values()]
         assert len(acked) == 8 * 12 and set(acked) <= saved.keys()
