@@ -220,10 +220,18 @@ class Broadcaster:
     def _send_screens(self, workshop_id: str, batch: _Batch) -> None:
         self._send(workshop_id, batch, staff_room_of(workshop_id), STAFF_VIEWER, always=True)
         self._send(workshop_id, batch, projector_room_of(workshop_id), PROJECTOR_VIEWER)
+        if not batch.participant_ids:
+            return
+        # A phone has at least what its seat (the room, or its table) was sent: its own patch
+        # starts there, not at its connection, or it would replay the room's whole history.
+        sent = self._sent.setdefault(workshop_id, {})
+        seats = [room_of(workshop_id)]
+        seats += [seat_room_of(workshop_id, t, 0) for t in range(1, self.service.table_count(workshop_id) + 1)]
+        seen = min((sent[seat] for seat in seats if seat in sent), default=0)
         for participant_id in sorted(batch.participant_ids):
-            self._send(
-                workshop_id, batch, participant_room_of(participant_id), Viewer(Role.PARTICIPANT, participant_id)
-            )
+            audience = participant_room_of(participant_id)
+            sent[audience] = max(sent.get(audience, batch.since), seen)
+            self._send(workshop_id, batch, audience, Viewer(Role.PARTICIPANT, participant_id))
 
     def _send_room(self, workshop_id: str, batch: _Batch) -> None:
         parts = [shard_room_of(workshop_id, shard) for shard in range(ROOM_SHARDS)]

@@ -198,3 +198,20 @@ def test_a_phone_of_a_large_room_shows_the_count_then_the_notes_at_the_reveal(br
     expect(ben.locator("body")).to_contain_text("Une salle comble")
     expect(ben.locator("#room-count")).to_be_hidden()
     facilitator.close()
+
+
+def test_a_first_note_does_not_replay_the_room_to_its_author(atelier):
+    """A participant's own patch starts where their seat already is, not at
+    their connection: writing a first note late in a busy room brings back
+    that note, not everything the room wrote before."""
+    server, workshop = atelier
+    public, _ = blocs_of(server, workshop)
+    facilitator, ana, ben = screens(server, workshop, "Ana", "Ben")
+    assert facilitator.call("bloc:goto", {"bloc": public["id"]})["ok"]
+    earlier = [ana.call("note:add", {"bloc": public["id"], "text": f"Avant {i}"})["note"]["id"] for i in range(5)]
+    assert ben.wait_for(lambda s: set(earlier) <= s.notes.keys())
+    before = len(ben.patches)
+    mine = ben.call("note:add", {"bloc": public["id"], "text": "Enfin la mienne"})["note"]
+    assert ben.wait_for(lambda s: any(n.get("mine") for p in s.patches[before:] for n in p.get("notes", [])))
+    own = next(p for p in ben.patches[before:] if any(n.get("mine") for n in p.get("notes", [])))
+    assert [n["id"] for n in own["notes"]] == [mine["id"]]
