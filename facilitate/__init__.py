@@ -72,9 +72,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=origin_allowed,
         **({"client_manager": client_manager} if client_manager else {}),
     )
+    presence = app.extensions.get("facilitate_presence")
+
+    def emit(event: str, data: dict[str, Any], room: str, workshop_id: str) -> None:
+        """With workers, an atelier that no other worker serves gets its patches without Redis."""
+        only_here = presence is not None and not presence.served_elsewhere(workshop_id)
+        events.socketio.emit(event, data, to=room, **({"ignore_queue": True} if only_here else {}))
+
     app.extensions["facilitate_broadcast"] = Broadcaster(
         service,
-        emit=lambda event, data, room: events.socketio.emit(event, data, to=room),
+        emit=emit,
         start=events.socketio.start_background_task,
         sleep=events.socketio.sleep,
         window=settings["BROADCAST_WINDOW_MS"] / 1000,
@@ -110,7 +117,7 @@ def share_with_workers(app: Flask, url: str) -> tuple[Any, Any]:
 
     queue = MessageQueue(url, on_control=on_control, on_status=events.queue_status)
     app.extensions["facilitate_queue"] = queue
-    app.extensions["facilitate_presence"] = SharedPresence(client, events.local_presence)
+    app.extensions["facilitate_presence"] = SharedPresence(client, events.local_presence, events.local_screens)
     return (lambda name, limit, window: SharedRateLimiter(client, name, limit, window)), queue
 
 

@@ -135,14 +135,15 @@ class _Lane:
 
 
 class Broadcaster:
-    """One per process. `emit(event, data, room)` sends through Socket.IO (and
-    its message queue, with workers); `start(fn, *args)` runs fn in the
+    """One per process. `emit(event, data, room, workshop_id)` sends through
+    Socket.IO (and its message queue, with workers, when another worker serves
+    the atelier); `start(fn, *args)` runs fn in the
     background; `sleep(seconds)` is the async mode's."""
 
     def __init__(
         self,
         service: Service,
-        emit: Callable[[str, dict[str, Any], str], None],
+        emit: Callable[[str, dict[str, Any], str, str], None],
         start: Callable[..., Any],
         sleep: Callable[[float], None],
         window: float = DEFAULT_WINDOW_SECONDS,
@@ -257,7 +258,7 @@ class Broadcaster:
         if not always and is_empty(change):
             return False
         for room in parts or [audience]:
-            self._emit("change", change, room)
+            self._emit("change", change, room, workshop_id)
             if parts:
                 self._sleep(0)  # let the frames already queued leave (the console's among them)
         sent[audience] = change["seq"]

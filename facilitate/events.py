@@ -54,6 +54,9 @@ socketio = SocketIO()
 _identities: dict[str, Identity] = {}
 # Who is connected to which atelier, from which address: the seats a single source may hold (seats.py).
 _presence = Presence()
+# How many screens of each atelier this worker serves (with workers: shared_state.SharedPresence).
+_screens: dict[str, int] = {}
+_screen_atelier: dict[str, str] = {}  # connection -> atelier
 # Which room (the whole room, or a table) each participant connection is in.
 _seats: dict[str, str] = {}
 
@@ -172,10 +175,10 @@ def queue_status(up: bool) -> None:
 
 
 def share_presence_forever(app: Any) -> None:
-    """With workers: this worker's connected participants, in Redis every second (seats.py)."""
+    """With workers: this worker's screens and participants, in Redis every second (shared_state.SharedPresence)."""
     presence = app.extensions["facilitate_presence"]
     while True:
-        presence.publish(sorted({identity.workshop.id for identity in list(_identities.values())}))
+        presence.publish(sorted(_screens))
         socketio.sleep(PRESENCE_SECONDS)
 
 
@@ -222,6 +225,27 @@ def local_presence(workshop_id: str) -> Mapping[int, str]:
     return _presence.of(workshop_id)
 
 
+def local_screens(workshop_id: str) -> int:
+    """This worker's connections (any screen) to the atelier."""
+    return _screens.get(workshop_id, 0)
+
+
+def _screen_arrives(connection: str, workshop_id: str) -> None:
+    _screen_atelier[connection] = workshop_id
+    _screens[workshop_id] = _screens.get(workshop_id, 0) + 1
+    shared = current_app.extensions.get("facilitate_presence")
+    if shared and _screens[workshop_id] == 1:  # the first here: the others must send through Redis now
+        shared.publish(sorted(_screens))
+
+
+def _screen_leaves(connection: str) -> None:
+    workshop_id = _screen_atelier.pop(connection, None)
+    if workshop_id is not None:
+        _screens[workshop_id] -= 1
+        if not _screens[workshop_id]:
+            del _screens[workshop_id]
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     try:
@@ -231,6 +255,7 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error.message, error.to_dict()) from None
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
+    _screen_arrives(request.sid, workshop_id)
     if identity.viewer.role == Role.PARTICIPANT and identity.viewer.participant_id is not None:
         _presence.arrive(request.sid, workshop_id, identity.viewer.participant_id, client_address())
     table = identity.participant.table if identity.participant else None
@@ -261,6 +286,7 @@ def on_connect(auth: Any = None) -> None:
 def on_disconnect(*_: Any) -> None:
     _identities.pop(request.sid, None)
     _presence.leave(request.sid)
+    _screen_leaves(request.sid)
     _seats.pop(request.sid, None)
 
 

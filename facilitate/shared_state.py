@@ -24,6 +24,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 CONTROL_EVENT = "facilitate:control"
 CONTROL_ROOM = "facilitate:control"  # no screen ever joins it
 RETRY_SECONDS = 1.0
-PRESENCE_SECONDS = 1.0  # how often a worker publishes (and reads) the atelier's presence
+PRESENCE_SECONDS = 1.0  # how often a worker publishes the ateliers' presence
+OTHERS_SECONDS = 0.25  # how long a worker trusts what it read of the others' presence
 HOST_TTL_SECONDS = 5  # a worker silent this long (killed) no longer counts
 
 
@@ -113,36 +115,57 @@ class SharedRateLimiter:
         return self._ask(key, now, count=True)
 
 
-class SharedPresence:
-    """Which participants are connected to an atelier, and from where, over
-    every worker: this worker's live list plus the others' shares, which
-    each worker writes to Redis every second (a killed worker's share
-    expires with it)."""
+@dataclass(frozen=True)
+class _Others:
+    """What the other workers serve of one atelier, as last read from Redis."""
 
-    def __init__(self, client: redis.Redis, local: Callable[[str], Mapping[int, str]]) -> None:
-        self._redis, self._local = client, local
+    read_at: float
+    participants: dict[int, str]  # their connected participants, with their addresses
+    screens: int  # their connections of any kind to it
+
+
+class SharedPresence:
+    """Who is connected to an atelier, over every worker: this worker's live
+    list plus the others' shares, which each worker writes to Redis every
+    second, and at once when it gets its first screen of an atelier (a
+    killed worker's share expires with it). It tells the seats who is there,
+    and the broadcaster whether any other worker serves the atelier: if none
+    does, its patches need not cross Redis."""
+
+    def __init__(
+        self, client: redis.Redis, local: Callable[[str], Mapping[int, str]], screens: Callable[[str], int]
+    ) -> None:
+        self._redis, self._local, self._screens = client, local, screens
         self.host = f"{socket.gethostname()}:{os.getpid()}"
-        self._others: dict[str, tuple[float, dict[int, str]]] = {}  # atelier -> (read at, their participants)
+        self._others: dict[str, _Others] = {}
         self._shared: set[str] = set()  # the ateliers this worker last wrote a share for
 
     def present(self, workshop_id: str) -> dict[int, str]:
-        now = time.monotonic()
-        cached = self._others.get(workshop_id)
-        if cached is None or now - cached[0] > PRESENCE_SECONDS:
-            cached = self._others[workshop_id] = (now, self._read_others(workshop_id))
-        return {**cached[1], **self._local(workshop_id)}
+        return {**self._others_of(workshop_id).participants, **self._local(workshop_id)}
 
-    def _read_others(self, workshop_id: str) -> dict[int, str]:
+    def served_elsewhere(self, workshop_id: str) -> bool:
+        return self._others_of(workshop_id).screens > 0
+
+    def _others_of(self, workshop_id: str) -> _Others:
+        cached = self._others.get(workshop_id)
+        if cached is None or time.monotonic() - cached.read_at > OTHERS_SECONDS:
+            cached = self._others[workshop_id] = self._read_others(workshop_id)
+        return cached
+
+    def _read_others(self, workshop_id: str) -> _Others:
         try:
             shares = self._redis.hgetall(f"facilitate:present:{workshop_id}")
             alive = {host for host, beat in self._beats().items() if time.time() - beat < HOST_TTL_SECONDS}
         except redis.RedisError:
-            return {}
-        merged: dict[int, str] = {}
-        for host, share in shares.items():
+            return _Others(time.monotonic(), {}, screens=1)  # unknown: send through the queue
+        participants: dict[int, str] = {}
+        screens = 0
+        for host, raw in shares.items():
             if host.decode() in alive and host.decode() != self.host:
-                merged.update({int(pid): address for pid, address in json.loads(share).items()})
-        return merged
+                share = json.loads(raw)
+                participants.update({int(pid): address for pid, address in share["participants"].items()})
+                screens += share["screens"]
+        return _Others(time.monotonic(), participants, screens)
 
     def _beats(self) -> dict[str, float]:
         return {host.decode(): float(beat) for host, beat in self._redis.hgetall("facilitate:hosts").items()}
@@ -155,7 +178,8 @@ class SharedPresence:
                 pipe.hset("facilitate:hosts", self.host, time.time())
                 for workshop_id in self._shared | set(workshop_ids):
                     key = f"facilitate:present:{workshop_id}"
-                    pipe.hset(key, self.host, json.dumps(dict(self._local(workshop_id))))
+                    share = {"participants": dict(self._local(workshop_id)), "screens": self._screens(workshop_id)}
+                    pipe.hset(key, self.host, json.dumps(share))
                     pipe.expire(key, 24 * 3600)
                 pipe.execute()
             self._shared = set(workshop_ids)

@@ -66,7 +66,7 @@ def test_the_room_waits_for_its_window_while_the_console_stays_live(app):
         ids.append(note.id)
         broadcaster.changed(change)
 
-    def emit(event: str, data: dict, room: str) -> None:
+    def emit(event: str, data: dict, room: str, workshop_id: str) -> None:
         clock.now += 0.010 if room in room_parts else 0.0001
         frames.append((room, data))
 

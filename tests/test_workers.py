@@ -438,3 +438,41 @@ def test_redis_down_is_said_and_screens_resync_when_it_returns(workers, redis_se
     assert note["id"] in far.notes
     for screen in (far, near, phone):
         screen.close()
+
+
+def test_an_atelier_served_by_one_worker_keeps_its_patches_off_redis(workers, redis_server):
+    """Every screen of the atelier on one worker (what hashing its code in
+    the proxy does): its patches do not cross Redis; once a screen of it
+    connects to another worker, they do, and that screen gets them."""
+    import json
+
+    import redis
+
+    running = workers(2)
+    first, second = running.urls
+    workshop, bloc = new_atelier(first)
+    console = Screen(first, staff_auth(workshop))
+    ana = Screen(first, {"code": workshop["code"], "name": "Ana"})
+    assert console.call("bloc:goto", {"bloc": bloc["id"]})["ok"]
+    channel = redis.Redis(port=redis_server.port).pubsub(ignore_subscribe_messages=True)
+    channel.subscribe("facilitate")
+
+    def patches_on_redis() -> int:
+        found = 0
+        while (message := channel.get_message(timeout=0.2)) is not None:
+            data = json.loads(message["data"])
+            found += data.get("method") == "emit" and data.get("event") == "change"
+        return found
+
+    time.sleep(1.5)  # each worker has published what it serves
+    patches_on_redis()
+    alone = ana.call("note:add", {"bloc": bloc["id"], "text": "Entre nous"})["note"]
+    assert console.wait_for(lambda s: alone["id"] in s.notes)
+    assert patches_on_redis() == 0
+    ben = Screen(second, {"code": workshop["code"], "name": "Ben"})  # now the other worker serves it too
+    time.sleep(0.5)
+    shared = ana.call("note:add", {"bloc": bloc["id"], "text": "Pour tous"})["note"]
+    assert ben.wait_for(lambda s: shared["id"] in s.notes)
+    assert patches_on_redis() > 0
+    for screen in (console, ana, ben):
+        screen.close()
