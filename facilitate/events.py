@@ -52,11 +52,9 @@ socketio = SocketIO()
 
 # sid -> who that connection is, set once at connect and checked on every event.
 _identities: dict[str, Identity] = {}
-# Who is connected to which atelier, from which address: the seats a single source may hold (seats.py).
+# Who is connected to which atelier, from which address: the seats a single source
+# may hold (seats.py), and, with workers, what this one serves (shared_state.SharedPresence).
 _presence = Presence()
-# How many screens of each atelier this worker serves (with workers: shared_state.SharedPresence).
-_screens: dict[str, int] = {}
-_screen_atelier: dict[str, str] = {}  # connection -> atelier
 # Which room (the whole room, or a table) each participant connection is in.
 _seats: dict[str, str] = {}
 
@@ -178,7 +176,7 @@ def share_presence_forever(app: Any) -> None:
     """With workers: this worker's screens and participants, in Redis every second (shared_state.SharedPresence)."""
     presence = app.extensions["facilitate_presence"]
     while True:
-        presence.publish(sorted(_screens))
+        presence.publish(_presence.ateliers())
         socketio.sleep(PRESENCE_SECONDS)
 
 
@@ -227,23 +225,15 @@ def local_presence(workshop_id: str) -> Mapping[int, str]:
 
 def local_screens(workshop_id: str) -> int:
     """This worker's connections (any screen) to the atelier."""
-    return _screens.get(workshop_id, 0)
+    return _presence.screens(workshop_id)
 
 
-def _screen_arrives(connection: str, workshop_id: str) -> None:
-    _screen_atelier[connection] = workshop_id
-    _screens[workshop_id] = _screens.get(workshop_id, 0) + 1
+def _arrives(connection: str, identity: Identity) -> None:
+    participant = identity.viewer.participant_id if identity.viewer.role == Role.PARTICIPANT else None
+    _presence.arrive(connection, identity.workshop.id, participant, client_address())
     shared = current_app.extensions.get("facilitate_presence")
-    if shared and _screens[workshop_id] == 1:  # the first here: the others must send through Redis now
-        shared.publish(sorted(_screens))
-
-
-def _screen_leaves(connection: str) -> None:
-    workshop_id = _screen_atelier.pop(connection, None)
-    if workshop_id is not None:
-        _screens[workshop_id] -= 1
-        if not _screens[workshop_id]:
-            del _screens[workshop_id]
+    if shared and _presence.screens(identity.workshop.id) == 1:  # the first here: the others must use Redis now
+        shared.publish(_presence.ateliers())
 
 
 @socketio.on("connect")
@@ -255,9 +245,7 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error.message, error.to_dict()) from None
     workshop_id = identity.workshop.id
     _identities[request.sid] = identity
-    _screen_arrives(request.sid, workshop_id)
-    if identity.viewer.role == Role.PARTICIPANT and identity.viewer.participant_id is not None:
-        _presence.arrive(request.sid, workshop_id, identity.viewer.participant_id, client_address())
+    _arrives(request.sid, identity)
     table = identity.participant.table if identity.participant else None
     rooms = audiences_of(identity, request.sid, table)
     for room in rooms:
@@ -286,7 +274,6 @@ def on_connect(auth: Any = None) -> None:
 def on_disconnect(*_: Any) -> None:
     _identities.pop(request.sid, None)
     _presence.leave(request.sid)
-    _screen_leaves(request.sid)
     _seats.pop(request.sid, None)
 
 

@@ -45,31 +45,53 @@ def admission(
 
 @dataclass
 class Presence:
-    """Who is connected to each atelier and from which address, kept as
-    connections come and go (one participant may have several)."""
+    """Who is connected to each atelier, kept as connections come and go: how
+    many screens of any kind, and each participant with the address they came
+    from (one participant may have several connections)."""
 
+    _screens: dict[str, int] = field(default_factory=dict)  # atelier -> connections
     _by_workshop: dict[str, dict[int, str]] = field(default_factory=dict)
-    _connections: dict[str, tuple[str, int]] = field(default_factory=dict)  # connection -> (atelier, participant)
+    _connections: dict[str, tuple[str, int | None]] = field(
+        default_factory=dict
+    )  # connection -> (atelier, participant)
     _open: dict[tuple[str, int], int] = field(default_factory=dict)  # (atelier, participant) -> connections
 
-    def arrive(self, connection: str, workshop_id: str, participant_id: int, address: str) -> None:
-        key = (workshop_id, participant_id)
-        self._connections[connection] = key
-        self._open[key] = self._open.get(key, 0) + 1
-        self._by_workshop.setdefault(workshop_id, {})[participant_id] = address
+    def arrive(self, connection: str, workshop_id: str, participant_id: int | None, address: str) -> None:
+        """A screen connects; `participant_id` None for the staff's screens."""
+        self._connections[connection] = (workshop_id, participant_id)
+        self._screens[workshop_id] = self._screens.get(workshop_id, 0) + 1
+        if participant_id is not None:
+            key = (workshop_id, participant_id)
+            self._open[key] = self._open.get(key, 0) + 1
+            self._by_workshop.setdefault(workshop_id, {})[participant_id] = address
 
     def leave(self, connection: str) -> None:
-        key = self._connections.pop(connection, None)
-        if key is None:
+        found = self._connections.pop(connection, None)
+        if found is None:
             return
+        workshop_id, participant_id = found
+        self._screens[workshop_id] -= 1
+        if not self._screens[workshop_id]:
+            del self._screens[workshop_id]
+        if participant_id is None:
+            return
+        key = (workshop_id, participant_id)
         self._open[key] -= 1
         if self._open[key] > 0:
             return  # still here on another connection
         del self._open[key]
-        present = self._by_workshop[key[0]]
-        present.pop(key[1], None)
+        present = self._by_workshop[workshop_id]
+        present.pop(participant_id, None)
         if not present:
-            del self._by_workshop[key[0]]
+            del self._by_workshop[workshop_id]
 
     def of(self, workshop_id: str) -> Mapping[int, str]:
+        """The atelier's connected participants, with their addresses."""
         return self._by_workshop.get(workshop_id, {})
+
+    def screens(self, workshop_id: str) -> int:
+        return self._screens.get(workshop_id, 0)
+
+    def ateliers(self) -> list[str]:
+        """The ateliers with at least one screen here."""
+        return sorted(self._screens)

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from facilitate.datalock import LOCK_OWNER_ENV
 from facilitate.i18n import _
 
 WORKER_ENV = "FACILITATE_WORKER_INDEX"  # set in each worker: its index, 0..N-1
@@ -44,7 +45,7 @@ def worker_command(port: int) -> list[str]:
 def supervise(ports: list[int], env: dict[str, str], say: Callable[[str], None], poll_seconds: float = 0.5) -> None:
     """Run one worker per port until told to stop; a worker that dies
     (a crash, kill -9) is started again after a second."""
-    base_env = {**env, "FACILITATE_LOCK_OWNER": str(os.getpid())}
+    base_env = {**env, LOCK_OWNER_ENV: str(os.getpid())}  # datalock lets the owner's workers through
     processes: dict[int, subprocess.Popen[bytes]] = {}
 
     def start(index: int) -> None:

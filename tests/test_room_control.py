@@ -98,13 +98,18 @@ def test_presence_follows_connections():
     presence.arrive("s2", "w", 1, "a")  # a second tab
     presence.arrive("s3", "w", 2, "b")
     presence.arrive("s4", "x", 3, "a")
+    presence.arrive("s5", "w", None, "c")  # a console: a screen, not a participant
     assert dict(presence.of("w")) == {1: "a", 2: "b"} and dict(presence.of("x")) == {3: "a"}
+    assert presence.screens("w") == 4 and presence.ateliers() == ["w", "x"]
     presence.leave("s1")
     assert dict(presence.of("w")) == {1: "a", 2: "b"}  # still there on s2
     presence.leave("s2")
     presence.leave("s3")
     presence.leave("unknown")
     assert dict(presence.of("w")) == {} and dict(presence.of("x")) == {3: "a"}
+    assert presence.screens("w") == 1
+    presence.leave("s5")
+    assert presence.screens("w") == 0 and presence.ateliers() == ["x"]
 
 
 def test_idle_newcomers_who_left_hold_no_seat(live_server, monkeypatch):

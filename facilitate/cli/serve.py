@@ -251,7 +251,7 @@ def _supervise(count: int, port: int | None, queue: str | None, env: dict[str, s
     click.echo(_("À coller dans la configuration du serveur mandataire (nginx, puis Caddy) :"))
     click.echo(upstream_block(settings["HOST"], settings["PORT"], count))
     click.echo(_("Ctrl-C pour arrêter."))
-    supervise(ports, {**os.environ, **env}, lambda line: click.echo(line, err=True))
+    supervise(ports, dict(os.environ), lambda line: click.echo(line, err=True))
 
 
 # Connections waiting to be accepted. gevent's default (128) drops the rest of a
