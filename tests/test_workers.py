@@ -23,7 +23,7 @@ import pytest
 import requests
 import socketio
 import urllib3
-from helpers import LAPTOP, ROOT, Caddy, Nginx, Screen, free_port
+from helpers import LAPTOP, PHONE, ROOT, Caddy, Nginx, Screen, free_port
 from playwright.sync_api import expect
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the test certificate only
@@ -476,3 +476,45 @@ def test_an_atelier_served_by_one_worker_keeps_its_patches_off_redis(workers, re
     assert patches_on_redis() > 0
     for screen in (console, ana, ben):
         screen.close()
+
+
+def test_the_hosted_mode_on_workers_behind_nginx(workers, tmp_path, browser):
+    """The hosted mode as deployed for a congress: HTTPS through deploy/'s
+    nginx, an account, two workers. The console logs in and creates an
+    atelier (pages on one worker, its Socket.IO on the worker of its code), a
+    phone joins through the public address, and its note reaches the console."""
+    from facilitate import create_app
+
+    password = "une phrase de passe"
+    (tmp_path / "data").mkdir()
+    create_app({"DATA_DIR": tmp_path / "data", "ASYNC_MODE": "threading"}).extensions["facilitate"].add_account(
+        "ana@exemple.org", password
+    )
+    (tmp_path / "nginx").mkdir()
+    ports = free_port_run(2)
+    proxy = Nginx(tmp_path / "nginx", [ports, ports + 1])
+    workers(2, port=ports, FACILITATE_PUBLIC_URL=proxy.url, FACILITATE_TRUSTED_PROXIES="1")
+    proxy.start()
+    try:
+        laptop = browser.new_context(**LAPTOP, ignore_https_errors=True)
+        console = laptop.new_page()
+        console.goto(f"{proxy.url}/animation")
+        console.get_by_label("Courriel").fill("ana@exemple.org")
+        console.get_by_label("Mot de passe").fill(password)
+        console.get_by_role("button", name="Se connecter").click()
+        console.get_by_label("Modèle de séance").select_option("mutualisation")
+        console.get_by_label("Titre de l'atelier").fill("Congrès")
+        console.get_by_role("button", name="Créer l'atelier").click()
+        expect(console.locator("#status")).to_have_text("En ligne")
+        join_url = console.locator("#join-url").inner_text()
+        assert join_url.startswith(f"{proxy.url}/j/")
+        phone = browser.new_context(**PHONE, ignore_https_errors=True).new_page()
+        phone.goto(join_url)
+        phone.get_by_role("button", name="Rester anonyme").click()
+        expect(phone.locator("#status")).to_have_text("En ligne")
+        phone.get_by_label("Votre note").fill("Depuis la salle du congrès")
+        phone.get_by_role("button", name="Envoyer la note").click()
+        expect(console.locator("#bloc-notes")).to_contain_text("Depuis la salle du congrès")
+        laptop.close()
+    finally:
+        proxy.stop()
